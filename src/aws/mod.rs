@@ -1,0 +1,1 @@
+//! Helpers for the AWS objects the provider manages. PLACEHOLDER.

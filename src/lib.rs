@@ -1,0 +1,17 @@
+//! terraform-provider-sagemaker: a Terraform provider (plugin protocol 6) whose
+//! one resource, `sagemaker_custom_endpoint`, deploys a custom model to an
+//! Amazon SageMaker endpoint.
+//!
+//! Layers, from the wire inwards:
+//! - [`plugin`]: the go-plugin bootstrap (handshake, AutoMTLS, controller, logs);
+//! - [`tfplugin`]: protocol values, types, schemas and diagnostics;
+//! - [`provider`]: the tfplugin6 `Provider` gRPC service and provider configuration;
+//! - [`resources`]: the resources, each split into schema, model, validate and plan;
+//! - [`aws`]: helpers for AWS objects (derived names, the DLC image table).
+
+pub mod aws;
+pub mod plugin;
+pub mod proto;
+pub mod provider;
+pub mod resources;
+pub mod tfplugin;

@@ -1,0 +1,1 @@
+//! The tfplugin6 Provider service. PLACEHOLDER: being written in this session.

@@ -1,0 +1,1 @@
+//! `sagemaker_custom_endpoint`. PLACEHOLDER: being written in this session.
