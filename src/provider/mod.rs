@@ -1,1 +1,6 @@
-//! The tfplugin6 Provider service. PLACEHOLDER: being written in this session.
+//! The provider: the tfplugin6 `Provider` gRPC service ([`service`]) and the
+//! provider-level configuration that becomes an AWS SDK config ([`config`]).
+
+pub mod service;
+
+pub use service::ProviderService;
