@@ -17,43 +17,163 @@ impl ProviderService {
     }
 }
 
-macro_rules! unimplemented_rpcs {
-    ($($name:ident: $module:ident;)*) => {
-        $(
-            async fn $name(
-                &self,
-                _request: Request<pb::$module::Request>,
-            ) -> Result<Response<pb::$module::Response>, Status> {
-                Err(Status::unimplemented(concat!(stringify!($name), " is not supported by this provider")))
-            }
-        )*
-    };
-}
-
 #[tonic::async_trait]
 impl Provider for ProviderService {
-    unimplemented_rpcs! {
-        get_metadata: get_metadata;
-        get_provider_schema: get_provider_schema;
-        get_resource_identity_schemas: get_resource_identity_schemas;
-        validate_provider_config: validate_provider_config;
-        validate_resource_config: validate_resource_config;
-        validate_data_resource_config: validate_data_resource_config;
-        upgrade_resource_state: upgrade_resource_state;
-        upgrade_resource_identity: upgrade_resource_identity;
-        configure_provider: configure_provider;
-        read_resource: read_resource;
-        plan_resource_change: plan_resource_change;
-        apply_resource_change: apply_resource_change;
-        import_resource_state: import_resource_state;
-        move_resource_state: move_resource_state;
-        read_data_source: read_data_source;
-        validate_ephemeral_resource_config: validate_ephemeral_resource_config;
-        open_ephemeral_resource: open_ephemeral_resource;
-        renew_ephemeral_resource: renew_ephemeral_resource;
-        close_ephemeral_resource: close_ephemeral_resource;
-        get_functions: get_functions;
-        call_function: call_function;
-        stop_provider: stop_provider;
+    async fn get_metadata(
+        &self,
+        _request: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        Err(unsupported("get_metadata"))
     }
+
+    async fn get_provider_schema(
+        &self,
+        _request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Err(unsupported("get_provider_schema"))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        Err(unsupported("get_resource_identity_schemas"))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        _request: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        Err(unsupported("validate_provider_config"))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        _request: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        Err(unsupported("validate_resource_config"))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        _request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        Err(unsupported("validate_data_resource_config"))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        _request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        Err(unsupported("upgrade_resource_state"))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        _request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        Err(unsupported("upgrade_resource_identity"))
+    }
+
+    async fn configure_provider(
+        &self,
+        _request: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        Err(unsupported("configure_provider"))
+    }
+
+    async fn read_resource(
+        &self,
+        _request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        Err(unsupported("read_resource"))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        _request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        Err(unsupported("plan_resource_change"))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        _request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        Err(unsupported("apply_resource_change"))
+    }
+
+    async fn import_resource_state(
+        &self,
+        _request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        Err(unsupported("import_resource_state"))
+    }
+
+    async fn move_resource_state(
+        &self,
+        _request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        Err(unsupported("move_resource_state"))
+    }
+
+    async fn read_data_source(
+        &self,
+        _request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        Err(unsupported("read_data_source"))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _request: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
+        Err(unsupported("validate_ephemeral_resource_config"))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _request: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        Err(unsupported("open_ephemeral_resource"))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _request: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        Err(unsupported("renew_ephemeral_resource"))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _request: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        Err(unsupported("close_ephemeral_resource"))
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Err(unsupported("get_functions"))
+    }
+
+    async fn call_function(
+        &self,
+        _request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        Err(unsupported("call_function"))
+    }
+
+    async fn stop_provider(
+        &self,
+        _request: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        Err(unsupported("stop_provider"))
+    }
+}
+
+fn unsupported(rpc: &str) -> Status {
+    Status::unimplemented(format!("{rpc} is not supported by this provider"))
 }

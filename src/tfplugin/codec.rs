@@ -48,5 +48,8 @@ pub fn from_dynamic(dv: &pb::DynamicValue, ty: &Type) -> Result<Value, CodecErro
 
 /// Encodes a value as a msgpack DynamicValue.
 pub fn to_dynamic(v: &Value, ty: &Type) -> Result<pb::DynamicValue, CodecError> {
-    Ok(pb::DynamicValue { msgpack: encode_msgpack(v, ty)?, json: Vec::new() })
+    Ok(pb::DynamicValue {
+        msgpack: encode_msgpack(v, ty)?,
+        json: Vec::new(),
+    })
 }

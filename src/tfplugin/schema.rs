@@ -18,7 +18,10 @@ pub enum Nesting {
 #[derive(Clone, Debug)]
 pub enum AttrKind {
     Typed(Type),
-    Nested { nesting: Nesting, attributes: Vec<Attribute> },
+    Nested {
+        nesting: Nesting,
+        attributes: Vec<Attribute>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -53,8 +56,20 @@ impl Attribute {
     }
 
     /// A nested attribute (Terraform's `nested_type`).
-    pub fn nested(name: &str, nesting: Nesting, attributes: Vec<Attribute>, description: &str) -> Self {
-        Self::new(name, AttrKind::Nested { nesting, attributes }, description)
+    pub fn nested(
+        name: &str,
+        nesting: Nesting,
+        attributes: Vec<Attribute>,
+        description: &str,
+    ) -> Self {
+        Self::new(
+            name,
+            AttrKind::Nested {
+                nesting,
+                attributes,
+            },
+            description,
+        )
     }
 
     pub fn required(mut self) -> Self {
@@ -82,8 +97,16 @@ impl Attribute {
     pub fn value_type(&self) -> Type {
         match &self.kind {
             AttrKind::Typed(t) => t.clone(),
-            AttrKind::Nested { nesting, attributes } => {
-                let obj = Type::Object(attributes.iter().map(|a| (a.name.clone(), a.value_type())).collect());
+            AttrKind::Nested {
+                nesting,
+                attributes,
+            } => {
+                let obj = Type::Object(
+                    attributes
+                        .iter()
+                        .map(|a| (a.name.clone(), a.value_type()))
+                        .collect(),
+                );
                 match nesting {
                     Nesting::Single => obj,
                     Nesting::List => Type::list(obj),
@@ -97,7 +120,10 @@ impl Attribute {
     pub fn to_proto(&self) -> pb::schema::Attribute {
         let (ty, nested_type) = match &self.kind {
             AttrKind::Typed(t) => (t.to_json_bytes(), None),
-            AttrKind::Nested { nesting, attributes } => (
+            AttrKind::Nested {
+                nesting,
+                attributes,
+            } => (
                 Vec::new(),
                 Some(pb::schema::Object {
                     attributes: attributes.iter().map(Attribute::to_proto).collect(),
@@ -139,7 +165,12 @@ pub struct NestedBlock {
 impl NestedBlock {
     /// A block that appears at most once; its value is an object or null.
     pub fn single(type_name: &str, block: Block) -> Self {
-        NestedBlock { type_name: type_name.to_string(), block, nesting: Nesting::Single, max_items: 0 }
+        NestedBlock {
+            type_name: type_name.to_string(),
+            block,
+            nesting: Nesting::Single,
+            max_items: 0,
+        }
     }
 
     pub fn value_type(&self) -> Type {
@@ -178,13 +209,20 @@ pub struct Block {
 
 impl Block {
     pub fn new(description: &str, attributes: Vec<Attribute>, blocks: Vec<NestedBlock>) -> Self {
-        Block { attributes, blocks, description: description.to_string() }
+        Block {
+            attributes,
+            blocks,
+            description: description.to_string(),
+        }
     }
 
     /// The object type of this block's value: attributes plus nested blocks.
     pub fn value_type(&self) -> Type {
-        let mut attrs: std::collections::BTreeMap<String, Type> =
-            self.attributes.iter().map(|a| (a.name.clone(), a.value_type())).collect();
+        let mut attrs: std::collections::BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.value_type()))
+            .collect();
         for b in &self.blocks {
             attrs.insert(b.type_name.clone(), b.value_type());
         }
@@ -220,6 +258,9 @@ impl Schema {
     }
 
     pub fn to_proto(&self) -> pb::Schema {
-        pb::Schema { version: self.version, block: Some(self.block.to_proto()) }
+        pb::Schema {
+            version: self.version,
+            block: Some(self.block.to_proto()),
+        }
     }
 }

@@ -50,8 +50,10 @@ impl Type {
             Type::Map(t) => json!(["map", t.to_json()]),
             Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
             Type::Object(attrs) => {
-                let m: serde_json::Map<String, Json> =
-                    attrs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+                let m: serde_json::Map<String, Json> = attrs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect();
                 json!(["object", m])
             }
         }
@@ -82,7 +84,12 @@ impl Type {
                     "map" => Ok(Type::map(Type::from_json(&a[1])?)),
                     "tuple" => {
                         let items = a[1].as_array().ok_or_else(bad)?;
-                        Ok(Type::Tuple(items.iter().map(Type::from_json).collect::<Result<_, _>>()?))
+                        Ok(Type::Tuple(
+                            items
+                                .iter()
+                                .map(Type::from_json)
+                                .collect::<Result<_, _>>()?,
+                        ))
                     }
                     "object" => {
                         let attrs = a[1].as_object().ok_or_else(bad)?;
