@@ -1,0 +1,155 @@
+//! Shared harness for the CLI tests: runs the real `terraform` binary against
+//! the provider binary built by cargo, through a `dev_overrides` CLI config in
+//! a temporary directory (never the user's home), with no `terraform init`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Provider source address used in the test configurations.
+pub const SOURCE: &str = "tfsm/sagemaker";
+
+/// The `terraform` binary on PATH. Missing Terraform fails the test loudly:
+/// these tests must never pass by skipping.
+pub fn terraform_bin() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join("terraform");
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "the Terraform CLI was not found on PATH. These acceptance tests drive the real CLI \
+         (1.11 or later); install it from your package manager or releases page and re-run."
+    );
+}
+
+/// A temporary Terraform working directory wired to the freshly built provider.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    cli_config: PathBuf,
+}
+
+impl Workdir {
+    /// A working directory containing one `main.tf`.
+    pub fn new(main_tf: &str) -> Workdir {
+        let w = Workdir::empty();
+        w.write("main.tf", main_tf);
+        w
+    }
+
+    /// A working directory holding a copy of the `.tf` files of `examples/<name>`.
+    pub fn from_example(name: &str) -> Workdir {
+        let w = Workdir::empty();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+        let entries = std::fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        for entry in entries {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "tf") {
+                std::fs::copy(&p, w.path().join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        w
+    }
+
+    fn empty() -> Workdir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-sagemaker"));
+        let bin_dir = bin.parent().expect("binary has a parent dir");
+        let cli_config = dir.path().join("terraform.rc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                bin_dir.display()
+            ),
+        )
+        .unwrap();
+        let work = dir.path().join("work");
+        std::fs::create_dir(&work).unwrap();
+        Workdir { dir, cli_config }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    pub fn write(&self, name: &str, contents: &str) {
+        std::fs::write(self.path().join(name), contents).unwrap();
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap()
+    }
+
+    /// Runs `terraform <args>` here with a clean, offline environment.
+    pub fn terraform(&self, args: &[&str]) -> TfOutput {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args).current_dir(self.path());
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().to_string();
+            if k.starts_with("AWS_") || k.starts_with("TF_") {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("NO_COLOR", "1")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("HOME", self.dir.path());
+        let out = cmd.output().expect("run terraform");
+        TfOutput::from(out)
+    }
+
+    /// `terraform plan -out` then `terraform show -json` of that plan.
+    pub fn plan_json(&self, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["plan", "-no-color", "-input=false", "-out=tfplan"];
+        args.extend_from_slice(extra);
+        self.terraform(&args).assert_ok("plan");
+        let show = self.terraform(&["show", "-json", "tfplan"]).assert_ok("show");
+        serde_json::from_str(&show.stdout).expect("plan JSON")
+    }
+}
+
+/// What a terraform run printed, and how it ended.
+pub struct TfOutput {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for TfOutput {
+    fn from(o: Output) -> Self {
+        TfOutput {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl TfOutput {
+    pub fn assert_ok(self, what: &str) -> TfOutput {
+        assert_eq!(
+            self.code, 0,
+            "terraform {what} failed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A `terraform { required_providers }` header for test configurations.
+pub fn header() -> String {
+    format!("terraform {{\n  required_providers {{\n    sagemaker = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n")
+}
