@@ -1,0 +1,284 @@
+//! Values derived from the configuration that both plan and apply must agree
+//! on: the resolved image URI, `tags_all`, the invoke policy, and the derived
+//! model and endpoint-config names. Apply must call these same functions, or
+//! Terraform reports "Provider produced inconsistent result after apply".
+//!
+//! Derived names are the endpoint name plus a short hash of everything that
+//! makes the object what it is, so a retried apply finds (and adopts) what an
+//! interrupted one created, and a changed input gets a fresh name that cannot
+//! collide with the object still in service. The hash inputs are:
+//! - **model**: region, resolved image URI, `model_data_url`, `environment`,
+//!   `vpc_config` (sorted IDs), and `role_arn` (or "generated");
+//! - **endpoint config**: model name, `instance_type`, `instance_count`, both
+//!   container timeouts, `volume_size_in_gb`, and the `async_inference`
+//!   settings.
+//!
+//! `model_id`, `tags`, `role_managed_policy_arns` and `timeouts` feed neither
+//! hash: they change tags, the role or the provider's own waiting, not the
+//! SageMaker objects. Changing what feeds a hash (or its `v1` label) renames
+//! every deployed object on the next apply, so treat it as a breaking change.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::aws_shim::names;
+use super::model::{Container, ImageError};
+use super::schema::{
+    DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
+};
+use crate::tfplugin::Value;
+
+/// The image URI for a `container` value in `region`: `Unknown` while a
+/// container field is unknown, `Null` when there is no container.
+pub fn resolve_image_uri(container: &Value, region: &str) -> Result<Value, ImageError> {
+    match Container::from_value(container) {
+        Ok(Some(c)) => c.resolve(region).map(Value::String),
+        Ok(None) => Ok(Value::Unknown),
+        // An incomplete container is reported by validation, not here.
+        Err(_) => Ok(Value::Null),
+    }
+}
+
+/// `tags_all`: provider default tags overlaid with the resource tags (the
+/// resource wins). Unknown when `tags` is unknown; entries whose value is
+/// unknown stay unknown; null entries are dropped. Always a map, possibly
+/// empty.
+pub fn tags_all(tags: &Value, default_tags: &BTreeMap<String, String>) -> Value {
+    if tags.is_unknown() {
+        return Value::Unknown;
+    }
+    let mut out: BTreeMap<String, Value> = default_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    for (k, v) in tags.as_object().into_iter().flatten() {
+        if !v.is_null() {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Map(out)
+}
+
+/// A policy document allowing both invoke actions on one endpoint.
+pub fn invoke_policy_json(endpoint_arn: &str) -> String {
+    let resource = Json::String(endpoint_arn.to_string());
+    format!(
+        "{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Sid\":\"InvokeEndpoint\",\
+         \"Effect\":\"Allow\",\"Action\":[\"sagemaker:InvokeEndpoint\",\
+         \"sagemaker:InvokeEndpointAsync\"],\"Resource\":{resource}}}]}}"
+    )
+}
+
+/// What the model is made of (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelInputs {
+    pub endpoint_name: String,
+    pub region: String,
+    pub image_uri: String,
+    pub model_data_url: String,
+    pub environment: BTreeMap<String, String>,
+    pub vpc: Option<(Vec<String>, Vec<String>)>,
+    pub role_arn: Option<String>,
+}
+
+/// What the endpoint config is made of (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigInputs {
+    pub endpoint_name: String,
+    pub model_name: String,
+    pub instance_type: String,
+    pub instance_count: i64,
+    pub startup_timeout: i64,
+    pub download_timeout: i64,
+    pub volume_size_in_gb: Option<i64>,
+    /// (output_path, failure_path, max concurrent invocations)
+    pub async_inference: Option<(String, Option<String>, i64)>,
+}
+
+/// The two derived object names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedNames {
+    pub model_name: String,
+    pub endpoint_config_name: String,
+}
+
+fn known_str(v: &Value) -> Option<Option<String>> {
+    match v {
+        Value::Null => Some(None),
+        Value::String(s) => Some(Some(s.clone())),
+        _ => None,
+    }
+}
+
+fn req_str(v: &Value) -> Option<String> {
+    known_str(v).flatten()
+}
+
+/// A whole number, with `default` for null; `None` when unknown.
+fn int_or(v: &Value, default: Option<i64>) -> Option<Option<i64>> {
+    match v {
+        Value::Null => Some(default),
+        Value::Number(n) => n.as_i64().map(Some),
+        _ => None,
+    }
+}
+
+fn sorted_strings(v: &Value) -> Option<Vec<String>> {
+    let mut out = v
+        .as_elements()?
+        .iter()
+        .map(|e| e.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?;
+    out.sort();
+    Some(out)
+}
+
+impl ModelInputs {
+    /// Reads the inputs from a state-shaped value (prior or planned state,
+    /// with the top-level `image_uri` resolved). `None` while any is unknown.
+    pub fn from_state(state: &Value, region: &str) -> Option<ModelInputs> {
+        let env = state.get("environment");
+        let environment = match env {
+            Value::Null => BTreeMap::new(),
+            Value::Map(m) | Value::Object(m) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    if let Some(s) = known_str(v)? {
+                        out.insert(k.clone(), s);
+                    }
+                }
+                out
+            }
+            _ => return None,
+        };
+        let vpc = match state.get("vpc_config") {
+            Value::Null => None,
+            v @ Value::Object(_) => Some((
+                sorted_strings(v.get("security_group_ids"))?,
+                sorted_strings(v.get("subnets"))?,
+            )),
+            _ => return None,
+        };
+        Some(ModelInputs {
+            endpoint_name: req_str(state.get("endpoint_name"))?,
+            region: region.to_string(),
+            image_uri: req_str(state.get("image_uri"))?,
+            model_data_url: req_str(state.get("model_data_url"))?,
+            environment,
+            vpc,
+            role_arn: known_str(state.get("role_arn"))?,
+        })
+    }
+
+    /// The short content hash of these inputs.
+    pub fn hash(&self) -> String {
+        let env: serde_json::Map<String, Json> = self
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+            .collect();
+        let env = Json::Object(env).to_string();
+        let vpc = match &self.vpc {
+            Some((sgs, subnets)) => serde_json::json!([sgs, subnets]).to_string(),
+            None => String::new(),
+        };
+        let role = self.role_arn.as_deref().unwrap_or("generated");
+        names::content_hash(&[
+            "model-v1",
+            &self.region,
+            &self.image_uri,
+            &self.model_data_url,
+            &env,
+            &vpc,
+            role,
+        ])
+    }
+
+    /// The derived model name.
+    pub fn model_name(&self) -> String {
+        names::model_name(&self.endpoint_name, &self.hash())
+    }
+}
+
+impl ConfigInputs {
+    /// Reads the inputs from a state-shaped value, for the given model name.
+    /// `None` while any is unknown.
+    pub fn from_state(state: &Value, model_name: &str) -> Option<ConfigInputs> {
+        let timeout = Some(DEFAULT_CONTAINER_TIMEOUT_SECONDS);
+        let async_inference = match state.get("async_inference") {
+            Value::Null => None,
+            a @ Value::Object(_) => Some((
+                req_str(a.get("output_path"))?,
+                known_str(a.get("failure_path"))?,
+                int_or(
+                    a.get("max_concurrent_invocations_per_instance"),
+                    Some(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
+                )??,
+            )),
+            _ => return None,
+        };
+        Some(ConfigInputs {
+            endpoint_name: req_str(state.get("endpoint_name"))?,
+            model_name: model_name.to_string(),
+            instance_type: req_str(state.get("instance_type"))?,
+            instance_count: int_or(state.get("instance_count"), Some(DEFAULT_INSTANCE_COUNT))??,
+            startup_timeout: int_or(state.get("startup_health_check_timeout_in_seconds"), timeout)??,
+            download_timeout: int_or(state.get("model_data_download_timeout_in_seconds"), timeout)??,
+            volume_size_in_gb: int_or(state.get("volume_size_in_gb"), None)?,
+            async_inference,
+        })
+    }
+
+    /// The short content hash of these inputs.
+    pub fn hash(&self) -> String {
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let async_part = match &self.async_inference {
+            Some((out, fail, n)) => serde_json::json!([out, fail, n]).to_string(),
+            None => String::new(),
+        };
+        names::content_hash(&[
+            "config-v1",
+            &self.model_name,
+            &self.instance_type,
+            &self.instance_count.to_string(),
+            &self.startup_timeout.to_string(),
+            &self.download_timeout.to_string(),
+            &opt(self.volume_size_in_gb),
+            &async_part,
+        ])
+    }
+
+    /// The derived endpoint config name.
+    pub fn endpoint_config_name(&self) -> String {
+        names::endpoint_config_name(&self.endpoint_name, &self.hash())
+    }
+}
+
+/// Both derived names for a state-shaped value (typically the planned state
+/// with every input known, as apply sees it). `None` while an input is
+/// unknown. Apply should prefer the planned `model_name` and
+/// `endpoint_config_name` when they are known (planning keeps prior names
+/// while their inputs are unchanged, e.g. after an import) and call this only
+/// when they are unknown.
+/// When the value's `image_uri` is not a known string (a config, or a planned
+/// state whose container was unknown at plan time), the image is resolved
+/// from `container` first.
+pub fn derived_names(state: &Value, region: &str) -> Option<DerivedNames> {
+    let mut resolved;
+    let mut state = state;
+    if state.get("image_uri").as_str().is_none() {
+        resolved = state.clone();
+        let image = resolve_image_uri(state.get("container"), region).ok()?;
+        if let Value::Object(m) = &mut resolved {
+            m.insert("image_uri".into(), image);
+        }
+        state = &resolved;
+    }
+    let model_name = ModelInputs::from_state(state, region)?.model_name();
+    let endpoint_config_name = ConfigInputs::from_state(state, &model_name)?.endpoint_config_name();
+    Some(DerivedNames {
+        model_name,
+        endpoint_config_name,
+    })
+}

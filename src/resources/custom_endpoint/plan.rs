@@ -1,0 +1,211 @@
+//! PlanResourceChange for `sagemaker_custom_endpoint`.
+//!
+//! Terraform hands us the proposed new state (configuration merged with the
+//! prior state). We keep every configured value exactly as configured, fill
+//! the documented defaults of optional+computed attributes the configuration
+//! leaves null, compute what is knowable without AWS, and mark the rest
+//! unknown only when it will change: an unchanged configuration must plan to
+//! exactly the prior state, or `terraform plan` would never be empty.
+
+use std::collections::BTreeMap;
+
+use super::derive::{ConfigInputs, ModelInputs, invoke_policy_json, resolve_image_uri, tags_all};
+use super::schema::{
+    DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
+};
+use super::{PlanRequest, PlanResponse};
+use crate::tfplugin::{AttrPath, Diagnostics, Value};
+
+/// The endpoint status SageMaker reports for an endpoint that can only be
+/// deleted; planning replaces such an endpoint.
+const FAILED: &str = "Failed";
+
+pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
+    let mut diagnostics = Diagnostics::new();
+    let Value::Object(proposed) = req.proposed_new_state else {
+        // Destroy (null), or nothing we can reason about: plan it as given.
+        return PlanResponse {
+            planned_state: req.proposed_new_state.clone(),
+            requires_replace: Vec::new(),
+            diagnostics,
+        };
+    };
+    let prior = req.prior_state;
+    let config = req.config;
+    let region = req.ctx.region.as_str();
+    let creating = prior.is_null();
+    let mut p = proposed.clone();
+
+    // Defaults for optional+computed attributes the configuration leaves null.
+    let defaults = [
+        ("instance_count", DEFAULT_INSTANCE_COUNT),
+        ("startup_health_check_timeout_in_seconds", DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+        ("model_data_download_timeout_in_seconds", DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+    ];
+    for (name, default) in defaults {
+        if config.get(name).is_null() {
+            p.insert(name.into(), Value::int(default));
+        }
+    }
+    let concurrency = "max_concurrent_invocations_per_instance";
+    if let Some(Value::Object(a)) = p.get_mut("async_inference")
+        && config.get("async_inference").get(concurrency).is_null()
+    {
+        a.insert(concurrency.into(), Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS));
+    }
+
+    if region.is_empty() {
+        diagnostics.error(
+            "Provider region is not set",
+            "The provider needs a region to resolve images and name objects. Set region in \
+             the provider block, or AWS_REGION.",
+        );
+    }
+    let image_uri = match resolve_image_uri(field(&p, "container"), region) {
+        Ok(v) => v,
+        Err(e) => {
+            diagnostics.attr_error(
+                AttrPath::root("container").attr("account_id"),
+                "Unsupported region for Deep Learning Containers",
+                format!(
+                    "container: {e}. The provider has no Deep Learning Container registry \
+                     account for region {region:?}. Set container.account_id to the account \
+                     that hosts the images in this region, or use container.image_uri."
+                ),
+            );
+            Value::Unknown
+        }
+    };
+    p.insert("image_uri".into(), image_uri);
+    p.insert("id".into(), field(&p, "endpoint_name").clone());
+    p.insert(
+        "tags_all".into(),
+        tags_all(field(&p, "tags"), &req.ctx.default_tags),
+    );
+
+    let planned_so_far = Value::Object(p.clone());
+    let same_name = !creating && known_eq(field(&p, "endpoint_name"), prior.get("endpoint_name"));
+    // Keeps a prior computed string while `unchanged` holds; unknown otherwise.
+    let keep = |name: &str, unchanged: bool| -> Value {
+        match prior.get(name) {
+            v @ Value::String(_) if unchanged && !creating => v.clone(),
+            _ => Value::Unknown,
+        }
+    };
+
+    // Model: keep the prior name while its inputs are unchanged (this also
+    // keeps names that were not derived by us, e.g. after an import).
+    let new_model = ModelInputs::from_state(&planned_so_far, region);
+    let model_unchanged = same_name
+        && new_model.is_some()
+        && new_model == ModelInputs::from_state(prior, region);
+    let model_name = match &new_model {
+        Some(_) if model_unchanged && prior.get("model_name").as_str().is_some() => {
+            prior.get("model_name").clone()
+        }
+        Some(inputs) => Value::String(inputs.model_name()),
+        None => Value::Unknown,
+    };
+    let model_name_kept = known_eq(&model_name, prior.get("model_name"));
+    p.insert("model_arn".into(), keep("model_arn", same_name && model_name_kept));
+
+    // Endpoint config: same rule, with the model name among its inputs.
+    let new_config = model_name
+        .as_str()
+        .and_then(|m| ConfigInputs::from_state(&planned_so_far, m));
+    let prior_config = prior
+        .get("model_name")
+        .as_str()
+        .and_then(|m| ConfigInputs::from_state(prior, m));
+    let config_unchanged = same_name && new_config.is_some() && new_config == prior_config;
+    let config_name = match &new_config {
+        Some(_) if config_unchanged && prior.get("endpoint_config_name").as_str().is_some() => {
+            prior.get("endpoint_config_name").clone()
+        }
+        Some(inputs) => Value::String(inputs.endpoint_config_name()),
+        None => Value::Unknown,
+    };
+    let config_kept = same_name && known_eq(&config_name, prior.get("endpoint_config_name"));
+    p.insert("model_name".into(), model_name);
+    p.insert("endpoint_config_name".into(), config_name);
+    p.insert("endpoint_config_arn".into(), keep("endpoint_config_arn", config_kept));
+
+    // Endpoint: its ARN lives as long as its name; its status changes when a
+    // new config is deployed. A failed endpoint can only be replaced.
+    let mut requires_replace = Vec::new();
+    let failed = !creating && prior.get("endpoint_status").as_str() == Some(FAILED);
+    p.insert("endpoint_arn".into(), keep("endpoint_arn", same_name));
+    p.insert(
+        "endpoint_status".into(),
+        keep("endpoint_status", config_kept && !failed),
+    );
+    if failed {
+        requires_replace.push(AttrPath::root("endpoint_status"));
+        diagnostics.attr_warning(
+            AttrPath::root("endpoint_status"),
+            "Failed endpoint will be replaced",
+            format!(
+                "SageMaker reports endpoint {} as Failed, and a failed endpoint can only be \
+                 deleted. This plan deletes it and creates it again.",
+                prior.get("endpoint_name").as_str().unwrap_or("?")
+            ),
+        );
+    }
+    let invoke = match p.get("endpoint_arn") {
+        Some(Value::String(arn)) => match prior.get("invoke_policy_json") {
+            v @ Value::String(_) if prior.get("endpoint_arn").as_str() == Some(arn) => v.clone(),
+            _ => Value::String(invoke_policy_json(arn)),
+        },
+        _ => Value::Unknown,
+    };
+    p.insert("invoke_policy_json".into(), invoke);
+
+    // Role: the configured one is known now; a generated one lives as long
+    // as the endpoint name and the choice to generate it.
+    let role = match field(&p, "role_arn") {
+        v @ (Value::String(_) | Value::Unknown) => v.clone(),
+        _ => keep(
+            "execution_role_arn",
+            same_name && prior.get("role_arn").is_null(),
+        ),
+    };
+    p.insert("execution_role_arn".into(), role);
+
+    // Topics exist only for asynchronous endpoints.
+    let async_now = field(&p, "async_inference").clone();
+    let async_before = prior.get("async_inference");
+    for topic in ["success_topic_arn", "error_topic_arn"] {
+        let v = match &async_now {
+            Value::Null => Value::Null,
+            Value::Object(_) => keep(topic, same_name && !async_before.is_null()),
+            _ => Value::Unknown,
+        };
+        p.insert(topic.into(), v);
+    }
+
+    if !creating {
+        if !known_eq(field(&p, "endpoint_name"), prior.get("endpoint_name")) {
+            requires_replace.insert(0, AttrPath::root("endpoint_name"));
+        }
+        let switched = async_now.is_unknown() || async_now.is_null() != async_before.is_null();
+        if switched {
+            requires_replace.push(AttrPath::root("async_inference"));
+        }
+    }
+
+    PlanResponse {
+        planned_state: Value::Object(p),
+        requires_replace,
+        diagnostics,
+    }
+}
+
+fn field<'a>(m: &'a BTreeMap<String, Value>, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    m.get(name).unwrap_or(&NULL)
+}
+
+/// True when both values are known and equal.
+fn known_eq(a: &Value, b: &Value) -> bool {
+    a.is_wholly_known() && b.is_wholly_known() && a == b
+}

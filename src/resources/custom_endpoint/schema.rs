@@ -1,0 +1,391 @@
+//! The Terraform schema of `sagemaker_custom_endpoint`. Every description is
+//! Markdown and is what the registry documentation is generated from, so each
+//! one says what the attribute does, its default and its constraints.
+
+use crate::tfplugin::Type;
+use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+
+/// Default `instance_count`.
+pub const DEFAULT_INSTANCE_COUNT: i64 = 1;
+/// Default for both container timeouts, in seconds.
+pub const DEFAULT_CONTAINER_TIMEOUT_SECONDS: i64 = 600;
+/// Default `async_inference.max_concurrent_invocations_per_instance`.
+pub const DEFAULT_MAX_CONCURRENT_INVOCATIONS: i64 = 10;
+/// Documented defaults of the `timeouts` block (Go duration syntax).
+pub const DEFAULT_CREATE_TIMEOUT: &str = "60m";
+pub const DEFAULT_UPDATE_TIMEOUT: &str = "60m";
+pub const DEFAULT_DELETE_TIMEOUT: &str = "30m";
+
+fn string(name: &str, desc: &str) -> Attribute {
+    Attribute::typed(name, Type::String, desc)
+}
+
+fn number(name: &str, desc: &str) -> Attribute {
+    Attribute::typed(name, Type::Number, desc)
+}
+
+fn string_set(name: &str, desc: &str) -> Attribute {
+    Attribute::typed(name, Type::set(Type::String), desc)
+}
+
+fn string_map(name: &str, desc: &str) -> Attribute {
+    Attribute::typed(name, Type::map(Type::String), desc)
+}
+
+fn container() -> Attribute {
+    Attribute::nested(
+        "container",
+        Nesting::Single,
+        vec![
+            string(
+                "image_uri",
+                "A complete container image URI, for example \
+                 `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0`. \
+                 Set either this or `repository_name` and `tag`.",
+            )
+            .optional(),
+            string(
+                "repository_name",
+                "Repository of an AWS Deep Learning Container, for example \
+                 `huggingface-pytorch-tgi-inference`. Requires `tag`. The registry account \
+                 is looked up from the provider region unless `account_id` is set.",
+            )
+            .optional(),
+            string(
+                "tag",
+                "Image tag of the Deep Learning Container, for example \
+                 `2.1.1-tgi1.4.0-gpu-py310-cu121-ubuntu22.04`. Requires `repository_name`.",
+            )
+            .optional(),
+            string(
+                "account_id",
+                "The 12-digit account that hosts the Deep Learning Container registry. \
+                 Only needed in regions the provider has no table entry for; only valid \
+                 together with `repository_name` and `tag`.",
+            )
+            .optional(),
+        ],
+        "The inference container image. Give exactly one form: a direct `image_uri`, or an \
+         AWS Deep Learning Container as `repository_name` plus `tag` (and optionally \
+         `account_id`), which is resolved for the provider region. The resolved URI is \
+         exported as the top-level `image_uri`.",
+    )
+    .required()
+}
+
+fn vpc_config() -> Attribute {
+    Attribute::nested(
+        "vpc_config",
+        Nesting::Single,
+        vec![
+            string_set(
+                "security_group_ids",
+                "Security group IDs (`sg-...`) for the model containers; 1 to 5.",
+            )
+            .required(),
+            string_set(
+                "subnets",
+                "Subnet IDs (`subnet-...`) the model containers run in; 1 to 16.",
+            )
+            .required(),
+        ],
+        "Runs the model containers inside your VPC. When the execution role is generated, it \
+         also receives the network-interface permissions this needs. Changing it creates a \
+         new model and updates the endpoint in place.",
+    )
+    .optional()
+}
+
+fn async_inference() -> Attribute {
+    Attribute::nested(
+        "async_inference",
+        Nesting::Single,
+        vec![
+            string(
+                "output_path",
+                "`s3://` location where SageMaker writes the results of asynchronous \
+                 requests.",
+            )
+            .required(),
+            string(
+                "failure_path",
+                "`s3://` location where SageMaker writes the errors of failed asynchronous \
+                 requests.",
+            )
+            .optional(),
+            number(
+                "max_concurrent_invocations_per_instance",
+                "How many requests each instance processes at once, 1 to 1000. \
+                 Defaults to `10`.",
+            )
+            .optional()
+            .computed(),
+        ],
+        "Makes the endpoint asynchronous. The provider also creates two SNS topics (success \
+         and error), encrypted with the AWS-managed key `alias/aws/sns` and refusing \
+         publishes without TLS. Adding or removing this block replaces the endpoint; changing \
+         its contents updates it in place.",
+    )
+    .optional()
+}
+
+fn timeouts() -> NestedBlock {
+    NestedBlock::single(
+        "timeouts",
+        Block::new(
+            "How long each operation may take, as Go duration strings such as `60m`, `1h30m` \
+             or `90s`.",
+            vec![
+                string(
+                    "create",
+                    "Time allowed for creating the endpoint until it is `InService`. \
+                     Defaults to `60m`.",
+                )
+                .optional(),
+                string(
+                    "update",
+                    "Time allowed for an in-place update until the endpoint is back \
+                     `InService` on its new configuration. Defaults to `60m`.",
+                )
+                .optional(),
+                string(
+                    "delete",
+                    "Time allowed for deleting the endpoint and everything created for it. \
+                     Defaults to `30m`.",
+                )
+                .optional(),
+            ],
+            vec![],
+        ),
+    )
+}
+
+fn build() -> Schema {
+    let attributes = vec![
+        string("id", "The endpoint name; identifies the resource.").computed(),
+        string(
+            "endpoint_name",
+            "Name of the SageMaker endpoint: up to 63 letters, digits and hyphens, starting \
+             and ending with a letter or digit. Changing it replaces the endpoint.",
+        )
+        .required(),
+        string(
+            "model_id",
+            "Identifier of the model being served, for example a Hugging Face model ID. It is \
+             recorded as the `modelId` tag on the model and the endpoint (at most 256 \
+             characters).",
+        )
+        .required(),
+        string(
+            "instance_type",
+            "SageMaker instance type, for example `ml.g5.2xlarge` or `ml.inf2.xlarge`. Must \
+             have the form `ml.<family>.<size>`.",
+        )
+        .required(),
+        number(
+            "instance_count",
+            "Number of instances behind the endpoint, at least 1. Defaults to `1`.",
+        )
+        .optional()
+        .computed(),
+        string(
+            "model_data_url",
+            "S3 location of the model artifacts. A key ending in `.tar.gz` is used as a \
+             compressed archive; anything else is an uncompressed S3 prefix, which should end \
+             with `/`.",
+        )
+        .required(),
+        container(),
+        string(
+            "role_arn",
+            "ARN of an existing IAM role for SageMaker to assume. When unset, the provider \
+             creates a least-privilege role (S3 read on the model data, S3 write on the async \
+             paths, ECR pull, CloudWatch Logs and metrics, SNS publish on the async topics) and \
+             deletes it with the endpoint. A role you supply is never modified.",
+        )
+        .optional(),
+        string_set(
+            "role_managed_policy_arns",
+            "Managed policy ARNs to attach to the generated role, for example \
+             `arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`. Only valid when `role_arn` \
+             is unset.",
+        )
+        .optional(),
+        string_map(
+            "environment",
+            "Environment variables for the inference container. `SAGEMAKER_REGION` is set to \
+             the provider region unless you set it here.",
+        )
+        .optional(),
+        vpc_config(),
+        number(
+            "startup_health_check_timeout_in_seconds",
+            "Seconds the container may take to pass its first health check, 60 to 3600. \
+             Defaults to `600`.",
+        )
+        .optional()
+        .computed(),
+        number(
+            "model_data_download_timeout_in_seconds",
+            "Seconds allowed for downloading the model data to each instance, 60 to 3600. \
+             Defaults to `600`.",
+        )
+        .optional()
+        .computed(),
+        number(
+            "volume_size_in_gb",
+            "Size of the ML storage volume attached to each instance, 1 to 512 GB. When unset, \
+             SageMaker uses the instance type's default.",
+        )
+        .optional(),
+        async_inference(),
+        string_map(
+            "tags",
+            "Tags for every object the provider creates. Keys are 1 to 128 characters and must \
+             not start with `aws:`; values are at most 256 characters.",
+        )
+        .optional(),
+        string_map(
+            "tags_all",
+            "All tags applied: the provider's `default_tags` merged with `tags`, where `tags` \
+             wins on conflicts.",
+        )
+        .computed(),
+        string("endpoint_arn", "ARN of the SageMaker endpoint.").computed(),
+        string(
+            "endpoint_status",
+            "Status of the endpoint as SageMaker last reported it, for example `InService`. A \
+             `Failed` endpoint is replaced on the next apply.",
+        )
+        .computed(),
+        string(
+            "model_name",
+            "Name of the SageMaker model: the endpoint name plus a short hash of the \
+             model-relevant inputs (image, model data, environment, VPC, role, region).",
+        )
+        .computed(),
+        string("model_arn", "ARN of the SageMaker model.").computed(),
+        string(
+            "endpoint_config_name",
+            "Name of the endpoint configuration in service: the endpoint name plus a short \
+             hash of the configuration inputs (model, instance type and count, timeouts, \
+             volume, async settings).",
+        )
+        .computed(),
+        string("endpoint_config_arn", "ARN of the endpoint configuration.").computed(),
+        string(
+            "execution_role_arn",
+            "ARN of the role SageMaker assumes: `role_arn` when given, otherwise the generated \
+             role.",
+        )
+        .computed(),
+        string(
+            "image_uri",
+            "The container image URI actually used: `container.image_uri`, or the Deep \
+             Learning Container URI resolved for the provider region.",
+        )
+        .computed(),
+        string(
+            "success_topic_arn",
+            "ARN of the SNS topic notified of successful asynchronous requests; null for \
+             real-time endpoints.",
+        )
+        .computed(),
+        string(
+            "error_topic_arn",
+            "ARN of the SNS topic notified of failed asynchronous requests; null for real-time \
+             endpoints.",
+        )
+        .computed(),
+        string(
+            "invoke_policy_json",
+            "An IAM policy document (JSON) allowing `sagemaker:InvokeEndpoint` and \
+             `sagemaker:InvokeEndpointAsync` on this endpoint, ready to attach to a caller's \
+             role.",
+        )
+        .computed(),
+    ];
+    Schema {
+        version: 0,
+        block: Block::new(
+            "Deploys a custom model (a container image plus model artifacts in S3) to an \
+             Amazon SageMaker endpoint, real-time or asynchronous. The provider creates and \
+             tracks the execution role (unless given), the model, the endpoint configuration, \
+             the endpoint and, for asynchronous endpoints, two SNS topics. Model and \
+             configuration changes are applied in place without downtime.",
+            attributes,
+            vec![timeouts()],
+        ),
+    }
+}
+
+/// The resource schema, built once.
+pub fn schema() -> &'static Schema {
+    static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::schema::AttrKind;
+
+    #[test]
+    fn every_attribute_is_described_and_has_one_mode() {
+        fn check(attrs: &[Attribute]) {
+            for a in attrs {
+                assert!(a.description.len() > 10, "{} lacks a description", a.name);
+                let modes = [a.required, a.optional && !a.computed, a.computed];
+                assert!(
+                    a.required ^ a.optional || (a.computed && !a.required),
+                    "{}: {modes:?}",
+                    a.name
+                );
+                if let AttrKind::Nested { attributes, .. } = &a.kind {
+                    check(attributes);
+                }
+            }
+        }
+        let s = schema();
+        assert_eq!(s.version, 0);
+        check(&s.block.attributes);
+        for b in &s.block.blocks {
+            check(&b.block.attributes);
+        }
+    }
+
+    #[test]
+    fn required_optional_and_computed_sets() {
+        let b = &schema().block;
+        let names = |f: fn(&Attribute) -> bool| -> Vec<&str> {
+            b.attributes.iter().filter(|a| f(a)).map(|a| a.name.as_str()).collect()
+        };
+        assert_eq!(
+            names(|a| a.required),
+            ["endpoint_name", "model_id", "instance_type", "model_data_url", "container"]
+        );
+        assert_eq!(
+            names(|a| a.optional && a.computed),
+            [
+                "instance_count",
+                "startup_health_check_timeout_in_seconds",
+                "model_data_download_timeout_in_seconds"
+            ]
+        );
+        assert_eq!(names(|a| !a.optional && a.computed).len(), 14);
+        assert_eq!(b.blocks.len(), 1);
+        assert_eq!(b.blocks[0].type_name, "timeouts");
+    }
+
+    #[test]
+    fn nested_attributes_use_nested_type_only() {
+        let proto = schema().to_proto();
+        let block = proto.block.unwrap();
+        let container = block.attributes.iter().find(|a| a.name == "container").unwrap();
+        assert!(container.r#type.is_empty());
+        assert!(container.nested_type.is_some());
+        let count = block.attributes.iter().find(|a| a.name == "instance_count").unwrap();
+        assert_eq!(count.r#type, b"\"number\"");
+        assert!(count.nested_type.is_none());
+    }
+}

@@ -1,0 +1,379 @@
+//! Static checks for `ValidateResourceConfig`. They run before any provider
+//! configuration exists, so nothing here knows the region; the one
+//! region-dependent check lives in `plan`. Unknown values (not yet computed
+//! by Terraform) are always skipped: only definite mistakes are reported.
+//! Every error points at its attribute and says what was expected and what
+//! was given.
+
+use super::checks;
+use super::s3uri::{S3Uri, S3UriError};
+use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
+
+use super::aws_shim::names;
+
+/// Limits SageMaker puts on list and map sizes.
+const MAX_SECURITY_GROUPS: usize = 5;
+const MAX_SUBNETS: usize = 16;
+const MAX_ENV_VARS: usize = 100;
+const MAX_TAGS: usize = 50;
+const MAX_ENV_VALUE_LEN: usize = 1024;
+
+/// Static checks of a resource configuration.
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut v = Validator::default();
+    if config.as_object().is_some() {
+        v.run(config);
+    }
+    v.diags
+}
+
+#[derive(Default)]
+struct Validator {
+    diags: Diagnostics,
+}
+
+fn root(name: &str) -> AttrPath {
+    AttrPath::root(name)
+}
+
+impl Validator {
+    fn run(&mut self, c: &Value) {
+        if let Some(name) = c.get("endpoint_name").as_str()
+            && let Err(e) = names::validate_endpoint_name(name)
+        {
+            self.error(root("endpoint_name"), "Invalid endpoint name", e, name);
+        }
+        if let Some(id) = c.get("model_id").as_str() {
+            let e = if id.is_empty() {
+                Err("model_id must not be empty".to_string())
+            } else {
+                checks::tag_value(id)
+                    .map_err(|e| format!("model_id becomes the modelId tag value, so {e}"))
+            };
+            if let Err(e) = e {
+                self.error(root("model_id"), "Invalid model ID", e, id);
+            }
+        }
+        if let Some(t) = c.get("instance_type").as_str()
+            && let Err(e) = checks::instance_type(t)
+        {
+            self.error(root("instance_type"), "Invalid instance type", e, t);
+        }
+        self.s3(root("model_data_url"), c.get("model_data_url"), true);
+        self.container(c.get("container"));
+        self.role(c);
+        self.int_range(root("instance_count"), c.get("instance_count"), 1, None);
+        for name in [
+            "startup_health_check_timeout_in_seconds",
+            "model_data_download_timeout_in_seconds",
+        ] {
+            self.int_range(root(name), c.get(name), 60, Some(3600));
+        }
+        self.int_range(root("volume_size_in_gb"), c.get("volume_size_in_gb"), 1, Some(512));
+        self.vpc(c.get("vpc_config"));
+        self.environment(c.get("environment"));
+        self.tags(c.get("tags"));
+        self.async_inference(c.get("async_inference"));
+        self.timeouts(c.get("timeouts"));
+    }
+
+    /// Adds an error whose detail ends with the value that was given.
+    fn error(&mut self, path: AttrPath, summary: &str, reason: impl AsRef<str>, given: &str) {
+        let reason = reason.as_ref().trim_end_matches('.');
+        let detail = format!("{path}: {reason}. Got {given:?}.");
+        self.diags.attr_error(path, summary, detail);
+    }
+
+    fn s3(&mut self, path: AttrPath, v: &Value, is_model_data: bool) {
+        let Some(uri) = v.as_str() else { return };
+        match S3Uri::parse(uri) {
+            Err(S3UriError::NotS3(_)) => self.error(
+                path,
+                "Invalid S3 URI",
+                "expected an S3 URI of the form s3://bucket/key",
+                uri,
+            ),
+            Err(e @ S3UriError::Bucket { .. }) => {
+                self.error(path, "Invalid S3 URI", e.to_string(), uri)
+            }
+            Ok(u) if is_model_data && u.key.is_empty() => self.error(
+                path,
+                "Invalid S3 URI",
+                "the model data needs an object key: a .tar.gz archive \
+                 (s3://bucket/model.tar.gz) or a prefix (s3://bucket/model/)",
+                uri,
+            ),
+            Ok(u) if is_model_data && !u.is_tar_gz() && !u.key.ends_with('/') => {
+                self.diags.attr_warning(
+                    path.clone(),
+                    "S3 prefix without trailing slash",
+                    format!(
+                        "{path}: {uri:?} does not end in .tar.gz, so it is used as an \
+                         uncompressed S3 prefix and every object whose key starts with \
+                         {:?} is downloaded. End it with \"/\" to select one folder, or \
+                         point it at a .tar.gz archive.",
+                        u.key
+                    ),
+                );
+            }
+            Ok(_) => {}
+        }
+    }
+
+    fn container(&mut self, c: &Value) {
+        if c.as_object().is_none() {
+            return;
+        }
+        let path = root("container");
+        let (image, repo, tag, account) = (
+            c.get("image_uri"),
+            c.get("repository_name"),
+            c.get("tag"),
+            c.get("account_id"),
+        );
+        let forms = "Set either image_uri = \"<full image URI>\", or repository_name and tag \
+                     (with account_id only where the provider has no registry account for \
+                     the region)";
+        let set = |v: &Value| v.as_str().is_some();
+        if set(image) && (set(repo) || set(tag)) {
+            let detail = format!("container: both forms are set. {forms}.");
+            self.diags
+                .attr_error(path.clone(), "Conflicting container forms", detail);
+        } else if image.is_null() && repo.is_null() && tag.is_null() {
+            let detail = format!("container: no image is given. {forms}.");
+            self.diags
+                .attr_error(path.clone(), "Missing container image", detail);
+        } else if image.is_null() && (repo.is_null() != tag.is_null()) && (set(repo) || set(tag))
+        {
+            let missing = if repo.is_null() { "repository_name" } else { "tag" };
+            let detail = format!(
+                "container: a Deep Learning Container needs both repository_name and tag; \
+                 {missing} is missing. {forms}."
+            );
+            self.diags
+                .attr_error(path.attr(missing), "Incomplete Deep Learning Container", detail);
+        }
+        if set(account) && repo.is_null() && tag.is_null() {
+            let detail = "container.account_id only applies to a Deep Learning Container \
+                          (repository_name and tag); a direct image_uri already names its \
+                          registry. Remove account_id or switch to repository_name and tag.";
+            self.diags.attr_error(
+                path.attr("account_id"),
+                "account_id needs a Deep Learning Container",
+                detail,
+            );
+        }
+        if let Some(u) = image.as_str()
+            && let Err(e) = checks::image_uri(u)
+        {
+            self.error(path.attr("image_uri"), "Invalid image URI", e, u);
+        }
+        if let Some(r) = repo.as_str()
+            && let Err(e) = checks::repository_name(r)
+        {
+            self.error(path.attr("repository_name"), "Invalid repository name", e, r);
+        }
+        if let Some(t) = tag.as_str()
+            && let Err(e) = checks::image_tag(t)
+        {
+            self.error(path.attr("tag"), "Invalid image tag", e, t);
+        }
+        if let Some(a) = account.as_str()
+            && let Err(e) = checks::account_id(a)
+        {
+            self.error(path.attr("account_id"), "Invalid AWS account ID", e, a);
+        }
+    }
+
+    fn role(&mut self, c: &Value) {
+        let role = c.get("role_arn");
+        if let Some(arn) = role.as_str()
+            && let Err(e) = checks::role_arn(arn)
+        {
+            self.error(root("role_arn"), "Invalid IAM role ARN", e, arn);
+        }
+        let policies = c.get("role_managed_policy_arns");
+        for arn in strings(policies) {
+            if let Err(e) = checks::policy_arn(arn) {
+                self.error(
+                    root("role_managed_policy_arns"),
+                    "Invalid IAM policy ARN",
+                    e,
+                    arn,
+                );
+            }
+        }
+        let has_policies = policies.as_elements().is_some_and(|e| !e.is_empty());
+        if has_policies && role.as_str().is_some() {
+            self.diags.attr_error(
+                root("role_managed_policy_arns"),
+                "Managed policies need a generated role",
+                "role_managed_policy_arns: these policies are attached to the role the \
+                 provider generates, but role_arn is set, and a role you supply is never \
+                 modified. Attach the policies to that role yourself, or remove role_arn.",
+            );
+        }
+    }
+
+    /// Checks a whole number in `[min, max]`; null and unknown pass.
+    fn int_range(&mut self, path: AttrPath, v: &Value, min: i64, max: Option<i64>) {
+        let Value::Number(n) = v else { return };
+        let expected = match max {
+            Some(max) => format!("a whole number from {min} to {max}"),
+            None => format!("a whole number of at least {min}"),
+        };
+        let given = n.to_string();
+        match n.as_i64() {
+            Some(i) if i >= min && max.is_none_or(|m| i <= m) => {}
+            Some(_) => {
+                self.error(path, "Value out of range", format!("expected {expected}"), &given)
+            }
+            None if matches!(n, Number::Float(f) if f.fract() != 0.0) => self.error(
+                path,
+                "Not a whole number",
+                format!("expected {expected}"),
+                &given,
+            ),
+            None => {
+                self.error(path, "Value out of range", format!("expected {expected}"), &given)
+            }
+        }
+    }
+
+    fn vpc(&mut self, vpc: &Value) {
+        if vpc.as_object().is_none() {
+            return;
+        }
+        let path = root("vpc_config");
+        let groups = [
+            ("security_group_ids", "sg-", MAX_SECURITY_GROUPS, "security group"),
+            ("subnets", "subnet-", MAX_SUBNETS, "subnet"),
+        ];
+        for (attr, prefix, max, what) in groups {
+            let p = path.attr(attr);
+            let Some(elems) = vpc.get(attr).as_elements() else {
+                continue;
+            };
+            if elems.is_empty() {
+                self.diags.attr_error(
+                    p.clone(),
+                    format!("Missing {what}s"),
+                    format!("{p}: at least one {what} ID ({prefix}...) is required."),
+                );
+            } else if elems.len() > max {
+                self.diags.attr_error(
+                    p.clone(),
+                    format!("Too many {what}s"),
+                    format!("{p}: SageMaker accepts at most {max}; got {}.", elems.len()),
+                );
+            }
+            for id in strings(vpc.get(attr)) {
+                let ok = id
+                    .strip_prefix(prefix)
+                    .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric()));
+                if !ok {
+                    let summary = format!("Invalid {what} ID");
+                    self.error(p.clone(), &summary, format!("expected an ID like {prefix}0abc1234"), id);
+                }
+            }
+        }
+    }
+
+    fn environment(&mut self, env: &Value) {
+        let Some(m) = env.as_object() else { return };
+        let path = root("environment");
+        if m.len() > MAX_ENV_VARS {
+            self.diags.attr_error(
+                path.clone(),
+                "Too many environment variables",
+                format!("environment: SageMaker accepts at most {MAX_ENV_VARS}; got {}.", m.len()),
+            );
+        }
+        for (k, v) in m {
+            if let Err(e) = checks::env_name(k) {
+                self.error(path.key(k), "Invalid environment variable name", e, k);
+            }
+            if let Some(s) = v.as_str()
+                && s.chars().count() > MAX_ENV_VALUE_LEN
+            {
+                let p = path.key(k);
+                let detail = format!(
+                    "{p}: values are at most {MAX_ENV_VALUE_LEN} characters; this one has {}.",
+                    s.chars().count()
+                );
+                self.diags.attr_error(p, "Environment value too long", detail);
+            }
+        }
+    }
+
+    fn tags(&mut self, tags: &Value) {
+        let Some(m) = tags.as_object() else { return };
+        let path = root("tags");
+        if m.len() > MAX_TAGS {
+            self.diags.attr_error(
+                path.clone(),
+                "Too many tags",
+                format!("tags: SageMaker accepts at most {MAX_TAGS} per object; got {}.", m.len()),
+            );
+        }
+        for (k, v) in m {
+            if let Err(e) = checks::tag_key(k) {
+                self.error(path.key(k), "Invalid tag key", e, k);
+            } else if k.to_ascii_lowercase().starts_with("aws:") {
+                self.error(
+                    path.key(k),
+                    "Reserved tag key",
+                    "keys starting with \"aws:\" are reserved for AWS",
+                    k,
+                );
+            }
+            if let Some(s) = v.as_str()
+                && let Err(e) = checks::tag_value(s)
+            {
+                self.error(path.key(k), "Invalid tag value", e, s);
+            }
+        }
+    }
+
+    fn async_inference(&mut self, a: &Value) {
+        if a.as_object().is_none() {
+            return;
+        }
+        let path = root("async_inference");
+        self.s3(path.attr("output_path"), a.get("output_path"), false);
+        self.s3(path.attr("failure_path"), a.get("failure_path"), false);
+        let name = "max_concurrent_invocations_per_instance";
+        self.int_range(path.attr(name), a.get(name), 1, Some(1000));
+    }
+
+    fn timeouts(&mut self, t: &Value) {
+        use super::duration::{DurationError, parse_go_duration};
+        if t.as_object().is_none() {
+            return;
+        }
+        for op in ["create", "update", "delete"] {
+            let Some(s) = t.get(op).as_str() else { continue };
+            let path = root("timeouts").attr(op);
+            match parse_go_duration(s) {
+                Ok(d) if d.is_zero() => {
+                    self.error(path, "Duration must be positive", "a zero timeout leaves no time", s)
+                }
+                Ok(_) => {}
+                Err(e @ DurationError::Negative(_)) => {
+                    self.error(path, "Duration must be positive", e.to_string(), s)
+                }
+                Err(e) => self.error(
+                    path,
+                    "Invalid duration",
+                    format!("{e}; use Go duration syntax such as \"60m\", \"1h30m\" or \"90s\""),
+                    s,
+                ),
+            }
+        }
+    }
+}
+
+/// The known string elements of a set or list (unknown elements skipped).
+fn strings(v: &Value) -> impl Iterator<Item = &str> {
+    v.as_elements().unwrap_or(&[]).iter().filter_map(Value::as_str)
+}
