@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+mod number;
+pub use number::Number;
+
 /// A Terraform value. Collections and objects may contain null and unknown
 /// values anywhere. Refined unknowns (msgpack extension 12) decode to
 /// [`Value::Unknown`]: we never need the refinements, only the fact that the
@@ -19,67 +22,6 @@ pub enum Value {
     Tuple(Vec<Value>),
     Map(BTreeMap<String, Value>),
     Object(BTreeMap<String, Value>),
-}
-
-/// A number without loss: integers that fit in `i64`, finite binary floats,
-/// and anything else as a normalised decimal string.
-#[derive(Clone, Debug)]
-pub enum Number {
-    Int(i64),
-    Float(f64),
-    /// A decimal that neither `i64` nor `f64` holds exactly, e.g. `1e400` or
-    /// `123456789012345678901234567890`.
-    Big(String),
-}
-
-impl PartialEq for Number {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Number::Int(a), Number::Int(b)) => a == b,
-            (Number::Float(a), Number::Float(b)) => a == b,
-            (Number::Int(a), Number::Float(b)) | (Number::Float(b), Number::Int(a)) => {
-                b.fract() == 0.0 && (*a as f64) == *b && (*b as i64) == *a
-            }
-            (Number::Big(a), Number::Big(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl Number {
-    /// The value as `i64` when it is an integer in range.
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Number::Int(i) => Some(*i),
-            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(*f as i64),
-            _ => None,
-        }
-    }
-
-    /// The value as `f64` (possibly rounded for big decimals).
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Number::Int(i) => Some(*i as f64),
-            Number::Float(f) => Some(*f),
-            Number::Big(s) => s.parse().ok(),
-        }
-    }
-}
-
-impl From<i64> for Number {
-    fn from(i: i64) -> Self {
-        Number::Int(i)
-    }
-}
-
-impl std::fmt::Display for Number {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Number::Int(i) => write!(f, "{i}"),
-            Number::Float(x) => write!(f, "{x}"),
-            Number::Big(s) => f.write_str(s),
-        }
-    }
 }
 
 impl Value {
@@ -128,6 +70,13 @@ impl Value {
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Value::Number(n) => Some(n),
             _ => None,
         }
     }
