@@ -81,3 +81,10 @@ pub struct PlanResponse {
 pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     plan::plan(req)
 }
+
+#[cfg(test)]
+mod testutil;
+#[cfg(test)]
+mod validate_tests;
+#[cfg(test)]
+mod plan_tests;

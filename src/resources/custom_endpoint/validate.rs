@@ -147,8 +147,8 @@ impl Validator {
         {
             let missing = if repo.is_null() { "repository_name" } else { "tag" };
             let detail = format!(
-                "container: a Deep Learning Container needs both repository_name and tag; \
-                 {missing} is missing. {forms}."
+                "container.{missing}: a Deep Learning Container needs both repository_name \
+                 and tag; {missing} is missing. {forms}."
             );
             self.diags
                 .attr_error(path.attr(missing), "Incomplete Deep Learning Container", detail);
