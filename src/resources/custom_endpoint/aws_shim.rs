@@ -25,7 +25,9 @@ pub mod dlc {
         } else {
             "amazonaws.com"
         };
-        Ok(format!("{account}.dkr.ecr.{region}.{suffix}/{repository}:{tag}"))
+        Ok(format!(
+            "{account}.dkr.ecr.{region}.{suffix}/{repository}:{tag}"
+        ))
     }
 }
 
@@ -55,7 +57,10 @@ pub mod names {
             h.update(p.len().to_le_bytes());
             h.update(p.as_bytes());
         }
-        h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect()
+        h.finalize()[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     pub fn model_name(endpoint: &str, hash: &str) -> String {

@@ -12,17 +12,22 @@ pub fn instance_type(t: &str) -> Result<(), String> {
     let parts: Vec<&str> = rest.split('.').collect();
     let family_ok = |f: &str| {
         f.starts_with(|c: char| c.is_ascii_lowercase())
-            && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && f.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     };
     let size_ok = |s: &str| {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     };
     if parts.len() == 2 && family_ok(parts[0]) && size_ok(parts[1]) {
         Ok(())
     } else {
-        Err("expected the form ml.<family>.<size> in lowercase, for example \
+        Err(
+            "expected the form ml.<family>.<size> in lowercase, for example \
              \"ml.inf2.xlarge\""
-            .into())
+                .into(),
+        )
     }
 }
 
@@ -105,9 +110,11 @@ pub fn repository_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("an ECR repository name is 2 to 256 lowercase letters, digits, '.', '_', '-' \
+        Err(
+            "an ECR repository name is 2 to 256 lowercase letters, digits, '.', '_', '-' \
              or '/', starting and ending with a letter or digit"
-            .into())
+                .into(),
+        )
     }
 }
 
@@ -125,9 +132,11 @@ pub fn image_tag(tag: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("an image tag is 1 to 128 letters, digits, '_', '.' or '-', not starting with \
+        Err(
+            "an image tag is 1 to 128 letters, digits, '_', '.' or '-', not starting with \
              '.' or '-'"
-            .into())
+                .into(),
+        )
     }
 }
 
@@ -136,7 +145,10 @@ pub fn image_uri(uri: &str) -> Result<(), String> {
     if uri.is_empty() {
         Err("the image URI must not be empty".into())
     } else if uri.len() > 255 {
-        Err(format!("the image URI is at most 255 characters; this one has {}", uri.len()))
+        Err(format!(
+            "the image URI is at most 255 characters; this one has {}",
+            uri.len()
+        ))
     } else if uri.chars().any(char::is_whitespace) {
         Err("the image URI must not contain spaces".into())
     } else {
@@ -156,7 +168,9 @@ fn tag_chars_ok(s: &str) -> bool {
 pub fn tag_key(key: &str) -> Result<(), String> {
     let n = key.chars().count();
     if n == 0 || n > 128 {
-        Err(format!("tag keys are 1 to 128 characters; this one has {n}"))
+        Err(format!(
+            "tag keys are 1 to 128 characters; this one has {n}"
+        ))
     } else if !tag_chars_ok(key) {
         Err("tag keys may only contain letters, numbers, spaces and _.:/=+-@".into())
     } else {
@@ -168,7 +182,9 @@ pub fn tag_key(key: &str) -> Result<(), String> {
 pub fn tag_value(value: &str) -> Result<(), String> {
     let n = value.chars().count();
     if n > 256 {
-        Err(format!("tag values are at most 256 characters; this one has {n}"))
+        Err(format!(
+            "tag values are at most 256 characters; this one has {n}"
+        ))
     } else if !tag_chars_ok(value) {
         Err("tag values may only contain letters, numbers, spaces and _.:/=+-@".into())
     } else {
@@ -185,9 +201,11 @@ pub fn env_name(name: &str) -> Result<(), String> {
     {
         Ok(())
     } else {
-        Err("environment variable names match [a-zA-Z_][a-zA-Z0-9_]* and are at most 1024 \
+        Err(
+            "environment variable names match [a-zA-Z_][a-zA-Z0-9_]* and are at most 1024 \
              characters"
-            .into())
+                .into(),
+        )
     }
 }
 
@@ -197,16 +215,33 @@ mod tests {
 
     #[test]
     fn instance_types() {
-        for ok in ["ml.g5.2xlarge", "ml.inf2.xlarge", "ml.p4d.24xlarge", "ml.m5.large"] {
+        for ok in [
+            "ml.g5.2xlarge",
+            "ml.inf2.xlarge",
+            "ml.p4d.24xlarge",
+            "ml.m5.large",
+        ] {
             assert!(instance_type(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "g5.2xlarge", "ml.", "ml.g5", "ml.g5.", "ml..large", "ml.G5.xlarge", "ml.5g.large",
-            "ml.g5.2xlarge.x", "ML.g5.large", "",
+            "g5.2xlarge",
+            "ml.",
+            "ml.g5",
+            "ml.g5.",
+            "ml..large",
+            "ml.G5.xlarge",
+            "ml.5g.large",
+            "ml.g5.2xlarge.x",
+            "ML.g5.large",
+            "",
         ] {
             assert!(instance_type(bad).is_err(), "{bad}");
         }
-        assert!(instance_type("c5.large").unwrap_err().contains("start with"));
+        assert!(
+            instance_type("c5.large")
+                .unwrap_err()
+                .contains("start with")
+        );
         assert!(instance_type("ml.c5").unwrap_err().contains("<family>"));
     }
 

@@ -223,8 +223,14 @@ impl ConfigInputs {
             model_name: model_name.to_string(),
             instance_type: req_str(state.get("instance_type"))?,
             instance_count: int_or(state.get("instance_count"), Some(DEFAULT_INSTANCE_COUNT))??,
-            startup_timeout: int_or(state.get("startup_health_check_timeout_in_seconds"), timeout)??,
-            download_timeout: int_or(state.get("model_data_download_timeout_in_seconds"), timeout)??,
+            startup_timeout: int_or(
+                state.get("startup_health_check_timeout_in_seconds"),
+                timeout,
+            )??,
+            download_timeout: int_or(
+                state.get("model_data_download_timeout_in_seconds"),
+                timeout,
+            )??,
             volume_size_in_gb: int_or(state.get("volume_size_in_gb"), None)?,
             async_inference,
         })
@@ -281,4 +287,100 @@ pub fn derived_names(state: &Value, region: &str) -> Option<DerivedNames> {
         model_name,
         endpoint_config_name,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    #[test]
+    fn invoke_policy_is_valid_json_naming_both_actions() {
+        let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e\"x";
+        let doc: Json = serde_json::from_str(&invoke_policy_json(arn)).unwrap();
+        assert_eq!(doc["Version"], "2012-10-17");
+        let st = &doc["Statement"][0];
+        assert_eq!(st["Effect"], "Allow");
+        assert_eq!(st["Resource"], arn);
+        assert_eq!(
+            st["Action"],
+            serde_json::json!(["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointAsync"])
+        );
+    }
+
+    #[test]
+    fn tags_all_merges_with_resource_tags_winning() {
+        let defaults: BTreeMap<String, String> =
+            [("a".into(), "1".into()), ("b".into(), "2".into())].into();
+        let tags = Value::Map(
+            [
+                ("b".to_string(), s("x")),
+                ("c".to_string(), Value::Unknown),
+                ("d".to_string(), Value::Null),
+            ]
+            .into(),
+        );
+        let all = tags_all(&tags, &defaults);
+        let m = all.as_object().unwrap();
+        assert_eq!(m["a"], s("1"));
+        assert_eq!(m["b"], s("x"));
+        assert_eq!(m["c"], Value::Unknown);
+        assert!(!m.contains_key("d"));
+        assert_eq!(
+            tags_all(&Value::Null, &BTreeMap::new()),
+            Value::Map(BTreeMap::new())
+        );
+        assert_eq!(tags_all(&Value::Unknown, &defaults), Value::Unknown);
+    }
+
+    #[test]
+    fn each_model_input_changes_the_model_hash() {
+        let base = with(valid_config(), &["image_uri"], s("img:1"));
+        let h = |v: &Value| ModelInputs::from_state(v, "us-east-1").unwrap().hash();
+        let h0 = h(&base);
+        assert_eq!(h0, h(&base.clone()), "stable");
+        let changes = [
+            with(base.clone(), &["image_uri"], s("img:2")),
+            with(base.clone(), &["model_data_url"], s("s3://my-models/x/")),
+            with(base.clone(), &["environment"], map(&[("A", "")])),
+            with(base.clone(), &["vpc_config"], vpc(&["sg-1"], &["subnet-1"])),
+            with(
+                base.clone(),
+                &["role_arn"],
+                s("arn:aws:iam::123456789012:role/R"),
+            ),
+        ];
+        for c in &changes {
+            assert_ne!(h(c), h0, "{c:?}");
+        }
+        let tags_only = with(base.clone(), &["tags"], map(&[("a", "b")]));
+        assert_eq!(h(&tags_only), h0);
+        let moved = vpc(&["sg-1", "subnet-1"], &[]);
+        let swapped = with(base, &["vpc_config"], moved);
+        assert_ne!(h(&swapped), h(&changes[3]), "list boundaries matter");
+    }
+
+    #[test]
+    fn each_config_input_changes_the_config_hash() {
+        let base = valid_config();
+        let h = |v: &Value| ConfigInputs::from_state(v, "m").unwrap().hash();
+        let h0 = h(&base);
+        assert_ne!(ConfigInputs::from_state(&base, "m2").unwrap().hash(), h0);
+        let explicit_defaults = with(
+            with(base.clone(), &["instance_count"], n(1)),
+            &["startup_health_check_timeout_in_seconds"],
+            n(600),
+        );
+        assert_eq!(h(&explicit_defaults), h0, "null means the default");
+        for (attr, v) in [
+            ("instance_type", s("ml.g5.xlarge")),
+            ("instance_count", n(2)),
+            ("startup_health_check_timeout_in_seconds", n(601)),
+            ("model_data_download_timeout_in_seconds", n(601)),
+            ("volume_size_in_gb", n(5)),
+            ("async_inference", async_block("s3://out-bucket/")),
+        ] {
+            assert_ne!(h(&with(base.clone(), &[attr], v)), h0, "{attr}");
+        }
+    }
 }

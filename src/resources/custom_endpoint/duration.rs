@@ -148,17 +148,38 @@ mod tests {
     #[test]
     fn rejects_bad_forms() {
         assert_eq!(parse_go_duration(""), Err(DurationError::Empty));
-        assert!(matches!(parse_go_duration("10"), Err(DurationError::MissingUnit(_))));
-        assert!(matches!(parse_go_duration("1h30"), Err(DurationError::MissingUnit(_))));
+        assert!(matches!(
+            parse_go_duration("10"),
+            Err(DurationError::MissingUnit(_))
+        ));
+        assert!(matches!(
+            parse_go_duration("1h30"),
+            Err(DurationError::MissingUnit(_))
+        ));
         assert!(matches!(
             parse_go_duration("10 minutes"),
             Err(DurationError::UnknownUnit { .. })
         ));
-        assert!(matches!(parse_go_duration("5d"), Err(DurationError::UnknownUnit { .. })));
-        assert!(matches!(parse_go_duration("h"), Err(DurationError::Invalid(_))));
-        assert!(matches!(parse_go_duration("-"), Err(DurationError::Invalid(_))));
-        assert!(matches!(parse_go_duration("."), Err(DurationError::Invalid(_))));
-        assert!(matches!(parse_go_duration("-5m"), Err(DurationError::Negative(_))));
+        assert!(matches!(
+            parse_go_duration("5d"),
+            Err(DurationError::UnknownUnit { .. })
+        ));
+        assert!(matches!(
+            parse_go_duration("h"),
+            Err(DurationError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_go_duration("-"),
+            Err(DurationError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_go_duration("."),
+            Err(DurationError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_go_duration("-5m"),
+            Err(DurationError::Negative(_))
+        ));
         assert!(matches!(
             parse_go_duration("9999999999999h"),
             Err(DurationError::Overflow(_))

@@ -83,8 +83,12 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
 }
 
 #[cfg(test)]
+mod plan_tests;
+#[cfg(test)]
+mod plan_update_tests;
+#[cfg(test)]
 mod testutil;
 #[cfg(test)]
-mod validate_tests;
+mod validate_cases;
 #[cfg(test)]
-mod plan_tests;
+mod validate_tests;

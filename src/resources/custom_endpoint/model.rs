@@ -22,7 +22,10 @@ pub enum ModelError {
     #[error("{0} is required but null")]
     Missing(String),
     #[error("{path} should be {expected}")]
-    Type { path: String, expected: &'static str },
+    Type {
+        path: String,
+        expected: &'static str,
+    },
     #[error("{path}: {reason}")]
     Invalid { path: String, reason: String },
     #[error("timeouts.{op}: {source}")]
@@ -77,14 +80,14 @@ impl Container {
                 repository,
                 tag,
                 account_id,
-            } => dlc::image_uri(repository, tag, region, account_id.as_deref()).map_err(
-                |source| ImageError::Dlc {
+            } => dlc::image_uri(repository, tag, region, account_id.as_deref()).map_err(|source| {
+                ImageError::Dlc {
                     repository: repository.clone(),
                     tag: tag.clone(),
                     region: region.to_string(),
                     source,
-                },
-            ),
+                }
+            }),
         }
     }
 
@@ -329,5 +332,127 @@ impl Reader {
         Ok(m.iter()
             .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    #[test]
+    fn reads_a_minimal_configuration_with_defaults() {
+        let spec = EndpointSpec::from_value(&valid_config()).unwrap();
+        assert_eq!(spec.endpoint_name, "llm-endpoint");
+        assert_eq!(spec.instance_count, 1);
+        assert_eq!(spec.startup_health_check_timeout_in_seconds, 600);
+        assert_eq!(spec.model_data_download_timeout_in_seconds, 600);
+        assert_eq!(spec.volume_size_in_gb, None);
+        assert_eq!(spec.role_arn, None);
+        assert!(spec.environment.is_empty() && spec.tags.is_empty());
+        assert!(spec.vpc_config.is_none() && spec.async_inference.is_none());
+        assert!(matches!(
+            &spec.container,
+            Container::Dlc {
+                account_id: None,
+                ..
+            }
+        ));
+        assert_eq!(spec.timeouts.create, Duration::from_secs(3600));
+        assert_eq!(spec.timeouts.update, Duration::from_secs(3600));
+        assert_eq!(spec.timeouts.delete, Duration::from_secs(1800));
+        assert!(spec.model_data().unwrap().is_tar_gz());
+    }
+
+    #[test]
+    fn reads_every_optional_part() {
+        let c = with(valid_config(), &["instance_count"], n(3));
+        let c = with(c, &["vpc_config"], vpc(&["sg-b", "sg-a"], &["subnet-1"]));
+        let c = with(c, &["environment"], map(&[("A", "1")]));
+        let c = with(c, &["volume_size_in_gb"], n(30));
+        let c = with(c, &["async_inference"], async_block("s3://out-bucket/r/"));
+        let c = with(c, &["timeouts"], timeouts(s("90s"), Value::Null, s("1h")));
+        let c = with(c, &["container"], container(&[("image_uri", s("img:1"))]));
+        let spec = EndpointSpec::from_value(&c).unwrap();
+        assert_eq!(spec.instance_count, 3);
+        assert_eq!(
+            spec.vpc_config.unwrap().security_group_ids,
+            ["sg-a", "sg-b"]
+        );
+        assert_eq!(spec.environment["A"], "1");
+        assert_eq!(spec.volume_size_in_gb, Some(30));
+        let a = spec.async_inference.unwrap();
+        assert_eq!(a.max_concurrent_invocations_per_instance, 10);
+        assert_eq!(a.failure_path, None);
+        assert_eq!(spec.timeouts.create, Duration::from_secs(90));
+        assert_eq!(spec.timeouts.update, Duration::from_secs(3600));
+        assert_eq!(spec.timeouts.delete, Duration::from_secs(3600));
+        assert_eq!(spec.container, Container::Image("img:1".into()));
+    }
+
+    #[test]
+    fn unknown_missing_and_malformed_values_are_typed_errors() {
+        let unknown = with(valid_config(), &["instance_type"], Value::Unknown);
+        assert!(matches!(
+            EndpointSpec::from_value(&unknown),
+            Err(ModelError::Unknown(p)) if p == "instance_type"
+        ));
+        let missing = with(valid_config(), &["model_id"], Value::Null);
+        assert!(matches!(
+            EndpointSpec::from_value(&missing),
+            Err(ModelError::Missing(_))
+        ));
+        let bad = with(valid_config(), &["instance_count"], s("two"));
+        assert!(matches!(
+            EndpointSpec::from_value(&bad),
+            Err(ModelError::Type { .. })
+        ));
+        let bad = with(
+            valid_config(),
+            &["timeouts"],
+            timeouts(s("soon"), Value::Null, Value::Null),
+        );
+        assert!(matches!(
+            EndpointSpec::from_value(&bad),
+            Err(ModelError::Duration { op: "create", .. })
+        ));
+        let half = with(
+            valid_config(),
+            &["container"],
+            container(&[("tag", s("t"))]),
+        );
+        assert!(matches!(
+            EndpointSpec::from_value(&half),
+            Err(ModelError::Invalid { .. })
+        ));
+        let c = with(
+            valid_config(),
+            &["container"],
+            container(&[("tag", Value::Unknown)]),
+        );
+        assert!(matches!(
+            Container::from_value(c.get("container")),
+            Ok(None)
+        ));
+    }
+
+    #[test]
+    fn containers_resolve_per_region() {
+        let direct = Container::Image("x/y:1".into());
+        assert_eq!(direct.resolve("anywhere-1").unwrap(), "x/y:1");
+        let dlc = Container::Dlc {
+            repository: "repo".into(),
+            tag: "t".into(),
+            account_id: None,
+        };
+        let uri = dlc.resolve("us-east-1").unwrap();
+        assert!(
+            uri.ends_with("/repo:t") && uri.contains("us-east-1"),
+            "{uri}"
+        );
+        let cn = dlc.resolve("cn-north-1").unwrap();
+        assert!(cn.contains(".amazonaws.com.cn/"), "{cn}");
+        let err = dlc.resolve("xx-nowhere-1").unwrap_err().to_string();
+        assert!(err.contains("xx-nowhere-1"), "{err}");
     }
 }

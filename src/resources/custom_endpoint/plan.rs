@@ -39,8 +39,14 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     // Defaults for optional+computed attributes the configuration leaves null.
     let defaults = [
         ("instance_count", DEFAULT_INSTANCE_COUNT),
-        ("startup_health_check_timeout_in_seconds", DEFAULT_CONTAINER_TIMEOUT_SECONDS),
-        ("model_data_download_timeout_in_seconds", DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+        (
+            "startup_health_check_timeout_in_seconds",
+            DEFAULT_CONTAINER_TIMEOUT_SECONDS,
+        ),
+        (
+            "model_data_download_timeout_in_seconds",
+            DEFAULT_CONTAINER_TIMEOUT_SECONDS,
+        ),
     ];
     for (name, default) in defaults {
         if config.get(name).is_null() {
@@ -51,7 +57,10 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     if let Some(Value::Object(a)) = p.get_mut("async_inference")
         && config.get("async_inference").get(concurrency).is_null()
     {
-        a.insert(concurrency.into(), Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS));
+        a.insert(
+            concurrency.into(),
+            Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
+        );
     }
 
     if region.is_empty() {
@@ -96,9 +105,8 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     // Model: keep the prior name while its inputs are unchanged (this also
     // keeps names that were not derived by us, e.g. after an import).
     let new_model = ModelInputs::from_state(&planned_so_far, region);
-    let model_unchanged = same_name
-        && new_model.is_some()
-        && new_model == ModelInputs::from_state(prior, region);
+    let model_unchanged =
+        same_name && new_model.is_some() && new_model == ModelInputs::from_state(prior, region);
     let model_name = match &new_model {
         Some(_) if model_unchanged && prior.get("model_name").as_str().is_some() => {
             prior.get("model_name").clone()
@@ -107,7 +115,10 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         None => Value::Unknown,
     };
     let model_name_kept = known_eq(&model_name, prior.get("model_name"));
-    p.insert("model_arn".into(), keep("model_arn", same_name && model_name_kept));
+    p.insert(
+        "model_arn".into(),
+        keep("model_arn", same_name && model_name_kept),
+    );
 
     // Endpoint config: same rule, with the model name among its inputs.
     let new_config = model_name
@@ -128,7 +139,10 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let config_kept = same_name && known_eq(&config_name, prior.get("endpoint_config_name"));
     p.insert("model_name".into(), model_name);
     p.insert("endpoint_config_name".into(), config_name);
-    p.insert("endpoint_config_arn".into(), keep("endpoint_config_arn", config_kept));
+    p.insert(
+        "endpoint_config_arn".into(),
+        keep("endpoint_config_arn", config_kept),
+    );
 
     // Endpoint: its ARN lives as long as its name; its status changes when a
     // new config is deployed. A failed endpoint can only be replaced.

@@ -12,10 +12,10 @@ use super::{PlanRequest, PlanResponse, ProviderContext, plan};
 use crate::tfplugin::schema::AttrKind;
 use crate::tfplugin::{Number, Severity, Value};
 
-const REGION: &str = "us-east-1";
-const ROLE: &str = "arn:aws:iam::123456789012:role/Mine";
+pub(super) const REGION: &str = "us-east-1";
+pub(super) const ROLE: &str = "arn:aws:iam::123456789012:role/Mine";
 
-fn ctx() -> ProviderContext {
+pub(super) fn ctx() -> ProviderContext {
     ProviderContext {
         region: REGION.into(),
         default_tags: [("env".to_string(), "test".to_string())].into(),
@@ -37,7 +37,11 @@ fn proposed(prior: &Value, config: &Value) -> Value {
                     .iter()
                     .map(|n| {
                         let cv = c.get(&n.name);
-                        let v = if n.computed && cv.is_null() { p.get(&n.name) } else { cv };
+                        let v = if n.computed && cv.is_null() {
+                            p.get(&n.name)
+                        } else {
+                            cv
+                        };
                         (n.name.clone(), v.clone())
                     })
                     .collect(),
@@ -50,8 +54,12 @@ fn proposed(prior: &Value, config: &Value) -> Value {
     Value::Object(out)
 }
 
-fn run(prior: &Value, config: &Value, ctx: &ProviderContext) -> PlanResponse {
-    let proposed = if config.is_null() { Value::Null } else { proposed(prior, config) };
+pub(super) fn run(prior: &Value, config: &Value, ctx: &ProviderContext) -> PlanResponse {
+    let proposed = if config.is_null() {
+        Value::Null
+    } else {
+        proposed(prior, config)
+    };
     plan(PlanRequest {
         prior_state: prior,
         proposed_new_state: &proposed,
@@ -74,11 +82,27 @@ fn apply(planned: &Value) -> Value {
     let config = m["endpoint_config_name"].as_str().unwrap().to_string();
     fill(&mut m, "endpoint_arn", format!("{acct}:endpoint/{name}"));
     fill(&mut m, "model_arn", format!("{acct}:model/{model}"));
-    fill(&mut m, "endpoint_config_arn", format!("{acct}:endpoint-config/{config}"));
+    fill(
+        &mut m,
+        "endpoint_config_arn",
+        format!("{acct}:endpoint-config/{config}"),
+    );
     fill(&mut m, "endpoint_status", "InService".into());
-    fill(&mut m, "execution_role_arn", format!("arn:aws:iam::123456789012:role/{name}-gen"));
-    fill(&mut m, "success_topic_arn", format!("arn:aws:sns:us-east-1:123456789012:{name}-ok"));
-    fill(&mut m, "error_topic_arn", format!("arn:aws:sns:us-east-1:123456789012:{name}-err"));
+    fill(
+        &mut m,
+        "execution_role_arn",
+        format!("arn:aws:iam::123456789012:role/{name}-gen"),
+    );
+    fill(
+        &mut m,
+        "success_topic_arn",
+        format!("arn:aws:sns:us-east-1:123456789012:{name}-ok"),
+    );
+    fill(
+        &mut m,
+        "error_topic_arn",
+        format!("arn:aws:sns:us-east-1:123456789012:{name}-err"),
+    );
     let arn = m["endpoint_arn"].as_str().unwrap().to_string();
     fill(&mut m, "invoke_policy_json", invoke_policy_json(&arn));
     let state = Value::Object(m);
@@ -86,17 +110,21 @@ fn apply(planned: &Value) -> Value {
     state
 }
 
-fn create_and_apply(config: &Value) -> Value {
+pub(super) fn create_and_apply(config: &Value) -> Value {
     let r = run(&Value::Null, config, &ctx());
     assert!(!r.diagnostics.has_errors(), "{:#?}", r.diagnostics);
     apply(&r.planned_state)
 }
 
-fn async_config() -> Value {
-    with(valid_config(), &["async_inference"], async_block("s3://out-bucket/results/"))
+pub(super) fn async_config() -> Value {
+    with(
+        valid_config(),
+        &["async_inference"],
+        async_block("s3://out-bucket/results/"),
+    )
 }
 
-fn rich_config() -> Value {
+pub(super) fn rich_config() -> Value {
     let c = with(async_config(), &["role_arn"], s(ROLE));
     let c = with(c, &["environment"], map(&[("HF_TASK", "text-generation")]));
     let c = with(c, &["vpc_config"], vpc(&["sg-2", "sg-1"], &["subnet-1"]));
@@ -104,10 +132,14 @@ fn rich_config() -> Value {
     let c = with(c, &["instance_count"], n(2));
     let c = with(c, &["volume_size_in_gb"], n(100));
     let c = with(c, &["model_data_download_timeout_in_seconds"], n(1200));
-    with(c, &["timeouts"], timeouts(s("2h"), Value::Null, Value::Null))
+    with(
+        c,
+        &["timeouts"],
+        timeouts(s("2h"), Value::Null, Value::Null),
+    )
 }
 
-fn replace_paths(r: &PlanResponse) -> Vec<String> {
+pub(super) fn replace_paths(r: &PlanResponse) -> Vec<String> {
     r.requires_replace.iter().map(|p| p.to_string()).collect()
 }
 
@@ -139,14 +171,25 @@ fn create_applies_defaults_and_computes_what_is_knowable() {
     )
     .unwrap();
     assert_eq!(p.get("image_uri"), &s(&image));
-    assert_eq!(p.get("container"), c.get("container"), "configured container kept");
+    assert_eq!(
+        p.get("container"),
+        c.get("container"),
+        "configured container kept"
+    );
     assert_eq!(p.get("tags_all"), &map(&[("env", "test")]));
     let names = derived_names(p, REGION).unwrap();
     assert_eq!(p.get("model_name"), &s(&names.model_name));
-    assert_eq!(p.get("endpoint_config_name"), &s(&names.endpoint_config_name));
+    assert_eq!(
+        p.get("endpoint_config_name"),
+        &s(&names.endpoint_config_name)
+    );
     for unknown in [
-        "endpoint_arn", "endpoint_status", "model_arn", "endpoint_config_arn",
-        "execution_role_arn", "invoke_policy_json",
+        "endpoint_arn",
+        "endpoint_status",
+        "model_arn",
+        "endpoint_config_arn",
+        "execution_role_arn",
+        "invoke_policy_json",
     ] {
         assert_eq!(p.get(unknown), &Value::Unknown, "{unknown}");
     }
@@ -169,19 +212,39 @@ fn planned_state_has_exactly_the_schema_attributes() {
 
 #[test]
 fn configured_values_are_kept_as_given() {
-    let cfg = with(rich_config(), &["instance_count"], Value::Number(Number::Float(3.0)));
-    let cfg = with(cfg, &["async_inference", "max_concurrent_invocations_per_instance"], n(4));
+    let cfg = with(
+        rich_config(),
+        &["instance_count"],
+        Value::Number(Number::Float(3.0)),
+    );
+    let cfg = with(
+        cfg,
+        &["async_inference", "max_concurrent_invocations_per_instance"],
+        n(4),
+    );
     let r = run(&Value::Null, &cfg, &ctx());
     let p = &r.planned_state;
     assert!(matches!(p.get("instance_count"), Value::Number(Number::Float(f)) if *f == 3.0));
     assert_eq!(p.get("model_data_download_timeout_in_seconds"), &n(1200));
     assert_eq!(p.get("startup_health_check_timeout_in_seconds"), &n(600));
     assert_eq!(p.get("volume_size_in_gb"), &n(100));
-    assert_eq!(p.get("async_inference").get("max_concurrent_invocations_per_instance"), &n(4));
+    assert_eq!(
+        p.get("async_inference")
+            .get("max_concurrent_invocations_per_instance"),
+        &n(4)
+    );
     assert_eq!(p.get("vpc_config"), cfg.get("vpc_config"));
     assert_eq!(p.get("timeouts"), cfg.get("timeouts"));
-    assert_eq!(p.get("execution_role_arn"), &s(ROLE), "a given role is known at plan time");
-    assert_eq!(p.get("tags_all"), &map(&[("env", "prod"), ("team", "ml")]), "resource tags win");
+    assert_eq!(
+        p.get("execution_role_arn"),
+        &s(ROLE),
+        "a given role is known at plan time"
+    );
+    assert_eq!(
+        p.get("tags_all"),
+        &map(&[("env", "prod"), ("team", "ml")]),
+        "resource tags win"
+    );
     assert_eq!(p.get("success_topic_arn"), &Value::Unknown);
     assert_eq!(p.get("error_topic_arn"), &Value::Unknown);
 }
@@ -206,7 +269,11 @@ fn unknown_inputs_make_derived_names_unknown() {
     let p = run(&Value::Null, &cfg, &ctx()).planned_state;
     assert!(p.get("model_name").as_str().is_some());
     assert_eq!(p.get("endpoint_config_name"), &Value::Unknown);
-    let cfg = with(valid_config(), &["container"], container(&[("image_uri", Value::Unknown)]));
+    let cfg = with(
+        valid_config(),
+        &["container"],
+        container(&[("image_uri", Value::Unknown)]),
+    );
     let p = run(&Value::Null, &cfg, &ctx()).planned_state;
     assert_eq!(p.get("image_uri"), &Value::Unknown);
     assert_eq!(p.get("model_name"), &Value::Unknown);
@@ -215,7 +282,12 @@ fn unknown_inputs_make_derived_names_unknown() {
     assert_eq!(p.get("id"), &Value::Unknown);
     assert_eq!(p.get("model_name"), &Value::Unknown);
     let cfg = with(valid_config(), &["tags"], Value::Unknown);
-    assert_eq!(run(&Value::Null, &cfg, &ctx()).planned_state.get("tags_all"), &Value::Unknown);
+    assert_eq!(
+        run(&Value::Null, &cfg, &ctx())
+            .planned_state
+            .get("tags_all"),
+        &Value::Unknown
+    );
 }
 
 #[test]
@@ -225,16 +297,39 @@ fn dlc_in_an_unknown_region_needs_account_id() {
         default_tags: BTreeMap::new(),
     };
     let r = run(&Value::Null, &valid_config(), &far);
-    let errors: Vec<_> = r.diagnostics.0.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors: Vec<_> = r
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0].summary, "Unsupported region for Deep Learning Containers");
-    assert_eq!(errors[0].path.as_ref().unwrap().to_string(), "container.account_id");
+    assert_eq!(
+        errors[0].summary,
+        "Unsupported region for Deep Learning Containers"
+    );
+    assert_eq!(
+        errors[0].path.as_ref().unwrap().to_string(),
+        "container.account_id"
+    );
     assert!(errors[0].detail.contains("xx-nowhere-1"));
-    let with_account = with(valid_config(), &["container", "account_id"], s("111122223333"));
+    let with_account = with(
+        valid_config(),
+        &["container", "account_id"],
+        s("111122223333"),
+    );
     let r = run(&Value::Null, &with_account, &far);
     assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
-    let uri = r.planned_state.get("image_uri").as_str().unwrap().to_string();
-    assert!(uri.starts_with("111122223333.dkr.ecr.xx-nowhere-1."), "{uri}");
+    let uri = r
+        .planned_state
+        .get("image_uri")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        uri.starts_with("111122223333.dkr.ecr.xx-nowhere-1."),
+        "{uri}"
+    );
     let direct = with(
         valid_config(),
         &["container"],
@@ -242,7 +337,11 @@ fn dlc_in_an_unknown_region_needs_account_id() {
     );
     assert!(run(&Value::Null, &direct, &far).diagnostics.is_empty());
     let no_region = ProviderContext::default();
-    assert!(run(&Value::Null, &valid_config(), &no_region).diagnostics.has_errors());
+    assert!(
+        run(&Value::Null, &valid_config(), &no_region)
+            .diagnostics
+            .has_errors()
+    );
 }
 
 #[test]
@@ -262,7 +361,10 @@ fn imported_state_with_foreign_names_stays_unchanged() {
     let mut state = create_and_apply(&config);
     for (k, v) in [
         ("model_name", "hand-made-model"),
-        ("model_arn", "arn:aws:sagemaker:us-east-1:123456789012:model/hand-made-model"),
+        (
+            "model_arn",
+            "arn:aws:sagemaker:us-east-1:123456789012:model/hand-made-model",
+        ),
         ("endpoint_config_name", "hand-made-config"),
     ] {
         state = with(state, &[k], s(v));
@@ -276,183 +378,4 @@ fn imported_state_with_foreign_names_stays_unchanged() {
     assert_eq!(p.get("model_arn"), state.get("model_arn"));
     assert_ne!(p.get("endpoint_config_name"), &s("hand-made-config"));
     assert!(p.get("endpoint_config_name").as_str().is_some());
-}
-
-/// Plans `change` against the applied state of `base`.
-fn update(base: &Value, change: impl Fn(Value) -> Value) -> (Value, PlanResponse) {
-    let state = create_and_apply(base);
-    let r = run(&state, &change(base.clone()), &ctx());
-    assert!(!r.diagnostics.has_errors(), "{:#?}", r.diagnostics);
-    (state, r)
-}
-
-fn same(a: &Value, b: &Value, keys: &[&str]) {
-    for k in keys {
-        assert_eq!(a.get(k), b.get(k), "{k} should be kept");
-    }
-}
-
-fn unknown(p: &Value, keys: &[&str]) {
-    for k in keys {
-        assert_eq!(p.get(k), &Value::Unknown, "{k} should be unknown");
-    }
-}
-
-const ENDPOINT_KEPT: [&str; 5] =
-    ["id", "endpoint_arn", "execution_role_arn", "invoke_policy_json", "image_uri"];
-
-#[test]
-fn variant_change_makes_a_new_config_only() {
-    let (state, r) = update(&valid_config(), |c| with(c, &["instance_count"], n(2)));
-    let p = &r.planned_state;
-    assert!(r.requires_replace.is_empty());
-    same(p, &state, &ENDPOINT_KEPT);
-    same(p, &state, &["model_name", "model_arn"]);
-    assert_ne!(p.get("endpoint_config_name"), state.get("endpoint_config_name"));
-    assert!(p.get("endpoint_config_name").as_str().is_some());
-    unknown(p, &["endpoint_config_arn", "endpoint_status"]);
-}
-
-#[test]
-fn model_change_makes_a_new_model_and_config() {
-    let changes: [fn(Value) -> Value; 4] = [
-        |c| with(c, &["model_data_url"], s("s3://my-models/llama-v2/model.tar.gz")),
-        |c| with(c, &["environment"], map(&[("X", "1")])),
-        |c| with(c, &["container", "tag"], s("newer")),
-        |c| with(c, &["vpc_config"], vpc(&["sg-1"], &["subnet-1"])),
-    ];
-    for change in changes {
-        let (state, r) = update(&valid_config(), change);
-        let p = &r.planned_state;
-        assert!(r.requires_replace.is_empty());
-        same(p, &state, &["id", "endpoint_arn", "execution_role_arn", "invoke_policy_json"]);
-        assert_ne!(p.get("model_name"), state.get("model_name"));
-        assert_ne!(p.get("endpoint_config_name"), state.get("endpoint_config_name"));
-        unknown(p, &["model_arn", "endpoint_config_arn", "endpoint_status"]);
-    }
-}
-
-#[test]
-fn tag_changes_touch_only_tags() {
-    let (state, r) = update(&valid_config(), |c| with(c, &["tags"], map(&[("a", "b")])));
-    let p = &r.planned_state;
-    assert_eq!(p.get("tags_all"), &map(&[("a", "b"), ("env", "test")]));
-    let mut expected = with(state, &["tags"], map(&[("a", "b")]));
-    expected = with(expected, &["tags_all"], map(&[("a", "b"), ("env", "test")]));
-    assert_eq!(p, &expected);
-    // model_id is only a tag as well.
-    let (state, r) = update(&valid_config(), |c| with(c, &["model_id"], s("other/model")));
-    assert_eq!(r.planned_state, with(state, &["model_id"], s("other/model")));
-    // So are the provider's default tags.
-    let state = create_and_apply(&valid_config());
-    let other = ProviderContext { default_tags: BTreeMap::new(), ..ctx() };
-    let r = run(&state, &valid_config(), &other);
-    assert_eq!(r.planned_state, with(state, &["tags_all"], Value::Map(BTreeMap::new())));
-}
-
-#[test]
-fn removing_an_optional_computed_value_restores_its_default() {
-    let base = with(rich_config(), &["instance_count"], n(3));
-    let (_, r) = update(&base, |c| {
-        let c = with(c, &["instance_count"], Value::Null);
-        with(c, &["async_inference", "max_concurrent_invocations_per_instance"], Value::Null)
-    });
-    assert_eq!(r.planned_state.get("instance_count"), &n(1));
-    let a = r.planned_state.get("async_inference");
-    assert_eq!(a.get("max_concurrent_invocations_per_instance"), &n(10));
-    let base = with(valid_config(), &["startup_health_check_timeout_in_seconds"], n(900));
-    let (_, r) = update(&base, |c| with(c, &["startup_health_check_timeout_in_seconds"], Value::Null));
-    assert_eq!(r.planned_state.get("startup_health_check_timeout_in_seconds"), &n(600));
-}
-
-#[test]
-fn renaming_the_endpoint_requires_replacement() {
-    let (_, r) = update(&valid_config(), |c| with(c, &["endpoint_name"], s("other")));
-    assert_eq!(replace_paths(&r), ["endpoint_name"]);
-    unknown(&r.planned_state, &["endpoint_arn", "execution_role_arn", "model_arn"]);
-    assert_eq!(r.planned_state.get("id"), &s("other"));
-    let (_, r) = update(&valid_config(), |c| with(c, &["endpoint_name"], Value::Unknown));
-    assert_eq!(replace_paths(&r), ["endpoint_name"]);
-}
-
-#[test]
-fn switching_between_real_time_and_async_requires_replacement() {
-    let (_, r) = update(&valid_config(), |_| async_config());
-    assert_eq!(replace_paths(&r), ["async_inference"]);
-    unknown(&r.planned_state, &["success_topic_arn", "error_topic_arn"]);
-    let (_, r) = update(&async_config(), |_| valid_config());
-    assert_eq!(replace_paths(&r), ["async_inference"]);
-    assert_eq!(r.planned_state.get("success_topic_arn"), &Value::Null);
-    let (_, r) = update(&async_config(), |c| with(c, &["async_inference"], Value::Unknown));
-    assert_eq!(replace_paths(&r), ["async_inference"]);
-}
-
-#[test]
-fn changing_async_settings_updates_in_place() {
-    let (state, r) = update(&async_config(), |c| {
-        with(c, &["async_inference", "failure_path"], s("s3://out-bucket/failed/"))
-    });
-    assert!(r.requires_replace.is_empty());
-    let p = &r.planned_state;
-    same(p, &state, &["success_topic_arn", "error_topic_arn", "model_name", "endpoint_arn"]);
-    assert_ne!(p.get("endpoint_config_name"), state.get("endpoint_config_name"));
-    unknown(p, &["endpoint_status", "endpoint_config_arn"]);
-}
-
-#[test]
-fn a_failed_endpoint_is_replaced() {
-    let state = with(create_and_apply(&valid_config()), &["endpoint_status"], s("Failed"));
-    let r = run(&state, &valid_config(), &ctx());
-    assert_eq!(replace_paths(&r), ["endpoint_status"]);
-    assert_eq!(r.planned_state.get("endpoint_status"), &Value::Unknown);
-    assert!(!r.diagnostics.has_errors());
-    assert_eq!(r.diagnostics.0.len(), 1);
-    assert_eq!(r.diagnostics.0[0].summary, "Failed endpoint will be replaced");
-}
-
-#[test]
-fn role_changes() {
-    // Generated role kept while it stays generated.
-    let (state, r) = update(&valid_config(), |c| with(c, &["instance_count"], n(2)));
-    same(&r.planned_state, &state, &["execution_role_arn"]);
-    // Switching to a given role: known now, and a new model.
-    let (state, r) = update(&valid_config(), |c| with(c, &["role_arn"], s(ROLE)));
-    assert_eq!(r.planned_state.get("execution_role_arn"), &s(ROLE));
-    assert_ne!(r.planned_state.get("model_name"), state.get("model_name"));
-    // Back to a generated role: unknown until it exists.
-    let (_, r) = update(&with(valid_config(), &["role_arn"], s(ROLE)), |c| {
-        with(c, &["role_arn"], Value::Null)
-    });
-    unknown(&r.planned_state, &["execution_role_arn", "model_arn"]);
-    // Managed policies change the role, not the model.
-    let (state, r) = update(&valid_config(), |c| {
-        with(c, &["role_managed_policy_arns"], set(&["arn:aws:iam::aws:policy/P"]))
-    });
-    same(&r.planned_state, &state, &["model_name", "execution_role_arn", "endpoint_status"]);
-}
-
-#[test]
-fn equivalent_container_forms_keep_the_model() {
-    let state = create_and_apply(&valid_config());
-    let image = state.get("image_uri").clone();
-    let direct = with(valid_config(), &["container"], container(&[("image_uri", image)]));
-    let r = run(&state, &direct, &ctx());
-    same(&r.planned_state, &state, &["model_name", "model_arn", "endpoint_config_name"]);
-}
-
-#[test]
-fn derived_names_work_on_a_configuration_too() {
-    let planned = run(&Value::Null, &rich_config(), &ctx()).planned_state;
-    let from_plan = derived_names(&planned, REGION).unwrap();
-    // A configuration has no image_uri and no defaults filled in.
-    let from_config = derived_names(&rich_config(), REGION).unwrap();
-    assert_eq!(from_plan, from_config);
-    assert_eq!(planned.get("model_name"), &s(&from_plan.model_name));
-    // Set order does not matter.
-    let reordered = with(rich_config(), &["vpc_config"], vpc(&["sg-1", "sg-2"], &["subnet-1"]));
-    assert_eq!(derived_names(&reordered, REGION).unwrap(), from_config);
-    let other = derived_names(&rich_config(), "us-west-2").unwrap();
-    assert_ne!(other.model_name, from_config.model_name);
-    assert!(derived_names(&with(rich_config(), &["tags"], Value::Unknown), REGION).is_some());
-    assert!(derived_names(&with(rich_config(), &["environment"], Value::Unknown), REGION).is_none());
 }

@@ -15,7 +15,10 @@ pub enum S3UriError {
     #[error("expected a URI of the form s3://bucket/key, got {0:?}")]
     NotS3(String),
     #[error("bucket name {bucket:?} is invalid: {reason}")]
-    Bucket { bucket: String, reason: &'static str },
+    Bucket {
+        bucket: String,
+        reason: &'static str,
+    },
 }
 
 impl S3Uri {
@@ -85,8 +88,18 @@ mod tests {
 
     #[test]
     fn rejects_other_schemes_and_empty_buckets() {
-        for bad in ["https://b/k", "S3://bucket/k", "bucket/key", "s3://", "s3:///key", ""] {
-            assert!(matches!(S3Uri::parse(bad), Err(S3UriError::NotS3(_))), "{bad}");
+        for bad in [
+            "https://b/k",
+            "S3://bucket/k",
+            "bucket/key",
+            "s3://",
+            "s3:///key",
+            "",
+        ] {
+            assert!(
+                matches!(S3Uri::parse(bad), Err(S3UriError::NotS3(_))),
+                "{bad}"
+            );
         }
     }
 

@@ -361,11 +361,21 @@ mod tests {
     fn required_optional_and_computed_sets() {
         let b = &schema().block;
         let names = |f: fn(&Attribute) -> bool| -> Vec<&str> {
-            b.attributes.iter().filter(|a| f(a)).map(|a| a.name.as_str()).collect()
+            b.attributes
+                .iter()
+                .filter(|a| f(a))
+                .map(|a| a.name.as_str())
+                .collect()
         };
         assert_eq!(
             names(|a| a.required),
-            ["endpoint_name", "model_id", "instance_type", "model_data_url", "container"]
+            [
+                "endpoint_name",
+                "model_id",
+                "instance_type",
+                "model_data_url",
+                "container"
+            ]
         );
         assert_eq!(
             names(|a| a.optional && a.computed),
@@ -384,10 +394,18 @@ mod tests {
     fn nested_attributes_use_nested_type_only() {
         let proto = schema().to_proto();
         let block = proto.block.unwrap();
-        let container = block.attributes.iter().find(|a| a.name == "container").unwrap();
+        let container = block
+            .attributes
+            .iter()
+            .find(|a| a.name == "container")
+            .unwrap();
         assert!(container.r#type.is_empty());
         assert!(container.nested_type.is_some());
-        let count = block.attributes.iter().find(|a| a.name == "instance_count").unwrap();
+        let count = block
+            .attributes
+            .iter()
+            .find(|a| a.name == "instance_count")
+            .unwrap();
         assert_eq!(count.r#type, b"\"number\"");
         assert!(count.nested_type.is_none());
     }

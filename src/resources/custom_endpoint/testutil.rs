@@ -14,7 +14,12 @@ pub fn n(v: i64) -> Value {
 }
 
 pub fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
 }
 
 pub fn set(items: &[&str]) -> Value {
@@ -86,7 +91,11 @@ pub fn valid_config() -> Value {
     set_(&mut m, "endpoint_name", s("llm-endpoint"));
     set_(&mut m, "model_id", s("meta-llama/Llama-2-7b-chat-hf"));
     set_(&mut m, "instance_type", s("ml.inf2.xlarge"));
-    set_(&mut m, "model_data_url", s("s3://my-models/llama/model.tar.gz"));
+    set_(
+        &mut m,
+        "model_data_url",
+        s("s3://my-models/llama/model.tar.gz"),
+    );
     set_(
         &mut m,
         "container",

@@ -69,7 +69,12 @@ impl Validator {
         ] {
             self.int_range(root(name), c.get(name), 60, Some(3600));
         }
-        self.int_range(root("volume_size_in_gb"), c.get("volume_size_in_gb"), 1, Some(512));
+        self.int_range(
+            root("volume_size_in_gb"),
+            c.get("volume_size_in_gb"),
+            1,
+            Some(512),
+        );
         self.vpc(c.get("vpc_config"));
         self.environment(c.get("environment"));
         self.tags(c.get("tags"));
@@ -143,15 +148,21 @@ impl Validator {
             let detail = format!("container: no image is given. {forms}.");
             self.diags
                 .attr_error(path.clone(), "Missing container image", detail);
-        } else if image.is_null() && (repo.is_null() != tag.is_null()) && (set(repo) || set(tag))
-        {
-            let missing = if repo.is_null() { "repository_name" } else { "tag" };
+        } else if image.is_null() && (repo.is_null() != tag.is_null()) && (set(repo) || set(tag)) {
+            let missing = if repo.is_null() {
+                "repository_name"
+            } else {
+                "tag"
+            };
             let detail = format!(
                 "container.{missing}: a Deep Learning Container needs both repository_name \
                  and tag; {missing} is missing. {forms}."
             );
-            self.diags
-                .attr_error(path.attr(missing), "Incomplete Deep Learning Container", detail);
+            self.diags.attr_error(
+                path.attr(missing),
+                "Incomplete Deep Learning Container",
+                detail,
+            );
         }
         if set(account) && repo.is_null() && tag.is_null() {
             let detail = "container.account_id only applies to a Deep Learning Container \
@@ -171,7 +182,12 @@ impl Validator {
         if let Some(r) = repo.as_str()
             && let Err(e) = checks::repository_name(r)
         {
-            self.error(path.attr("repository_name"), "Invalid repository name", e, r);
+            self.error(
+                path.attr("repository_name"),
+                "Invalid repository name",
+                e,
+                r,
+            );
         }
         if let Some(t) = tag.as_str()
             && let Err(e) = checks::image_tag(t)
@@ -225,18 +241,24 @@ impl Validator {
         let given = n.to_string();
         match n.as_i64() {
             Some(i) if i >= min && max.is_none_or(|m| i <= m) => {}
-            Some(_) => {
-                self.error(path, "Value out of range", format!("expected {expected}"), &given)
-            }
+            Some(_) => self.error(
+                path,
+                "Value out of range",
+                format!("expected {expected}"),
+                &given,
+            ),
             None if matches!(n, Number::Float(f) if f.fract() != 0.0) => self.error(
                 path,
                 "Not a whole number",
                 format!("expected {expected}"),
                 &given,
             ),
-            None => {
-                self.error(path, "Value out of range", format!("expected {expected}"), &given)
-            }
+            None => self.error(
+                path,
+                "Value out of range",
+                format!("expected {expected}"),
+                &given,
+            ),
         }
     }
 
@@ -246,7 +268,12 @@ impl Validator {
         }
         let path = root("vpc_config");
         let groups = [
-            ("security_group_ids", "sg-", MAX_SECURITY_GROUPS, "security group"),
+            (
+                "security_group_ids",
+                "sg-",
+                MAX_SECURITY_GROUPS,
+                "security group",
+            ),
             ("subnets", "subnet-", MAX_SUBNETS, "subnet"),
         ];
         for (attr, prefix, max, what) in groups {
@@ -273,7 +300,12 @@ impl Validator {
                     .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric()));
                 if !ok {
                     let summary = format!("Invalid {what} ID");
-                    self.error(p.clone(), &summary, format!("expected an ID like {prefix}0abc1234"), id);
+                    self.error(
+                        p.clone(),
+                        &summary,
+                        format!("expected an ID like {prefix}0abc1234"),
+                        id,
+                    );
                 }
             }
         }
@@ -286,7 +318,10 @@ impl Validator {
             self.diags.attr_error(
                 path.clone(),
                 "Too many environment variables",
-                format!("environment: SageMaker accepts at most {MAX_ENV_VARS}; got {}.", m.len()),
+                format!(
+                    "environment: SageMaker accepts at most {MAX_ENV_VARS}; got {}.",
+                    m.len()
+                ),
             );
         }
         for (k, v) in m {
@@ -301,7 +336,8 @@ impl Validator {
                     "{p}: values are at most {MAX_ENV_VALUE_LEN} characters; this one has {}.",
                     s.chars().count()
                 );
-                self.diags.attr_error(p, "Environment value too long", detail);
+                self.diags
+                    .attr_error(p, "Environment value too long", detail);
             }
         }
     }
@@ -313,7 +349,10 @@ impl Validator {
             self.diags.attr_error(
                 path.clone(),
                 "Too many tags",
-                format!("tags: SageMaker accepts at most {MAX_TAGS} per object; got {}.", m.len()),
+                format!(
+                    "tags: SageMaker accepts at most {MAX_TAGS} per object; got {}.",
+                    m.len()
+                ),
             );
         }
         for (k, v) in m {
@@ -352,12 +391,17 @@ impl Validator {
             return;
         }
         for op in ["create", "update", "delete"] {
-            let Some(s) = t.get(op).as_str() else { continue };
+            let Some(s) = t.get(op).as_str() else {
+                continue;
+            };
             let path = root("timeouts").attr(op);
             match parse_go_duration(s) {
-                Ok(d) if d.is_zero() => {
-                    self.error(path, "Duration must be positive", "a zero timeout leaves no time", s)
-                }
+                Ok(d) if d.is_zero() => self.error(
+                    path,
+                    "Duration must be positive",
+                    "a zero timeout leaves no time",
+                    s,
+                ),
                 Ok(_) => {}
                 Err(e @ DurationError::Negative(_)) => {
                     self.error(path, "Duration must be positive", e.to_string(), s)
@@ -375,5 +419,8 @@ impl Validator {
 
 /// The known string elements of a set or list (unknown elements skipped).
 fn strings(v: &Value) -> impl Iterator<Item = &str> {
-    v.as_elements().unwrap_or(&[]).iter().filter_map(Value::as_str)
+    v.as_elements()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Value::as_str)
 }
