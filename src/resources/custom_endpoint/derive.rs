@@ -22,11 +22,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::aws_shim::names;
 use super::model::{Container, ImageError};
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
+use crate::aws::names;
 use crate::tfplugin::Value;
 
 /// The image URI for a `container` value in `region`: `Unknown` while a

@@ -10,7 +10,6 @@
 //! - `model`: a typed view of a fully known configuration, for apply;
 //! - `checks`, `s3uri`, `duration`: small format parsers.
 
-mod aws_shim;
 mod checks;
 mod derive;
 mod duration;

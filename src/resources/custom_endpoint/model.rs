@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::aws_shim::dlc;
 use super::duration::{DurationError, parse_go_duration};
 use super::s3uri::{S3Uri, S3UriError};
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
 };
+use crate::aws::dlc;
 use crate::tfplugin::Value;
 
 /// Why a value could not be read as a complete configuration.
@@ -46,7 +46,7 @@ pub enum ModelError {
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
     #[error(
-        "cannot resolve the Deep Learning Container {repository}:{tag} in region {region:?}: \
+        "cannot resolve the Deep Learning Container image {repository}:{tag}: \
          {source}"
     )]
     Dlc {
@@ -56,6 +56,19 @@ pub enum ImageError {
         #[source]
         source: dlc::DlcError,
     },
+}
+
+impl ImageError {
+    /// True when the region has no DLC account and none was configured.
+    pub fn is_unknown_region(&self) -> bool {
+        matches!(
+            self,
+            ImageError::Dlc {
+                source: dlc::DlcError::UnknownRegion { .. },
+                ..
+            }
+        )
+    }
 }
 
 /// The container image, in one of its two forms.

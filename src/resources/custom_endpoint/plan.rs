@@ -73,15 +73,16 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let image_uri = match resolve_image_uri(field(&p, "container"), region) {
         Ok(v) => v,
         Err(e) => {
-            diagnostics.attr_error(
-                AttrPath::root("container").attr("account_id"),
-                "Unsupported region for Deep Learning Containers",
-                format!(
-                    "container: {e}. The provider has no Deep Learning Container registry \
-                     account for region {region:?}. Set container.account_id to the account \
-                     that hosts the images in this region, or use container.image_uri."
-                ),
-            );
+            let (path, summary) = if e.is_unknown_region() {
+                (
+                    AttrPath::root("container").attr("account_id"),
+                    "Unsupported region for Deep Learning Containers",
+                )
+            } else {
+                (AttrPath::root("container"), "Invalid container")
+            };
+            let detail = format!("{path}: {e}. Alternatively, give a full container.image_uri.");
+            diagnostics.attr_error(path, summary, detail);
             Value::Unknown
         }
     };

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::aws_shim::dlc;
 use super::derive::{derived_names, invoke_policy_json};
 use super::schema::schema;
 use super::testutil::*;
 use super::{PlanRequest, PlanResponse, ProviderContext, plan};
+use crate::aws::dlc;
 use crate::tfplugin::schema::AttrKind;
 use crate::tfplugin::{Number, Severity, Value};
 

@@ -9,7 +9,7 @@ use super::checks;
 use super::s3uri::{S3Uri, S3UriError};
 use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
 
-use super::aws_shim::names;
+use crate::aws::names;
 
 /// Limits SageMaker puts on list and map sizes.
 const MAX_SECURITY_GROUPS: usize = 5;
@@ -41,7 +41,10 @@ impl Validator {
         if let Some(name) = c.get("endpoint_name").as_str()
             && let Err(e) = names::validate_endpoint_name(name)
         {
-            self.error(root("endpoint_name"), "Invalid endpoint name", e, name);
+            // The validator's message already quotes the name.
+            let detail = format!("endpoint_name: {e}.");
+            self.diags
+                .attr_error(root("endpoint_name"), "Invalid endpoint name", detail);
         }
         if let Some(id) = c.get("model_id").as_str() {
             let e = if id.is_empty() {
