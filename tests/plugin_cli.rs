@@ -55,13 +55,15 @@ fn unknown_argument_fails() {
 
 #[tokio::test]
 async fn debug_mode_prints_reattach_line_and_serves_plaintext() {
-    let mut child = command()
-        .arg("--debug")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = ChildGuard(
+        command()
+            .arg("--debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -75,10 +77,7 @@ async fn debug_mode_prints_reattach_line_and_serves_plaintext() {
     let reattach = loop {
         let line = match rx.recv_timeout(Duration::from_secs(20)) {
             Ok(line) => line,
-            Err(e) => {
-                let _ = child.kill();
-                panic!("no TF_REATTACH_PROVIDERS line: {e}");
-            }
+            Err(e) => panic!("no TF_REATTACH_PROVIDERS line: {e}"),
         };
         if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
             break rest.strip_suffix('\'').expect("closing quote").to_string();
@@ -110,20 +109,10 @@ async fn debug_mode_prints_reattach_line_and_serves_plaintext() {
     assert_eq!(health(ch).await.unwrap(), SERVING);
 
     // Ctrl-C (SIGINT) stops it and removes the socket.
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let mut status = None;
-    for _ in 0..150 {
-        if let Some(s) = child.try_wait().unwrap() {
-            status = Some(s);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let status = status.expect("debug mode exits on Ctrl-C");
+    send_signal(child.id(), "INT");
+    let status = child
+        .wait_exit(Duration::from_secs(3))
+        .expect("debug mode exits on Ctrl-C");
     assert!(status.success(), "{status:?}");
     assert!(!socket.exists());
 }

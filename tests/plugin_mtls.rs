@@ -171,11 +171,7 @@ async fn interrupt_is_ignored_in_plugin_mode() {
     let mut plugin = start_with(&client);
     let socket = plugin.handshake.socket();
     let cert = plugin.handshake.cert_der.clone().unwrap();
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &plugin.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    send_signal(plugin.child.id(), "INT");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         plugin.child.try_wait().unwrap().is_none(),
@@ -187,10 +183,7 @@ async fn interrupt_is_ignored_in_plugin_mode() {
     assert_eq!(health(ch).await.unwrap(), SERVING);
 
     // SIGTERM, however, stops it cleanly.
-    std::process::Command::new("kill")
-        .args(["-TERM", &plugin.child.id().to_string()])
-        .status()
-        .unwrap();
+    send_signal(plugin.child.id(), "TERM");
     let status = plugin
         .wait_exit(Duration::from_secs(3))
         .expect("exit on SIGTERM");

@@ -73,10 +73,7 @@ fn protocol_list_with_6_picks_6() {
 fn logs_are_hclog_json_on_stderr() {
     let mut plugin = Plugin::start(&[("TF_DISABLE_PLUGIN_TLS", "1"), ("TF_LOG", "DEBUG")]);
     let socket = plugin.handshake.socket();
-    std::process::Command::new("kill")
-        .args(["-TERM", &plugin.child.id().to_string()])
-        .status()
-        .unwrap();
+    send_signal(plugin.child.id(), "TERM");
     assert!(
         plugin
             .wait_exit(Duration::from_secs(3))
@@ -106,10 +103,7 @@ fn logs_are_hclog_json_on_stderr() {
         ("TF_LOG", "TRACE"),
         ("TF_LOG_PROVIDER", "WARN"),
     ]);
-    std::process::Command::new("kill")
-        .args(["-TERM", &quiet.child.id().to_string()])
-        .status()
-        .unwrap();
+    send_signal(quiet.child.id(), "TERM");
     assert!(
         quiet
             .wait_exit(Duration::from_secs(3))

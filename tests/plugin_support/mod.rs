@@ -120,7 +120,7 @@ impl Handshake {
 
 /// A running plugin process.
 pub struct Plugin {
-    pub child: Child,
+    pub child: ChildGuard,
     pub handshake: Handshake,
     stdout: Option<ChildStdout>,
     stderr: Arc<Mutex<String>>,
@@ -182,7 +182,7 @@ impl Plugin {
             "handshake line not terminated: {line:?}"
         );
         Plugin {
-            child,
+            child: ChildGuard(child),
             handshake: Handshake::parse(line.trim_end_matches('\n')),
             stdout: Some(stdout),
             stderr,
@@ -195,14 +195,7 @@ impl Plugin {
 
     /// Waits up to `limit` for the process to exit; returns its status.
     pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        self.child.wait_exit(limit)
     }
 
     /// Everything the process wrote to stdout after the handshake line
@@ -216,10 +209,55 @@ impl Plugin {
     }
 }
 
-impl Drop for Plugin {
+/// Sends a signal ("TERM", "INT", ...) to a process.
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+/// Stops a child process when dropped (SIGTERM, then SIGKILL), so a failing
+/// test never leaves a plugin running.
+pub struct ChildGuard(pub Child);
+
+impl ChildGuard {
+    /// Waits up to `limit` for the process to exit; returns its status.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl std::ops::Deref for ChildGuard {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ChildGuard {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for ChildGuard {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Ok(None) = self.0.try_wait() {
+            send_signal(self.0.id(), "TERM");
+            if self.wait_exit(Duration::from_secs(3)).is_none() {
+                let _ = self.0.kill();
+            }
+        }
+        let _ = self.0.wait();
     }
 }
 
