@@ -28,6 +28,7 @@ mod msgpack;
 use super::diag::{AttrPath, PathStep};
 use super::{Type, Value};
 use crate::proto::tfplugin6 as pb;
+use std::collections::BTreeMap;
 
 /// Why a value could not be decoded or encoded. Value errors carry the path
 /// to the offending part of the value.
@@ -160,52 +161,88 @@ pub fn to_dynamic(v: &Value, ty: &Type) -> Result<pb::DynamicValue, CodecError> 
 
 /// The type a value stored under `dynamic` is sent with. Null and unknown
 /// infer as `dynamic`; collection element types are unified across the
-/// elements (null and unknown elements fit any type) and fall back to
-/// `dynamic` when the elements disagree, in which case each element carries
-/// its own type on the wire. An empty list infers as `list(dynamic)`.
+/// elements (null and unknown elements fit any type) and become `dynamic`
+/// where the elements disagree, in which case each element carries its own
+/// type on the wire. An empty list infers as `list(dynamic)`.
 pub fn infer_type(v: &Value) -> Type {
+    infer(v).into_type()
+}
+
+/// A type being inferred. `Free` is a position no value constrains yet
+/// (null, unknown, or the elements of an empty collection); `Mixed` is one
+/// where values disagree. Both end up as `dynamic`, but only `Free` yields
+/// to another element's type during unification.
+enum Inferred {
+    Free,
+    Mixed,
+    Bool,
+    Number,
+    String,
+    List(Box<Inferred>),
+    Set(Box<Inferred>),
+    Map(Box<Inferred>),
+    Tuple(Vec<Inferred>),
+    Object(BTreeMap<String, Inferred>),
+}
+
+fn infer(v: &Value) -> Inferred {
+    let elements = |items: &mut dyn Iterator<Item = &Value>| {
+        Box::new(items.map(infer).fold(Inferred::Free, unify))
+    };
     match v {
-        Value::Null | Value::Unknown => Type::Dynamic,
-        Value::Bool(_) => Type::Bool,
-        Value::Number(_) => Type::Number,
-        Value::String(_) => Type::String,
-        Value::List(items) => Type::list(unify_all(items.iter())),
-        Value::Set(items) => Type::set(unify_all(items.iter())),
-        Value::Map(entries) => Type::map(unify_all(entries.values())),
-        Value::Tuple(items) => Type::Tuple(items.iter().map(infer_type).collect()),
-        Value::Object(attrs) => Type::Object(
-            attrs
-                .iter()
-                .map(|(k, v)| (k.clone(), infer_type(v)))
-                .collect(),
-        ),
-    }
-}
-
-fn unify_all<'a>(values: impl Iterator<Item = &'a Value>) -> Type {
-    values.map(infer_type).fold(Type::Dynamic, unify)
-}
-
-/// The most specific type both `a` and `b` fit, `dynamic` when they conflict.
-fn unify(a: Type, b: Type) -> Type {
-    if a == b {
-        return a;
-    }
-    match (a, b) {
-        (Type::Dynamic, t) | (t, Type::Dynamic) => t,
-        (Type::List(x), Type::List(y)) => Type::list(unify(*x, *y)),
-        (Type::Set(x), Type::Set(y)) => Type::set(unify(*x, *y)),
-        (Type::Map(x), Type::Map(y)) => Type::map(unify(*x, *y)),
-        (Type::Tuple(x), Type::Tuple(y)) if x.len() == y.len() => {
-            Type::Tuple(x.into_iter().zip(y).map(|(x, y)| unify(x, y)).collect())
+        Value::Null | Value::Unknown => Inferred::Free,
+        Value::Bool(_) => Inferred::Bool,
+        Value::Number(_) => Inferred::Number,
+        Value::String(_) => Inferred::String,
+        Value::List(items) => Inferred::List(elements(&mut items.iter())),
+        Value::Set(items) => Inferred::Set(elements(&mut items.iter())),
+        Value::Map(entries) => Inferred::Map(elements(&mut entries.values())),
+        Value::Tuple(items) => Inferred::Tuple(items.iter().map(infer).collect()),
+        Value::Object(attrs) => {
+            Inferred::Object(attrs.iter().map(|(k, v)| (k.clone(), infer(v))).collect())
         }
-        (Type::Object(x), Type::Object(y)) if x.keys().eq(y.keys()) => Type::Object(
+    }
+}
+
+/// The most specific type both `a` and `b` fit.
+fn unify(a: Inferred, b: Inferred) -> Inferred {
+    use Inferred as I;
+    match (a, b) {
+        (I::Free, t) | (t, I::Free) => t,
+        (I::Bool, I::Bool) => I::Bool,
+        (I::Number, I::Number) => I::Number,
+        (I::String, I::String) => I::String,
+        (I::List(x), I::List(y)) => I::List(Box::new(unify(*x, *y))),
+        (I::Set(x), I::Set(y)) => I::Set(Box::new(unify(*x, *y))),
+        (I::Map(x), I::Map(y)) => I::Map(Box::new(unify(*x, *y))),
+        (I::Tuple(x), I::Tuple(y)) if x.len() == y.len() => {
+            I::Tuple(x.into_iter().zip(y).map(|(x, y)| unify(x, y)).collect())
+        }
+        (I::Object(x), I::Object(y)) if x.keys().eq(y.keys()) => I::Object(
             x.into_iter()
                 .zip(y)
                 .map(|((k, x), (_, y))| (k, unify(x, y)))
                 .collect(),
         ),
-        _ => Type::Dynamic,
+        _ => I::Mixed,
+    }
+}
+
+impl Inferred {
+    fn into_type(self) -> Type {
+        match self {
+            Inferred::Free | Inferred::Mixed => Type::Dynamic,
+            Inferred::Bool => Type::Bool,
+            Inferred::Number => Type::Number,
+            Inferred::String => Type::String,
+            Inferred::List(t) => Type::list(t.into_type()),
+            Inferred::Set(t) => Type::set(t.into_type()),
+            Inferred::Map(t) => Type::map(t.into_type()),
+            Inferred::Tuple(ts) => Type::Tuple(ts.into_iter().map(Inferred::into_type).collect()),
+            Inferred::Object(attrs) => {
+                Type::Object(attrs.into_iter().map(|(k, t)| (k, t.into_type())).collect())
+            }
+        }
     }
 }
 

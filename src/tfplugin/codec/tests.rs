@@ -350,6 +350,17 @@ fn type_inference_unifies_elements() {
     );
     let mixed = Value::List(vec![s("x"), Value::int(1)]);
     assert_eq!(infer_type(&mixed), Type::list(Type::Dynamic));
+    // A conflict stays a conflict whatever follows it.
+    let mixed = Value::List(vec![s("x"), Value::Bool(true), Value::int(1), Value::Null]);
+    assert_eq!(infer_type(&mixed), Type::list(Type::Dynamic));
+    let nested = Value::List(vec![
+        Value::List(vec![s("x")]),
+        Value::List(vec![Value::int(1)]),
+        Value::List(vec![Value::Bool(true)]),
+    ]);
+    assert_eq!(infer_type(&nested), Type::list(Type::list(Type::Dynamic)));
+    let bytes = encode_msgpack(&nested, &Type::Dynamic).unwrap();
+    assert_eq!(decode_msgpack(&bytes, &Type::Dynamic).unwrap(), nested);
     let mut m = BTreeMap::new();
     m.insert("k".to_string(), Value::Set(vec![]));
     m.insert("l".to_string(), Value::Set(vec![Value::Bool(true)]));
