@@ -14,6 +14,7 @@ use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
 use super::{PlanRequest, PlanResponse};
+use crate::aws::dlc;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
 /// The endpoint status SageMaker reports for an endpoint that can only be
@@ -63,27 +64,26 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         );
     }
 
-    if region.is_empty() {
+    let image_uri = if region.is_empty() {
         diagnostics.error(
             "Provider region is not set",
             "The provider needs a region to resolve images and name objects. Set region in \
              the provider block, or AWS_REGION.",
         );
-    }
-    let image_uri = match resolve_image_uri(field(&p, "container"), region) {
-        Ok(v) => v,
-        Err(e) => {
-            let (path, summary) = if e.is_unknown_region() {
-                (
-                    AttrPath::root("container").attr("account_id"),
-                    "Unsupported region for Deep Learning Containers",
-                )
-            } else {
-                (AttrPath::root("container"), "Invalid container")
-            };
-            let detail = format!("{path}: {e}. Alternatively, give a full container.image_uri.");
-            diagnostics.attr_error(path, summary, detail);
-            Value::Unknown
+        Value::Unknown
+    } else if let Some(detail) = dlc_region_problem(field(&p, "container"), region) {
+        let path = AttrPath::root("container").attr("account_id");
+        let summary = "Unsupported region for Deep Learning Containers";
+        diagnostics.attr_error(path, summary, detail);
+        Value::Unknown
+    } else {
+        match resolve_image_uri(field(&p, "container"), region) {
+            Ok(v) => v,
+            Err(e) => {
+                let detail = format!("container: {e}.");
+                diagnostics.attr_error(AttrPath::root("container"), "Invalid container", detail);
+                Value::Unknown
+            }
         }
     };
     p.insert("image_uri".into(), image_uri);
@@ -213,6 +213,25 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         requires_replace,
         diagnostics,
     }
+}
+
+/// The region check of the Deep Learning Container form, done even while
+/// the repository or tag is still unknown: without `account_id`, the region
+/// must be in the provider's table.
+fn dlc_region_problem(container: &Value, region: &str) -> Option<String> {
+    let dlc_form = container.get("image_uri").is_null()
+        && !(container.get("repository_name").is_null() && container.get("tag").is_null());
+    let no_account = container.get("account_id").is_null();
+    (container.as_object().is_some() && dlc_form && no_account && !dlc::known_region(region)).then(
+        || {
+            format!(
+                "container.account_id: the provider has no Deep Learning Containers registry \
+                 account for region {region:?}. Set container.account_id to the 12-digit \
+                 account that hosts the images in that region, or give a full \
+                 container.image_uri."
+            )
+        },
+    )
 }
 
 fn field<'a>(m: &'a BTreeMap<String, Value>, name: &str) -> &'a Value {

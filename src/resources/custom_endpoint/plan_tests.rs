@@ -336,12 +336,23 @@ fn dlc_in_an_unknown_region_needs_account_id() {
         container(&[("image_uri", s("1.dkr.ecr.xx-nowhere-1.amazonaws.com/m:1"))]),
     );
     assert!(run(&Value::Null, &direct, &far).diagnostics.is_empty());
-    let no_region = ProviderContext::default();
-    assert!(
-        run(&Value::Null, &valid_config(), &no_region)
-            .diagnostics
-            .has_errors()
+    // Checked even while the repository or tag is unknown.
+    let unknown_tag = with(valid_config(), &["container", "tag"], Value::Unknown);
+    let r = run(&Value::Null, &unknown_tag, &far);
+    assert_eq!(r.diagnostics.0.len(), 1, "{:#?}", r.diagnostics);
+    assert_eq!(
+        r.diagnostics.0[0].path.as_ref().unwrap().to_string(),
+        "container.account_id"
     );
+    assert!(
+        run(&Value::Null, &unknown_tag, &ctx())
+            .diagnostics
+            .is_empty()
+    );
+    let no_region = ProviderContext::default();
+    let r = run(&Value::Null, &valid_config(), &no_region);
+    assert_eq!(r.diagnostics.0.len(), 1, "{:#?}", r.diagnostics);
+    assert_eq!(r.diagnostics.0[0].summary, "Provider region is not set");
 }
 
 #[test]
