@@ -107,13 +107,17 @@ async fn raw_tls_error(
     };
     // In TLS 1.3 the server judges the client certificate after the client
     // has finished, so a refusal shows up on the first read.
-    if let Err(e) = tls.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await {
-        return Some(e);
-    }
+    // The write may already fail because the server hung up; the alert it
+    // sent before hanging up is still waiting to be read, so read anyway.
+    let written = tls.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
     let mut buf = [0u8; 64];
     match tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf)).await {
-        Ok(Ok(n)) if n > 0 => None,
-        Ok(Ok(_)) => Some(std::io::Error::other("closed without an alert")),
+        Ok(Ok(n)) if n > 0 && written.is_ok() => None,
+        Ok(Ok(_)) => Some(
+            written
+                .err()
+                .unwrap_or_else(|| std::io::Error::other("closed without an alert")),
+        ),
         Ok(Err(e)) => Some(e),
         Err(_) => Some(std::io::Error::other("no answer")),
     }

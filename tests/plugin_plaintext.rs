@@ -116,3 +116,28 @@ fn logs_are_hclog_json_on_stderr() {
         quiet.stderr()
     );
 }
+
+#[test]
+fn socket_directory_base_can_be_chosen() {
+    let base = tempfile::tempdir().unwrap();
+    let base_path = base.path().to_str().unwrap().to_string();
+    let mut plugin = Plugin::start(&[
+        ("TF_DISABLE_PLUGIN_TLS", "1"),
+        ("PLUGIN_UNIX_SOCKET_DIR", base_path.as_str()),
+    ]);
+    let socket = plugin.handshake.socket();
+    assert!(
+        socket.starts_with(base.path()),
+        "{socket:?} not under {base_path}"
+    );
+    send_signal(plugin.child.id(), "TERM");
+    assert!(
+        plugin
+            .wait_exit(Duration::from_secs(3))
+            .expect("exit")
+            .success()
+    );
+    // Only our own directory is removed, not the base.
+    assert!(!socket.parent().unwrap().exists());
+    assert!(base.path().exists());
+}

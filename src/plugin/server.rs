@@ -156,7 +156,6 @@ pub async fn run(mode: Mode, settings: Settings) -> Result<(), PluginError> {
 async fn bind(settings: &Settings) -> Result<(Listener, Option<SocketDir>), PluginError> {
     #[cfg(unix)]
     {
-        let _ = (&settings.min_port, &settings.max_port); // only used for TCP
         let base = settings
             .socket_base
             .clone()
