@@ -1,20 +1,113 @@
 //! The tfplugin6 `Provider` service: decodes each RPC, dispatches it to the
 //! provider configuration or the resource, and encodes the reply.
 //!
-//! PLACEHOLDER: most RPCs are still being written in this session.
+//! Value decoding errors, unknown type names and a missing provider
+//! configuration all become diagnostics; gRPC errors are only used for RPCs
+//! this provider does not offer.
 
+use super::config::{self, AwsContext};
 use crate::proto::tfplugin6 as pb;
+use crate::resources::custom_endpoint as endpoint;
+use crate::tfplugin::codec;
+use crate::tfplugin::{Diagnostics, Type, Value};
 use pb::provider_server::Provider;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use tonic::{Request, Response, Status};
 
 /// Shared state of one provider process.
 #[derive(Default)]
-pub struct ProviderService {}
+pub struct ProviderService {
+    aws: RwLock<Option<Arc<AwsContext>>>,
+}
 
 impl ProviderService {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// The configuration set by ConfigureProvider, or an error diagnostic.
+    fn configured(&self) -> Result<Arc<AwsContext>, Diagnostics> {
+        let guard = self.aws.read().unwrap_or_else(|e| e.into_inner());
+        guard.clone().ok_or_else(|| {
+            let mut d = Diagnostics::new();
+            d.error(
+                "Provider not configured",
+                "Terraform called the provider before ConfigureProvider; this is a bug in the \
+                 caller or the provider.",
+            );
+            d
+        })
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+    }
+}
+
+/// Decodes an optional DynamicValue (absent means null).
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+    match dv {
+        None => Ok(Value::Null),
+        Some(dv) if dv.msgpack.is_empty() && dv.json.is_empty() => Ok(Value::Null),
+        Some(dv) => codec::from_dynamic(dv, ty).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.error(
+                format!("Invalid {what}"),
+                format!("Terraform sent a {what} the provider could not decode: {e}"),
+            );
+            d
+        }),
+    }
+}
+
+fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+    codec::to_dynamic(v, ty).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.error(
+            format!("Could not encode {what}"),
+            format!("This is a provider bug: {e}"),
+        );
+        d
+    })
+}
+
+/// Checks that `type_name` is the one resource we serve.
+fn check_type(type_name: &str) -> Result<(), Diagnostics> {
+    if type_name == endpoint::TYPE_NAME {
+        return Ok(());
+    }
+    let mut d = Diagnostics::new();
+    d.error(
+        "Unknown resource type",
+        format!(
+            "This provider has no resource type \"{type_name}\"; it offers \"{}\".",
+            endpoint::TYPE_NAME
+        ),
+    );
+    Err(d)
+}
+
+fn resource_type() -> Type {
+    endpoint::schema().value_type()
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn not_yet(what: &str) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.error(
+        format!("{what} is not available in this version"),
+        "This build of the provider validates and plans sagemaker_custom_endpoint but cannot yet \
+         create, read or import it in AWS.",
+    );
+    d
 }
 
 #[tonic::async_trait]
@@ -23,35 +116,227 @@ impl Provider for ProviderService {
         &self,
         _request: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        Err(unsupported("get_metadata"))
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: vec![pb::get_metadata::ResourceMetadata {
+                type_name: endpoint::TYPE_NAME.into(),
+            }],
+            ..Default::default()
+        }))
     }
 
     async fn get_provider_schema(
         &self,
         _request: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        Err(unsupported("get_provider_schema"))
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(config::schema().to_proto()),
+            resource_schemas: HashMap::from([(
+                endpoint::TYPE_NAME.to_string(),
+                endpoint::schema().to_proto(),
+            )]),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        }))
     }
 
     async fn get_resource_identity_schemas(
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Err(unsupported("get_resource_identity_schemas"))
+        Ok(Response::new(Default::default()))
     }
 
     async fn validate_provider_config(
         &self,
-        _request: Request<pb::validate_provider_config::Request>,
+        request: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        Err(unsupported("validate_provider_config"))
+        let req = request.into_inner();
+        let diags = decode(
+            req.config.as_ref(),
+            &config::schema().value_type(),
+            "provider configuration",
+        )
+        .map(|c| config::validate(&c))
+        .unwrap_or_else(|d| d);
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
     }
 
     async fn validate_resource_config(
         &self,
-        _request: Request<pb::validate_resource_config::Request>,
+        request: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        Err(unsupported("validate_resource_config"))
+        let req = request.into_inner();
+        let diags = check_type(&req.type_name)
+            .and_then(|()| {
+                decode(
+                    req.config.as_ref(),
+                    &resource_type(),
+                    "resource configuration",
+                )
+            })
+            .map(|c| endpoint::validate(&c))
+            .unwrap_or_else(|d| d);
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = request.into_inner();
+        let result = check_type(&req.type_name).and_then(|()| {
+            let ty = resource_type();
+            let raw = req.raw_state.unwrap_or_default();
+            if raw.json.is_empty() {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Unsupported state format",
+                    "The stored state is in the legacy flatmap format, which this provider never wrote.",
+                );
+                return Err(d);
+            }
+            let value = codec::decode_json_state(&raw.json, &ty).map_err(|e| {
+                let mut d = Diagnostics::new();
+                d.error("Unreadable stored state", format!("The stored state does not match the schema: {e}"));
+                d
+            })?;
+            encode(&value, &ty, "upgraded state")
+        });
+        Ok(Response::new(match result {
+            Ok(state) => pb::upgrade_resource_state::Response {
+                upgraded_state: Some(state),
+                diagnostics: vec![],
+            },
+            Err(d) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: d.to_proto(),
+            },
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = request.into_inner();
+        let settings = decode(
+            req.config.as_ref(),
+            &config::schema().value_type(),
+            "provider configuration",
+        )
+        .and_then(|c| config::settings(&c, &env_var));
+        let diags = match settings {
+            Ok(s) => {
+                tracing::debug!(region = %s.region, "configuring provider");
+                let ctx = config::build(s).await;
+                *self.aws.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(ctx));
+                Diagnostics::new()
+            }
+            Err(d) => d,
+        };
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags.to_proto(),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        _request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        Ok(Response::new(pb::read_resource::Response {
+            diagnostics: not_yet("Reading an endpoint").to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = request.into_inner();
+        let result = (|| {
+            check_type(&req.type_name)?;
+            let ty = resource_type();
+            let prior = decode(req.prior_state.as_ref(), &ty, "prior state")?;
+            let proposed = decode(req.proposed_new_state.as_ref(), &ty, "proposed state")?;
+            let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
+            let aws = self.configured()?;
+            let ctx = endpoint::ProviderContext {
+                region: aws.settings.region.clone(),
+                default_tags: aws.settings.default_tags.clone(),
+            };
+            let planned = endpoint::plan(endpoint::PlanRequest {
+                prior_state: &prior,
+                proposed_new_state: &proposed,
+                config: &config,
+                ctx: &ctx,
+            });
+            let state = if planned.diagnostics.has_errors() {
+                None
+            } else {
+                Some(encode(&planned.planned_state, &ty, "planned state")?)
+            };
+            Ok::<_, Diagnostics>(pb::plan_resource_change::Response {
+                planned_state: state,
+                requires_replace: planned
+                    .requires_replace
+                    .iter()
+                    .map(|p| p.to_proto())
+                    .collect(),
+                planned_private: req.prior_private.clone(),
+                diagnostics: planned.diagnostics.to_proto(),
+                ..Default::default()
+            })
+        })();
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::plan_resource_change::Response {
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            }
+        })))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        // Nothing is created, so handing back the prior state loses nothing.
+        let req = request.into_inner();
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state: req.prior_state,
+            private: req.planned_private,
+            diagnostics: not_yet("Applying an endpoint").to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        _request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        Ok(Response::new(pb::import_resource_state::Response {
+            diagnostics: not_yet("Importing an endpoint").to_proto(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn stop_provider(
+        &self,
+        _request: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        Ok(Response::new(Default::default()))
     }
 
     async fn validate_data_resource_config(
@@ -61,53 +346,11 @@ impl Provider for ProviderService {
         Err(unsupported("validate_data_resource_config"))
     }
 
-    async fn upgrade_resource_state(
-        &self,
-        _request: Request<pb::upgrade_resource_state::Request>,
-    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        Err(unsupported("upgrade_resource_state"))
-    }
-
     async fn upgrade_resource_identity(
         &self,
         _request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         Err(unsupported("upgrade_resource_identity"))
-    }
-
-    async fn configure_provider(
-        &self,
-        _request: Request<pb::configure_provider::Request>,
-    ) -> Result<Response<pb::configure_provider::Response>, Status> {
-        Err(unsupported("configure_provider"))
-    }
-
-    async fn read_resource(
-        &self,
-        _request: Request<pb::read_resource::Request>,
-    ) -> Result<Response<pb::read_resource::Response>, Status> {
-        Err(unsupported("read_resource"))
-    }
-
-    async fn plan_resource_change(
-        &self,
-        _request: Request<pb::plan_resource_change::Request>,
-    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        Err(unsupported("plan_resource_change"))
-    }
-
-    async fn apply_resource_change(
-        &self,
-        _request: Request<pb::apply_resource_change::Request>,
-    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        Err(unsupported("apply_resource_change"))
-    }
-
-    async fn import_resource_state(
-        &self,
-        _request: Request<pb::import_resource_state::Request>,
-    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        Err(unsupported("import_resource_state"))
     }
 
     async fn move_resource_state(
@@ -152,25 +395,11 @@ impl Provider for ProviderService {
         Err(unsupported("close_ephemeral_resource"))
     }
 
-    async fn get_functions(
-        &self,
-        _request: Request<pb::get_functions::Request>,
-    ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Err(unsupported("get_functions"))
-    }
-
     async fn call_function(
         &self,
         _request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
         Err(unsupported("call_function"))
-    }
-
-    async fn stop_provider(
-        &self,
-        _request: Request<pb::stop_provider::Request>,
-    ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        Err(unsupported("stop_provider"))
     }
 }
 
