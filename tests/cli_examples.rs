@@ -9,7 +9,9 @@ use support::Workdir;
 
 /// The planned change for the single resource in a plan JSON document.
 fn only_change(plan: &Json) -> &Json {
-    let changes = plan["resource_changes"].as_array().expect("resource_changes");
+    let changes = plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes");
     assert_eq!(changes.len(), 1, "{plan:#}");
     &changes[0]["change"]
 }
@@ -17,7 +19,8 @@ fn only_change(plan: &Json) -> &Json {
 #[test]
 fn realtime_example_validates_and_plans() {
     let w = Workdir::from_example("realtime");
-    w.terraform(&["validate", "-no-color"]).assert_ok("validate");
+    w.terraform(&["validate", "-no-color"])
+        .assert_ok("validate");
     let plan = w.plan_json(&[]);
     let change = only_change(&plan);
     assert_eq!(change["actions"], serde_json::json!(["create"]));
@@ -42,19 +45,32 @@ fn realtime_example_validates_and_plans() {
         "endpoint_config_arn",
         "invoke_policy_json",
     ] {
-        assert_eq!(unknown[attr], true, "{attr} should be known after apply: {unknown:#}");
+        assert_eq!(
+            unknown[attr], true,
+            "{attr} should be known after apply: {unknown:#}"
+        );
     }
     // The human-readable plan says the same thing.
-    let text = w.terraform(&["show", "-no-color", "tfplan"]).assert_ok("show");
+    let text = w
+        .terraform(&["show", "-no-color", "tfplan"])
+        .assert_ok("show");
     assert!(text.stdout.contains("endpoint_arn"), "{}", text.stdout);
-    assert!(text.stdout.contains("(known after apply)"), "{}", text.stdout);
-    assert!(text.stdout.contains("763104351884.dkr.ecr.eu-west-1.amazonaws.com"));
+    assert!(
+        text.stdout.contains("(known after apply)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("763104351884.dkr.ecr.eu-west-1.amazonaws.com")
+    );
 }
 
 #[test]
 fn async_example_validates_and_plans() {
     let w = Workdir::from_example("async");
-    w.terraform(&["validate", "-no-color"]).assert_ok("validate");
+    w.terraform(&["validate", "-no-color"])
+        .assert_ok("validate");
     let plan = w.plan_json(&[]);
     let change = only_change(&plan);
     let after = &change["after"];
@@ -65,8 +81,14 @@ fn async_example_validates_and_plans() {
     );
     assert_eq!(after["instance_count"], 1);
     let async_cfg = &after["async_inference"];
-    assert_eq!(async_cfg["output_path"], "s3://my-model-artifacts/async/output/");
-    assert_eq!(async_cfg["failure_path"], "s3://my-model-artifacts/async/failure/");
+    assert_eq!(
+        async_cfg["output_path"],
+        "s3://my-model-artifacts/async/output/"
+    );
+    assert_eq!(
+        async_cfg["failure_path"],
+        "s3://my-model-artifacts/async/failure/"
+    );
     assert_eq!(async_cfg["max_concurrent_invocations_per_instance"], 10);
     assert_eq!(after["environment"]["HF_TASK"], "summarization");
     let unknown = &change["after_unknown"];
@@ -78,11 +100,23 @@ fn async_example_validates_and_plans() {
 fn dlc_account_follows_the_region() {
     let w = Workdir::from_example("realtime");
     let plan = w.plan_json(&["-var", "region=ap-east-1"]);
-    let uri = only_change(&plan)["after"]["image_uri"].as_str().unwrap().to_string();
-    assert!(uri.starts_with("871362719292.dkr.ecr.ap-east-1.amazonaws.com/"), "{uri}");
+    let uri = only_change(&plan)["after"]["image_uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        uri.starts_with("871362719292.dkr.ecr.ap-east-1.amazonaws.com/"),
+        "{uri}"
+    );
     let plan = w.plan_json(&["-var", "region=cn-north-1"]);
-    let uri = only_change(&plan)["after"]["image_uri"].as_str().unwrap().to_string();
-    assert!(uri.starts_with("727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/"), "{uri}");
+    let uri = only_change(&plan)["after"]["image_uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        uri.starts_with("727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/"),
+        "{uri}"
+    );
 }
 
 #[test]
@@ -103,6 +137,10 @@ resource "sagemaker_custom_endpoint" "x" {
     ));
     let out = w.terraform(&["plan", "-no-color"]);
     assert_ne!(out.code, 0);
-    assert!(out.combined().contains("No AWS region"), "{}", out.combined());
+    assert!(
+        out.combined().contains("No AWS region"),
+        "{}",
+        out.combined()
+    );
     assert!(out.combined().contains("AWS_REGION"), "{}", out.combined());
 }

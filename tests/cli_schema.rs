@@ -23,7 +23,10 @@ fn provider_and_resource_schemas_are_listed_with_types() {
     assert_eq!(provider["attributes"]["max_retries"]["type"], "number");
     assert_eq!(provider["attributes"]["secret_key"]["sensitive"], true);
     for block in ["assume_role", "endpoints", "default_tags"] {
-        assert_eq!(provider["block_types"][block]["nesting_mode"], "single", "{block}");
+        assert_eq!(
+            provider["block_types"][block]["nesting_mode"], "single",
+            "{block}"
+        );
     }
     assert_eq!(
         provider["block_types"]["endpoints"]["block"]["attributes"]["sagemaker"]["type"],
@@ -39,7 +42,13 @@ fn provider_and_resource_schemas_are_listed_with_types() {
     expect_type("tags", json!(["map", "string"]));
     expect_type("tags_all", json!(["map", "string"]));
     expect_type("role_managed_policy_arns", json!(["set", "string"]));
-    for required in ["endpoint_name", "model_id", "instance_type", "model_data_url", "container"] {
+    for required in [
+        "endpoint_name",
+        "model_id",
+        "instance_type",
+        "model_data_url",
+        "container",
+    ] {
         assert_eq!(attrs[required]["required"], true, "{required}");
     }
     for computed in [
@@ -61,16 +70,22 @@ fn provider_and_resource_schemas_are_listed_with_types() {
     }
     // Nested attributes travel as nested_type, never with a plain type.
     for nested in ["container", "vpc_config", "async_inference"] {
-        assert_eq!(attrs[nested]["nested_type"]["nesting_mode"], "single", "{nested}");
-        assert!(attrs[nested].get("type").is_none(), "{nested} has both type and nested_type");
+        assert_eq!(
+            attrs[nested]["nested_type"]["nesting_mode"], "single",
+            "{nested}"
+        );
+        assert!(
+            attrs[nested].get("type").is_none(),
+            "{nested} has both type and nested_type"
+        );
     }
     let container = &attrs["container"]["nested_type"]["attributes"];
     for a in ["image_uri", "repository_name", "tag", "account_id"] {
         assert_eq!(container[a]["type"], "string", "container.{a}");
     }
     assert_eq!(
-        attrs["async_inference"]["nested_type"]["attributes"]
-            ["max_concurrent_invocations_per_instance"]["type"],
+        attrs["async_inference"]["nested_type"]["attributes"]["max_concurrent_invocations_per_instance"]
+            ["type"],
         "number"
     );
     assert_eq!(
@@ -80,7 +95,10 @@ fn provider_and_resource_schemas_are_listed_with_types() {
     let timeouts = &r["block_types"]["timeouts"];
     assert_eq!(timeouts["nesting_mode"], "single");
     for op in ["create", "update", "delete"] {
-        assert_eq!(timeouts["block"]["attributes"][op]["type"], "string", "timeouts.{op}");
+        assert_eq!(
+            timeouts["block"]["attributes"][op]["type"], "string",
+            "timeouts.{op}"
+        );
     }
     // Every attribute is documented (the registry docs are generated from these).
     for (name, a) in attrs.as_object().unwrap() {

@@ -84,7 +84,10 @@ fn write_applied_state(w: &Workdir, extra_attrs: &[(&str, Json)]) -> Json {
             }]
         }]
     });
-    w.write("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap());
+    w.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&state).unwrap(),
+    );
     state
 }
 

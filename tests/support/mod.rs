@@ -43,7 +43,9 @@ impl Workdir {
     /// A working directory holding a copy of the `.tf` files of `examples/<name>`.
     pub fn from_example(name: &str) -> Workdir {
         let w = Workdir::empty();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name);
         let entries = std::fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         for entry in entries {
             let p = entry.unwrap().path();
@@ -112,7 +114,9 @@ impl Workdir {
         let mut args = vec!["plan", "-no-color", "-input=false", "-out=tfplan"];
         args.extend_from_slice(extra);
         self.terraform(&args).assert_ok("plan");
-        let show = self.terraform(&["show", "-json", "tfplan"]).assert_ok("show");
+        let show = self
+            .terraform(&["show", "-json", "tfplan"])
+            .assert_ok("show");
         serde_json::from_str(&show.stdout).expect("plan JSON")
     }
 }
@@ -151,5 +155,7 @@ impl TfOutput {
 
 /// A `terraform { required_providers }` header for test configurations.
 pub fn header() -> String {
-    format!("terraform {{\n  required_providers {{\n    sagemaker = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n")
+    format!(
+        "terraform {{\n  required_providers {{\n    sagemaker = {{ source = \"{SOURCE}\" }}\n  }}\n}}\n"
+    )
 }
