@@ -72,7 +72,9 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         );
         Value::Unknown
     } else if let Some(detail) = dlc_region_problem(field(&p, "container"), region) {
-        let path = AttrPath::root("container").attr("account_id");
+        // Pointing at `container` (rather than the unset account_id) lets
+        // Terraform show the configuration lines of the container.
+        let path = AttrPath::root("container");
         let summary = "Unsupported region for Deep Learning Containers";
         diagnostics.attr_error(path, summary, detail);
         Value::Unknown
@@ -225,7 +227,7 @@ fn dlc_region_problem(container: &Value, region: &str) -> Option<String> {
     (container.as_object().is_some() && dlc_form && no_account && !dlc::known_region(region)).then(
         || {
             format!(
-                "container.account_id: the provider has no Deep Learning Containers registry \
+                "container: the provider has no Deep Learning Containers registry \
                  account for region {region:?}. Set container.account_id to the 12-digit \
                  account that hosts the images in that region, or give a full \
                  container.image_uri."

@@ -308,10 +308,7 @@ fn dlc_in_an_unknown_region_needs_account_id() {
         errors[0].summary,
         "Unsupported region for Deep Learning Containers"
     );
-    assert_eq!(
-        errors[0].path.as_ref().unwrap().to_string(),
-        "container.account_id"
-    );
+    assert_eq!(errors[0].path.as_ref().unwrap().to_string(), "container");
     assert!(errors[0].detail.contains("xx-nowhere-1"));
     let with_account = with(
         valid_config(),
@@ -342,7 +339,7 @@ fn dlc_in_an_unknown_region_needs_account_id() {
     assert_eq!(r.diagnostics.0.len(), 1, "{:#?}", r.diagnostics);
     assert_eq!(
         r.diagnostics.0[0].path.as_ref().unwrap().to_string(),
-        "container.account_id"
+        "container"
     );
     assert!(
         run(&Value::Null, &unknown_tag, &ctx())

@@ -88,7 +88,12 @@ impl Validator {
     /// Adds an error whose detail ends with the value that was given.
     fn error(&mut self, path: AttrPath, summary: &str, reason: impl AsRef<str>, given: &str) {
         let reason = reason.as_ref().trim_end_matches('.');
-        let detail = format!("{path}: {reason}. Got {given:?}.");
+        let quoted = format!("{given:?}");
+        let detail = if reason.contains(&quoted) {
+            format!("{path}: {reason}.")
+        } else {
+            format!("{path}: {reason}. Got {quoted}.")
+        };
         self.diags.attr_error(path, summary, detail);
     }
 
