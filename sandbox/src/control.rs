@@ -1,0 +1,105 @@
+//! The control API under `/_sandbox/` (JSON in, JSON out). See `sandbox/README.md`.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::http::request::Parts;
+use hyper::{Method, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::faults::FaultRule;
+use crate::options::DurationsPatch;
+use crate::protocol::{query_param, response};
+use crate::{CONTROL_PREFIX, inventory};
+
+fn reply(status: u16, v: Value) -> Response<Full<Bytes>> {
+    response(status, "application/json", v.to_string().into_bytes())
+}
+
+fn bad(status: u16, msg: impl std::fmt::Display) -> Response<Full<Bytes>> {
+    reply(status, json!({ "error": msg.to_string() }))
+}
+
+#[derive(Deserialize)]
+struct SeedRequest {
+    uri: String,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Response<Full<Bytes>>> {
+    let text: &[u8] = if body.is_empty() { b"{}" } else { body };
+    serde_json::from_slice(text).map_err(|e| bad(400, format!("invalid JSON body: {e}")))
+}
+
+/// Serves one control API request.
+pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Bytes>> {
+    let path = parts
+        .uri
+        .path()
+        .strip_prefix(CONTROL_PREFIX)
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let query = parts.uri.query().unwrap_or_default();
+    let m = &parts.method;
+    match (m, path) {
+        (&Method::GET, "health") => reply(200, json!({"ok": true, "moto_url": app.moto.base()})),
+        (&Method::GET, "durations") => reply(200, json!(app.durations())),
+        (&Method::PUT | &Method::POST, "durations") => match parse::<DurationsPatch>(&body) {
+            Ok(p) => reply(200, json!(app.set_durations(&p))),
+            Err(r) => r,
+        },
+        (&Method::GET, "faults") => reply(200, json!(app.faults().list())),
+        (&Method::POST, "faults") => match parse::<FaultRule>(&body) {
+            Ok(rule) => {
+                if rule.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+                    return bad(400, "probability must be between 0 and 1");
+                }
+                let id = app.faults().add(rule);
+                reply(200, json!({ "id": id }))
+            }
+            Err(r) => r,
+        },
+        (&Method::DELETE, "faults") => {
+            app.faults().clear();
+            reply(200, json!({}))
+        }
+        (&Method::DELETE, p) if p.starts_with("faults/") => {
+            match p["faults/".len()..].parse::<u64>() {
+                Ok(id) if app.faults().remove(id) => reply(200, json!({})),
+                Ok(id) => bad(404, format!("no fault rule {id}")),
+                Err(_) => bad(400, "fault rule id must be a number"),
+            }
+        }
+        (&Method::GET, "log") => {
+            let service = query_param(query, "service");
+            let operation = query_param(query, "operation");
+            reply(
+                200,
+                json!(app.log().query(service.as_deref(), operation.as_deref())),
+            )
+        }
+        (&Method::DELETE, "log") => {
+            app.log().clear();
+            reply(200, json!({}))
+        }
+        (&Method::GET, "inventory") => match inventory::collect(app).await {
+            Ok(inv) => reply(200, json!(inv)),
+            Err(e) => bad(502, e),
+        },
+        (&Method::POST, "reset") => match app.reset().await {
+            Ok(()) => reply(200, json!({})),
+            Err(e) => bad(502, e),
+        },
+        (&Method::POST, "seed") => match parse::<SeedRequest>(&body) {
+            Ok(req) => match app.seed(&req.uri, req.body.map(String::into_bytes)).await {
+                Ok(()) => reply(200, json!({ "uri": req.uri })),
+                Err(e @ crate::SandboxError::InvalidOption(_)) => bad(400, e),
+                Err(e) => bad(502, e),
+            },
+            Err(r) => r,
+        },
+        _ => bad(404, format!("no control route {} {}", m, parts.uri.path())),
+    }
+}
