@@ -11,11 +11,16 @@ pub const MODEL_NAME_PATTERN: &str = "^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$
 
 /// The wire (camelCase) name of a member, as AWS quotes it in validation messages.
 pub fn wire_name(path: &str) -> String {
-    let mut c = path.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
+    path.split('.')
+        .map(|seg| {
+            let mut c = seg.chars();
+            match c.next() {
+                Some(f) => f.to_lowercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(".")
 }
 
 fn constraint(value: &str, path: &str, what: &str) -> ApiError {
@@ -378,6 +383,7 @@ mod tests {
         assert!(endpoint_style_name(&"a".repeat(63), "EndpointName").is_ok());
         let e = model_name("bad.name", "ModelName").unwrap_err();
         assert!(e.message.contains("at 'modelName'"), "{}", e.message);
+        assert_eq!(wire_name("PrimaryContainer.ModelDataUrl"), "primaryContainer.modelDataUrl");
     }
 
     #[test]
