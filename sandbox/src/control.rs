@@ -28,9 +28,9 @@ struct SeedRequest {
     body: Option<String>,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Response<Full<Bytes>>> {
+fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, String> {
     let text: &[u8] = if body.is_empty() { b"{}" } else { body };
-    serde_json::from_slice(text).map_err(|e| bad(400, format!("invalid JSON body: {e}")))
+    serde_json::from_slice(text).map_err(|e| format!("invalid JSON body: {e}"))
 }
 
 /// Serves one control API request.
@@ -48,7 +48,7 @@ pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Byte
         (&Method::GET, "durations") => reply(200, json!(app.durations())),
         (&Method::PUT | &Method::POST, "durations") => match parse::<DurationsPatch>(&body) {
             Ok(p) => reply(200, json!(app.set_durations(&p))),
-            Err(r) => r,
+            Err(msg) => bad(400, msg),
         },
         (&Method::GET, "faults") => reply(200, json!(app.faults().list())),
         (&Method::POST, "faults") => match parse::<FaultRule>(&body) {
@@ -59,7 +59,7 @@ pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Byte
                 let id = app.faults().add(rule);
                 reply(200, json!({ "id": id }))
             }
-            Err(r) => r,
+            Err(msg) => bad(400, msg),
         },
         (&Method::DELETE, "faults") => {
             app.faults().clear();
@@ -98,7 +98,7 @@ pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Byte
                 Err(e @ crate::SandboxError::InvalidOption(_)) => bad(400, e),
                 Err(e) => bad(502, e),
             },
-            Err(r) => r,
+            Err(msg) => bad(400, msg),
         },
         _ => bad(404, format!("no control route {} {}", m, parts.uri.path())),
     }

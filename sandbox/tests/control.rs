@@ -5,7 +5,9 @@ mod common;
 
 use aws_sdk_s3::primitives::ByteStream;
 use common::*;
-use sagemaker_sandbox::{Durations, DurationsPatch, FaultRule, Sandbox, SandboxError, SandboxOptions};
+use sagemaker_sandbox::{
+    Durations, DurationsPatch, FaultRule, Sandbox, SandboxError, SandboxOptions,
+};
 
 #[tokio::test]
 async fn seeds_reset_and_durations() {
@@ -31,26 +33,66 @@ async fn seeds_reset_and_durations() {
     assert_eq!(inv.s3.objects, inv.s3.seeded);
 
     // Control-API seeding with a body, readable through the S3 SDK.
-    ctl.seed_object("s3://extra-bucket/a/b.bin", Some("hello")).await.unwrap();
+    ctl.seed_object("s3://extra-bucket/a/b.bin", Some("hello"))
+        .await
+        .unwrap();
     let s3 = s3(sb.url()).await;
-    let got = s3.get_object().bucket("extra-bucket").key("a/b.bin").send().await.unwrap();
-    assert_eq!(got.body.collect().await.unwrap().into_bytes().as_ref(), b"hello");
+    let got = s3
+        .get_object()
+        .bucket("extra-bucket")
+        .key("a/b.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"hello"
+    );
     assert!(ctl.inventory().await.unwrap().empty);
     // Anything else in a seeded bucket is an orphan.
-    s3.put_object().bucket("seed-bucket").key("stray").body(ByteStream::from_static(b"x")).send().await.unwrap();
+    s3.put_object()
+        .bucket("seed-bucket")
+        .key("stray")
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await
+        .unwrap();
     let inv = ctl.inventory().await.unwrap();
     assert!(!inv.empty);
-    assert!(inv.s3.objects.contains(&"s3://seed-bucket/stray".to_string()));
+    assert!(
+        inv.s3
+            .objects
+            .contains(&"s3://seed-bucket/stray".to_string())
+    );
 
     // Durations can be changed at run time.
-    let changed = ctl.set_durations(DurationsPatch { endpoint_create_ms: Some(5), ..Default::default() }).await.unwrap();
-    assert_eq!(changed, Durations { endpoint_create_ms: 5, ..durations });
+    let changed = ctl
+        .set_durations(DurationsPatch {
+            endpoint_create_ms: Some(5),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        changed,
+        Durations {
+            endpoint_create_ms: 5,
+            ..durations
+        }
+    );
 
     // Make a mess, then reset.
     let sm = sagemaker(sb.url()).await;
     create_model(&sm, "m1", "arn:aws:iam::123456789012:role/r", "s3://b/k").await;
     create_role(sb.url(), "r1").await;
-    ctl.add_fault(&FaultRule::error("sts", "GetCallerIdentity", "Throttling", 400)).await.unwrap();
+    ctl.add_fault(&FaultRule::error(
+        "sts",
+        "GetCallerIdentity",
+        "Throttling",
+        400,
+    ))
+    .await
+    .unwrap();
     assert!(!ctl.log().await.unwrap().is_empty());
     ctl.reset().await.unwrap();
     assert!(ctl.log().await.unwrap().is_empty());
@@ -59,8 +101,17 @@ async fn seeds_reset_and_durations() {
     let inv = ctl.inventory().await.unwrap();
     assert!(inv.empty, "{inv:?}");
     assert!(inv.iam.roles.is_empty() && inv.sagemaker.models.is_empty());
-    assert_eq!(inv.s3.objects, vec!["s3://seed-bucket/model/model.tar.gz"], "start-up seeds come back");
-    let err = sm.describe_model().model_name("m1").send().await.unwrap_err();
+    assert_eq!(
+        inv.s3.objects,
+        vec!["s3://seed-bucket/model/model.tar.gz"],
+        "start-up seeds come back"
+    );
+    let err = sm
+        .describe_model()
+        .model_name("m1")
+        .send()
+        .await
+        .unwrap_err();
     assert!(code_message(&err).1.starts_with("Could not find model"));
 }
 
@@ -89,7 +140,13 @@ async fn moto_url_reuses_a_running_moto() {
     .unwrap();
     assert_eq!(second.moto_pid(), None);
     assert_eq!(second.moto_url(), first.moto_url());
-    s3(second.url()).await.create_bucket().bucket("shared-bucket").send().await.unwrap();
+    s3(second.url())
+        .await
+        .create_bucket()
+        .bucket("shared-bucket")
+        .send()
+        .await
+        .unwrap();
     let names: Vec<String> = s3(first.url())
         .await
         .list_buckets()

@@ -36,7 +36,13 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
         .unwrap()
         .arn()
         .to_string();
-    iam.put_role_policy().role_name("exec-role").policy_name("inline-read").policy_document(doc).send().await.unwrap();
+    iam.put_role_policy()
+        .role_name("exec-role")
+        .policy_name("inline-read")
+        .policy_document(doc)
+        .send()
+        .await
+        .unwrap();
     let policy_arn = iam
         .create_policy()
         .policy_name("custom-read")
@@ -49,17 +55,39 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
         .arn()
         .unwrap()
         .to_string();
-    iam.attach_role_policy().role_name("exec-role").policy_arn(&policy_arn).send().await.unwrap();
+    iam.attach_role_policy()
+        .role_name("exec-role")
+        .policy_arn(&policy_arn)
+        .send()
+        .await
+        .unwrap();
     let managed = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess";
-    iam.attach_role_policy().role_name("exec-role").policy_arn(managed).send().await.unwrap();
+    iam.attach_role_policy()
+        .role_name("exec-role")
+        .policy_arn(managed)
+        .send()
+        .await
+        .unwrap();
 
     let who = sts.get_caller_identity().send().await.unwrap();
     assert_eq!(who.account(), Some("123456789012"));
 
-    let topic = sns.create_topic().name("async-success").send().await.unwrap().topic_arn().unwrap().to_string();
+    let topic = sns
+        .create_topic()
+        .name("async-success")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_string();
     assert_eq!(topic, "arn:aws:sns:us-east-1:123456789012:async-success");
 
-    s3.create_bucket().bucket("model-artifacts").send().await.unwrap();
+    s3.create_bucket()
+        .bucket("model-artifacts")
+        .send()
+        .await
+        .unwrap();
     s3.put_object()
         .bucket("model-artifacts")
         .key("v1/model.tar.gz")
@@ -67,9 +95,24 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
         .send()
         .await
         .unwrap();
-    let got = s3.get_object().bucket("model-artifacts").key("v1/model.tar.gz").send().await.unwrap();
-    assert_eq!(got.body.collect().await.unwrap().into_bytes().as_ref(), b"weights");
-    let head = s3.head_object().bucket("model-artifacts").key("v1/model.tar.gz").send().await.unwrap();
+    let got = s3
+        .get_object()
+        .bucket("model-artifacts")
+        .key("v1/model.tar.gz")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"weights"
+    );
+    let head = s3
+        .head_object()
+        .bucket("model-artifacts")
+        .key("v1/model.tar.gz")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.content_length(), Some(7));
 
     let resource = "endpoint/ep/variant/AllTraffic";
@@ -122,13 +165,26 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
     assert_eq!(alarm.threshold(), Some(1.0));
     assert!(alarm.state_updated_timestamp().is_some());
 
-    create_model(&sm, "inv-model", &role_arn, "s3://model-artifacts/v1/model.tar.gz").await;
+    create_model(
+        &sm,
+        "inv-model",
+        &role_arn,
+        "s3://model-artifacts/v1/model.tar.gz",
+    )
+    .await;
 
     // The request log, exactly.
     let log = ctl.log().await.unwrap();
     let calls: Vec<(&str, &str, bool, &str)> = log
         .iter()
-        .map(|e| (e.service.as_str(), e.operation.as_str(), e.forwarded, e.outcome.as_str()))
+        .map(|e| {
+            (
+                e.service.as_str(),
+                e.operation.as_str(),
+                e.forwarded,
+                e.outcome.as_str(),
+            )
+        })
         .collect();
     let expected = vec![
         ("iam", "CreateRole", true, "ok"),
@@ -142,14 +198,22 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
         ("s3", "PutObject", true, "ok"),
         ("s3", "GetObject", true, "ok"),
         ("s3", "HeadObject", true, "ok"),
-        ("application-autoscaling", "RegisterScalableTarget", true, "ok"),
+        (
+            "application-autoscaling",
+            "RegisterScalableTarget",
+            true,
+            "ok",
+        ),
         ("application-autoscaling", "PutScalingPolicy", true, "ok"),
         ("monitoring", "PutMetricAlarm", true, "ok"),
         ("monitoring", "DescribeAlarms", true, "ok"),
         ("sagemaker", "CreateModel", false, "ok"),
     ];
     assert_eq!(calls, expected);
-    assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=16).collect::<Vec<u64>>());
+    assert_eq!(
+        log.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=16).collect::<Vec<u64>>()
+    );
     assert!(log.windows(2).all(|w| w[0].time <= w[1].time));
 
     // The inventory, exactly.
@@ -161,7 +225,10 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
     assert_eq!(inv.iam.role_policies, vec!["exec-role/inline-read"]);
     assert_eq!(
         inv.iam.attached_role_policies,
-        vec![format!("exec-role -> {policy_arn}"), format!("exec-role -> {managed}")]
+        vec![
+            format!("exec-role -> {policy_arn}"),
+            format!("exec-role -> {managed}")
+        ]
     );
     assert_eq!(inv.iam.policies, vec![policy_arn.clone()]);
     assert_eq!(inv.sns.topics, vec![topic.clone()]);
@@ -169,9 +236,14 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
     assert_eq!(inv.s3.objects, vec!["s3://model-artifacts/v1/model.tar.gz"]);
     assert_eq!(
         inv.application_autoscaling.scalable_targets,
-        vec![format!("sagemaker:{resource}:sagemaker:variant:DesiredInstanceCount")]
+        vec![format!(
+            "sagemaker:{resource}:sagemaker:variant:DesiredInstanceCount"
+        )]
     );
-    assert_eq!(inv.application_autoscaling.scaling_policies, vec![format!("{resource}:invocations")]);
+    assert_eq!(
+        inv.application_autoscaling.scaling_policies,
+        vec![format!("{resource}:invocations")]
+    );
     assert_eq!(inv.cloudwatch.alarms, vec!["ep-5xx"]);
     // Inventory reads go straight to moto and are not logged.
     assert_eq!(ctl.log().await.unwrap().len(), 16);
@@ -192,19 +264,62 @@ async fn moto_services_work_and_are_logged_and_inventoried_exactly() {
         .send()
         .await
         .unwrap();
-    cw.delete_alarms().alarm_names("ep-5xx").send().await.unwrap();
-    sm.delete_model().model_name("inv-model").send().await.unwrap();
+    cw.delete_alarms()
+        .alarm_names("ep-5xx")
+        .send()
+        .await
+        .unwrap();
+    sm.delete_model()
+        .model_name("inv-model")
+        .send()
+        .await
+        .unwrap();
     sns.delete_topic().topic_arn(&topic).send().await.unwrap();
-    s3.delete_object().bucket("model-artifacts").key("v1/model.tar.gz").send().await.unwrap();
-    s3.delete_bucket().bucket("model-artifacts").send().await.unwrap();
-    iam.detach_role_policy().role_name("exec-role").policy_arn(&policy_arn).send().await.unwrap();
+    s3.delete_object()
+        .bucket("model-artifacts")
+        .key("v1/model.tar.gz")
+        .send()
+        .await
+        .unwrap();
+    s3.delete_bucket()
+        .bucket("model-artifacts")
+        .send()
+        .await
+        .unwrap();
+    iam.detach_role_policy()
+        .role_name("exec-role")
+        .policy_arn(&policy_arn)
+        .send()
+        .await
+        .unwrap();
     let partial = ctl.inventory().await.unwrap();
     assert!(!partial.empty);
-    assert_eq!(partial.iam.attached_role_policies, vec![format!("exec-role -> {managed}")]);
-    iam.detach_role_policy().role_name("exec-role").policy_arn(managed).send().await.unwrap();
-    iam.delete_role_policy().role_name("exec-role").policy_name("inline-read").send().await.unwrap();
-    iam.delete_policy().policy_arn(&policy_arn).send().await.unwrap();
-    iam.delete_role().role_name("exec-role").send().await.unwrap();
+    assert_eq!(
+        partial.iam.attached_role_policies,
+        vec![format!("exec-role -> {managed}")]
+    );
+    iam.detach_role_policy()
+        .role_name("exec-role")
+        .policy_arn(managed)
+        .send()
+        .await
+        .unwrap();
+    iam.delete_role_policy()
+        .role_name("exec-role")
+        .policy_name("inline-read")
+        .send()
+        .await
+        .unwrap();
+    iam.delete_policy()
+        .policy_arn(&policy_arn)
+        .send()
+        .await
+        .unwrap();
+    iam.delete_role()
+        .role_name("exec-role")
+        .send()
+        .await
+        .unwrap();
     let inv = ctl.inventory().await.unwrap();
     assert!(inv.empty, "{inv:#?}");
 }

@@ -21,7 +21,9 @@ fn spawn(args: &[&str]) -> (Child, String) {
         .expect("spawn sandbox binary");
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("read URL line");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read URL line");
     (child, line.trim().to_string())
 }
 
@@ -39,15 +41,21 @@ fn state_ppid(stat: &str) -> Option<(char, u32)> {
 }
 
 fn cmdline(pid: u32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline")).map(|b| String::from_utf8_lossy(&b).replace('\0', " ")).unwrap_or_default()
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
 }
 
 /// Live (non-zombie) moto processes whose parent is `parent`.
 fn moto_children(parent: u32) -> Vec<u32> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Some((state, ppid)) = stat_of(pid).as_deref().and_then(state_ppid) else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Some((state, ppid)) = stat_of(pid).as_deref().and_then(state_ppid) else {
+            continue;
+        };
         if ppid == parent && state != 'Z' && cmdline(pid).contains("moto.server") {
             out.push(pid);
         }
@@ -82,13 +90,23 @@ fn wait_gone(pid: u32) {
 
 #[tokio::test]
 async fn prints_url_first_and_serves_until_sigterm() {
-    let (mut child, url) = spawn(&["--port", "0", "--create-duration", "100ms", "--seed-object", "s3://quick/model.tar.gz"]);
+    let (mut child, url) = spawn(&[
+        "--port",
+        "0",
+        "--create-duration",
+        "100ms",
+        "--seed-object",
+        "s3://quick/model.tar.gz",
+    ]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
     let ctl = sagemaker_sandbox::ControlClient::new(&url);
     assert_eq!(ctl.durations().await.unwrap().endpoint_create_ms, 100);
-    assert_eq!(ctl.inventory().await.unwrap().s3.seeded, vec!["s3://quick/model.tar.gz"]);
+    assert_eq!(
+        ctl.inventory().await.unwrap().s3.seeded,
+        vec!["s3://quick/model.tar.gz"]
+    );
     let motos = moto_children(child.id());
     assert_eq!(motos.len(), 1, "exactly one moto child");
     signal(&child, SIGTERM);

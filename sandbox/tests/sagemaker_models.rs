@@ -20,7 +20,10 @@ async fn model_create_describe_list_delete() {
         .send()
         .await
         .unwrap();
-    let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:model/{}", name.to_lowercase());
+    let arn = format!(
+        "arn:aws:sagemaker:us-east-1:123456789012:model/{}",
+        name.to_lowercase()
+    );
     assert_eq!(out.model_arn(), Some(arn.as_str()));
     let d = sm.describe_model().model_name(&name).send().await.unwrap();
     assert_eq!(d.model_name(), Some(name.as_str()));
@@ -30,7 +33,12 @@ async fn model_create_describe_list_delete() {
     assert_eq!(pc.model_data_url(), Some("s3://bucket/key/model.tar.gz"));
     assert!(d.creation_time().is_some());
     // Names are case-insensitive, as in SageMaker.
-    let d2 = sm.describe_model().model_name(name.to_uppercase()).send().await.unwrap();
+    let d2 = sm
+        .describe_model()
+        .model_name(name.to_uppercase())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(d2.model_arn(), Some(arn.as_str()));
     let listed = sm.list_models().name_contains(&name).send().await.unwrap();
     assert_eq!(listed.models().len(), 1);
@@ -38,10 +46,29 @@ async fn model_create_describe_list_delete() {
     let tags = sm.list_tags().resource_arn(&arn).send().await.unwrap();
     assert_eq!(tags.tags().len(), 1);
     sm.delete_model().model_name(&name).send().await.unwrap();
-    let err = sm.describe_model().model_name(&name).send().await.unwrap_err();
-    assert_eq!(code_message(&err), ("ValidationException".into(), format!("Could not find model \"{arn}\".")));
-    let err = sm.delete_model().model_name(&name).send().await.unwrap_err();
-    assert_eq!(code_message(&err).1, format!("Could not find model \"{arn}\"."));
+    let err = sm
+        .describe_model()
+        .model_name(&name)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_message(&err),
+        (
+            "ValidationException".into(),
+            format!("Could not find model \"{arn}\".")
+        )
+    );
+    let err = sm
+        .delete_model()
+        .model_name(&name)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_message(&err).1,
+        format!("Could not find model \"{arn}\".")
+    );
 }
 
 #[tokio::test]
@@ -62,7 +89,10 @@ async fn model_duplicates_and_bad_names_are_rejected() {
     let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:model/{name}");
     assert_eq!(
         code_message(&err),
-        ("ValidationException".into(), format!("Cannot create already existing model \"{arn}\"."))
+        (
+            "ValidationException".into(),
+            format!("Cannot create already existing model \"{arn}\".")
+        )
     );
     for bad in ["bad_name", "-leading", "trailing-", &"x".repeat(64)] {
         let err = sm
@@ -75,7 +105,10 @@ async fn model_duplicates_and_bad_names_are_rejected() {
             .unwrap_err();
         let (code, msg) = code_message(&err);
         assert_eq!(code, "ValidationException", "{bad}");
-        assert!(msg.contains("at 'modelName' failed to satisfy constraint"), "{bad}: {msg}");
+        assert!(
+            msg.contains("at 'modelName' failed to satisfy constraint"),
+            "{bad}: {msg}"
+        );
     }
     let err = sm
         .create_model()
@@ -93,7 +126,11 @@ async fn model_duplicates_and_bad_names_are_rejected() {
         .send()
         .await
         .unwrap_err();
-    assert!(code_message(&err).1.contains("modelDataUrl"), "{:?}", code_message(&err));
+    assert!(
+        code_message(&err).1.contains("modelDataUrl"),
+        "{:?}",
+        code_message(&err)
+    );
 }
 
 #[tokio::test]
@@ -112,9 +149,17 @@ async fn endpoint_config_lifecycle_and_validation() {
         .await
         .unwrap();
     assert_eq!(out.endpoint_config_arn(), Some(arn.as_str()));
-    let d = sm.describe_endpoint_config().endpoint_config_name(&name).send().await.unwrap();
+    let d = sm
+        .describe_endpoint_config()
+        .endpoint_config_name(&name)
+        .send()
+        .await
+        .unwrap();
     let v = &d.production_variants()[0];
-    assert_eq!(v.instance_type(), Some(&ProductionVariantInstanceType::MlInf2Xlarge));
+    assert_eq!(
+        v.instance_type(),
+        Some(&ProductionVariantInstanceType::MlInf2Xlarge)
+    );
     assert_eq!(v.initial_instance_count(), Some(2));
     assert_eq!(v.model_name(), Some(model.as_str()));
     let err = sm
@@ -124,7 +169,10 @@ async fn endpoint_config_lifecycle_and_validation() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(code_message(&err).1, format!("Cannot create already existing endpoint configuration \"{arn}\"."));
+    assert_eq!(
+        code_message(&err).1,
+        format!("Cannot create already existing endpoint configuration \"{arn}\".")
+    );
     // Missing model.
     let missing = unique("no-such-model");
     let err = sm
@@ -136,7 +184,9 @@ async fn endpoint_config_lifecycle_and_validation() {
         .unwrap_err();
     assert_eq!(
         code_message(&err).1,
-        format!("Could not find model \"arn:aws:sagemaker:us-east-1:123456789012:model/{missing}\".")
+        format!(
+            "Could not find model \"arn:aws:sagemaker:us-east-1:123456789012:model/{missing}\"."
+        )
     );
     // Unknown instance type (sent raw through the SDK's open enum).
     let bad = ProductionVariant::builder()
@@ -154,9 +204,15 @@ async fn endpoint_config_lifecycle_and_validation() {
         .unwrap_err();
     let (code, msg) = code_message(&err);
     assert_eq!(code, "ValidationException");
-    assert!(msg.contains("'ml.bogus.xlarge'") && msg.contains("ml.g6.xlarge"), "{msg}");
+    assert!(
+        msg.contains("'ml.bogus.xlarge'") && msg.contains("ml.g6.xlarge"),
+        "{msg}"
+    );
     // Current generation types are accepted.
-    for t in [ProductionVariantInstanceType::MlG5Xlarge, ProductionVariantInstanceType::MlG6Xlarge] {
+    for t in [
+        ProductionVariantInstanceType::MlG5Xlarge,
+        ProductionVariantInstanceType::MlG6Xlarge,
+    ] {
         let pv = ProductionVariant::builder()
             .variant_name("v1")
             .model_name(&model)
@@ -177,12 +233,33 @@ async fn endpoint_config_lifecycle_and_validation() {
         .send()
         .await
         .unwrap_err();
-    assert!(code_message(&err).1.contains("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"));
-    let listed = sm.list_endpoint_configs().name_contains(&name).send().await.unwrap();
+    assert!(
+        code_message(&err)
+            .1
+            .contains("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+    );
+    let listed = sm
+        .list_endpoint_configs()
+        .name_contains(&name)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(listed.endpoint_configs().len(), 1);
-    sm.delete_endpoint_config().endpoint_config_name(&name).send().await.unwrap();
-    let err = sm.describe_endpoint_config().endpoint_config_name(&name).send().await.unwrap_err();
-    assert_eq!(code_message(&err).1, format!("Could not find endpoint configuration \"{arn}\"."));
+    sm.delete_endpoint_config()
+        .endpoint_config_name(&name)
+        .send()
+        .await
+        .unwrap();
+    let err = sm
+        .describe_endpoint_config()
+        .endpoint_config_name(&name)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_message(&err).1,
+        format!("Could not find endpoint configuration \"{arn}\".")
+    );
 }
 
 #[tokio::test]
@@ -191,7 +268,13 @@ async fn list_sorting_and_pagination() {
     let sm = sagemaker(sb.url()).await;
     let prefix = unique("pg");
     for i in 0..5 {
-        create_model(&sm, &format!("{prefix}-{i}"), "arn:aws:iam::123456789012:role/r", "s3://b/k").await;
+        create_model(
+            &sm,
+            &format!("{prefix}-{i}"),
+            "arn:aws:iam::123456789012:role/r",
+            "s3://b/k",
+        )
+        .await;
     }
     let mut names = Vec::new();
     let mut token = None;
@@ -207,7 +290,11 @@ async fn list_sorting_and_pagination() {
             .await
             .unwrap();
         assert!(page.models().len() <= 2);
-        names.extend(page.models().iter().map(|m| m.model_name().unwrap().to_string()));
+        names.extend(
+            page.models()
+                .iter()
+                .map(|m| m.model_name().unwrap().to_string()),
+        );
         token = page.next_token().map(str::to_string);
         if token.is_none() {
             break;
@@ -215,8 +302,17 @@ async fn list_sorting_and_pagination() {
     }
     let want: Vec<String> = (0..5).map(|i| format!("{prefix}-{i}")).collect();
     assert_eq!(names, want);
-    let desc = sm.list_models().name_contains(&prefix).send().await.unwrap();
-    assert_eq!(desc.models()[0].model_name(), Some(format!("{prefix}-4").as_str()), "newest first by default");
+    let desc = sm
+        .list_models()
+        .name_contains(&prefix)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        desc.models()[0].model_name(),
+        Some(format!("{prefix}-4").as_str()),
+        "newest first by default"
+    );
 }
 
 #[tokio::test]
@@ -227,14 +323,34 @@ async fn tags_add_list_delete() {
     create_model(&sm, &name, "arn:aws:iam::123456789012:role/r", "s3://b/k").await;
     let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:model/{name}");
     let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
-    let out = sm.add_tags().resource_arn(&arn).tags(tag("a", "1")).tags(tag("b", "2")).send().await.unwrap();
+    let out = sm
+        .add_tags()
+        .resource_arn(&arn)
+        .tags(tag("a", "1"))
+        .tags(tag("b", "2"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.tags().len(), 2);
-    sm.add_tags().resource_arn(&arn).tags(tag("a", "3")).send().await.unwrap();
+    sm.add_tags()
+        .resource_arn(&arn)
+        .tags(tag("a", "3"))
+        .send()
+        .await
+        .unwrap();
     let listed = sm.list_tags().resource_arn(&arn).send().await.unwrap();
-    let pairs: Vec<(&str, &str)> =
-        listed.tags().iter().map(|t| (t.key().unwrap(), t.value().unwrap())).collect();
+    let pairs: Vec<(&str, &str)> = listed
+        .tags()
+        .iter()
+        .map(|t| (t.key().unwrap(), t.value().unwrap()))
+        .collect();
     assert_eq!(pairs, vec![("a", "3"), ("b", "2")]);
-    sm.delete_tags().resource_arn(&arn).tag_keys("a").send().await.unwrap();
+    sm.delete_tags()
+        .resource_arn(&arn)
+        .tag_keys("a")
+        .send()
+        .await
+        .unwrap();
     let listed = sm.list_tags().resource_arn(&arn).send().await.unwrap();
     assert_eq!(listed.tags().len(), 1);
     assert_eq!(listed.tags()[0].key(), Some("b"));

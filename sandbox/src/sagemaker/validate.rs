@@ -383,7 +383,10 @@ mod tests {
         assert!(endpoint_style_name(&"a".repeat(63), "EndpointName").is_ok());
         let e = model_name("bad.name", "ModelName").unwrap_err();
         assert!(e.message.contains("at 'modelName'"), "{}", e.message);
-        assert_eq!(wire_name("PrimaryContainer.ModelDataUrl"), "primaryContainer.modelDataUrl");
+        assert_eq!(
+            wire_name("PrimaryContainer.ModelDataUrl"),
+            "primaryContainer.modelDataUrl"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_sdk_sagemaker::error::ProvideErrorMetadata;
-use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant, ProductionVariantInstanceType};
+use aws_sdk_sagemaker::types::{
+    ContainerDefinition, ProductionVariant, ProductionVariantInstanceType,
+};
 use sagemaker_sandbox::{Sandbox, SandboxOptions};
 use tokio::sync::OnceCell;
 
@@ -27,7 +29,9 @@ pub fn require_venv() {
 /// fault rules, durations, reset, exact log or inventory checks).
 pub async fn start() -> Sandbox {
     require_venv();
-    Sandbox::start(SandboxOptions::fast()).await.expect("sandbox starts")
+    Sandbox::start(SandboxOptions::fast())
+        .await
+        .expect("sandbox starts")
 }
 
 static SHARED: OnceCell<Sandbox> = OnceCell::const_new();
@@ -40,19 +44,33 @@ pub async fn shared() -> &'static Sandbox {
 /// A name unique within this test process.
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    format!("{prefix}-{}-{}", std::process::id() % 100_000, N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id() % 100_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// SDK configuration for the sandbox: static test credentials, us-east-1, fast retries.
 pub async fn config(url: &str) -> SdkConfig {
-    config_with_retry(url, RetryConfig::standard().with_initial_backoff(Duration::from_millis(5))).await
+    config_with_retry(
+        url,
+        RetryConfig::standard().with_initial_backoff(Duration::from_millis(5)),
+    )
+    .await
 }
 
 pub async fn config_with_retry(url: &str, retry: RetryConfig) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(url)
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDSANDBOXTEST", "sandbox-secret", None, None, "test"))
+        .credentials_provider(Credentials::new(
+            "AKIDSANDBOXTEST",
+            "sandbox-secret",
+            None,
+            None,
+            "test",
+        ))
         .retry_config(retry)
         .load()
         .await
@@ -67,7 +85,9 @@ pub async fn iam(url: &str) -> aws_sdk_iam::Client {
 }
 
 pub async fn s3(url: &str) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::config::Builder::from(&config(url).await).force_path_style(true).build();
+    let conf = aws_sdk_s3::config::Builder::from(&config(url).await)
+        .force_path_style(true)
+        .build();
     aws_sdk_s3::Client::from_conf(conf)
 }
 
@@ -93,15 +113,24 @@ pub fn assume_role_message(arn: &str) -> String {
     )
 }
 
-pub const IMAGE: &str = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-gpu-py310";
+pub const IMAGE: &str =
+    "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1.0-gpu-py310";
 
 /// A container with model data at `data_url`.
 pub fn container(data_url: &str) -> ContainerDefinition {
-    ContainerDefinition::builder().image(IMAGE).model_data_url(data_url).build()
+    ContainerDefinition::builder()
+        .image(IMAGE)
+        .model_data_url(data_url)
+        .build()
 }
 
 /// Creates a model whose data is `data_url` and whose role is `role_arn`.
-pub async fn create_model(sm: &aws_sdk_sagemaker::Client, name: &str, role_arn: &str, data_url: &str) {
+pub async fn create_model(
+    sm: &aws_sdk_sagemaker::Client,
+    name: &str,
+    role_arn: &str,
+    data_url: &str,
+) {
     sm.create_model()
         .model_name(name)
         .execution_role_arn(role_arn)
@@ -147,7 +176,10 @@ pub async fn fixture(sb: &Sandbox, prefix: &str) -> (String, String) {
 
 /// The AWS error code and message of an SDK error.
 pub fn code_message<E: ProvideErrorMetadata>(e: &E) -> (String, String) {
-    (e.code().unwrap_or_default().to_string(), e.message().unwrap_or_default().to_string())
+    (
+        e.code().unwrap_or_default().to_string(),
+        e.message().unwrap_or_default().to_string(),
+    )
 }
 
 /// Polls DescribeEndpoint until `want` (or the endpoint is gone when `want` is "Gone"),
@@ -157,10 +189,16 @@ pub async fn wait_for(sm: &aws_sdk_sagemaker::Client, name: &str, want: &str) ->
     let mut seen: Vec<String> = Vec::new();
     loop {
         let status = match sm.describe_endpoint().endpoint_name(name).send().await {
-            Ok(out) => out.endpoint_status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            Ok(out) => out
+                .endpoint_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             Err(e) => {
                 let (_, msg) = code_message(&e);
-                assert!(msg.contains("Could not find endpoint"), "unexpected error {msg}");
+                assert!(
+                    msg.contains("Could not find endpoint"),
+                    "unexpected error {msg}"
+                );
                 "Gone".to_string()
             }
         };
@@ -170,7 +208,10 @@ pub async fn wait_for(sm: &aws_sdk_sagemaker::Client, name: &str, want: &str) ->
         if status == want {
             return seen;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {want}; saw {seen:?}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {want}; saw {seen:?}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
