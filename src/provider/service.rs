@@ -92,6 +92,17 @@ fn check_type(type_name: &str) -> Result<(), Diagnostics> {
     Err(d)
 }
 
+/// Points each diagnostic at a place Terraform can show in the source.
+fn locatable(mut d: Diagnostics) -> Diagnostics {
+    let block = &endpoint::schema().block;
+    for diag in &mut d.0 {
+        if let Some(p) = &diag.path {
+            diag.path = Some(block.locatable_path(p));
+        }
+    }
+    d
+}
+
 fn resource_type() -> Type {
     endpoint::schema().value_type()
 }
@@ -177,7 +188,7 @@ impl Provider for ProviderService {
                     "resource configuration",
                 )
             })
-            .map(|c| endpoint::validate(&c))
+            .map(|c| locatable(endpoint::validate(&c)))
             .unwrap_or_else(|d| d);
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diags.to_proto(),
@@ -289,7 +300,7 @@ impl Provider for ProviderService {
                     .map(|p| p.to_proto())
                     .collect(),
                 planned_private: req.prior_private.clone(),
-                diagnostics: planned.diagnostics.to_proto(),
+                diagnostics: locatable(planned.diagnostics).to_proto(),
                 ..Default::default()
             })
         })();

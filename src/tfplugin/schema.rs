@@ -2,6 +2,7 @@
 //! attributes once here, and we derive both the protocol `Schema` message and
 //! the cty [`Type`] used to decode values from it.
 
+use super::diag::{AttrPath, PathStep};
 use super::types::Type;
 use crate::proto::tfplugin6 as pb;
 
@@ -262,5 +263,81 @@ impl Schema {
             version: self.version,
             block: Some(self.block.to_proto()),
         }
+    }
+}
+
+impl Block {
+    /// The longest prefix of `path` that Terraform can point at in the
+    /// configuration source. Terraform follows nested blocks, attributes and
+    /// their map keys or list indexes, but does not look inside the object
+    /// written for a nested attribute: a diagnostic at `container.tag` would be
+    /// shown against the whole resource block. Cutting such a path back to
+    /// `container` highlights the attribute the user wrote instead.
+    pub fn locatable_path(&self, path: &AttrPath) -> AttrPath {
+        let mut out = Vec::new();
+        let mut block = Some(self);
+        let mut inside_attribute = false;
+        for step in &path.0 {
+            match step {
+                PathStep::Attr(name) => {
+                    if inside_attribute {
+                        break;
+                    }
+                    let Some(b) = block else { break };
+                    if let Some(nested) = b.blocks.iter().find(|nb| &nb.type_name == name) {
+                        block = Some(&nested.block);
+                    } else {
+                        block = None;
+                        inside_attribute = true;
+                    }
+                }
+                PathStep::Key(_) | PathStep::Index(_) => {}
+            }
+            out.push(step.clone());
+        }
+        AttrPath(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> Block {
+        let nested = Attribute::nested(
+            "container",
+            Nesting::Single,
+            vec![Attribute::typed("tag", Type::String, "t").optional()],
+            "c",
+        );
+        let timeouts = Block::new(
+            "t",
+            vec![Attribute::typed("create", Type::String, "c").optional()],
+            vec![],
+        );
+        Block::new(
+            "r",
+            vec![
+                nested.required(),
+                Attribute::typed("tags", Type::map(Type::String), "t").optional(),
+            ],
+            vec![NestedBlock::single("timeouts", timeouts)],
+        )
+    }
+
+    #[test]
+    fn paths_into_nested_attributes_stop_at_the_attribute() {
+        let b = block();
+        let p = AttrPath::root("container").attr("tag");
+        assert_eq!(b.locatable_path(&p), AttrPath::root("container"));
+    }
+
+    #[test]
+    fn blocks_and_map_keys_are_followed() {
+        let b = block();
+        let p = AttrPath::root("timeouts").attr("create");
+        assert_eq!(b.locatable_path(&p), p);
+        let k = AttrPath::root("tags").key("aws:x");
+        assert_eq!(b.locatable_path(&k), k);
     }
 }
