@@ -88,6 +88,20 @@ impl Workdir {
 
     /// Runs `terraform <args>` here with a clean, offline environment.
     pub fn terraform(&self, args: &[&str]) -> TfOutput {
+        let out = self.command(args).output().expect("run terraform");
+        TfOutput::from(out)
+    }
+
+    /// Starts `terraform <args>` without waiting (output discarded).
+    pub fn spawn_terraform(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn terraform")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_bin());
         cmd.args(args).current_dir(self.path());
         for (k, _) in std::env::vars_os() {
@@ -105,8 +119,7 @@ impl Workdir {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("HOME", self.dir.path());
-        let out = cmd.output().expect("run terraform");
-        TfOutput::from(out)
+        cmd
     }
 
     /// `terraform plan -out` then `terraform show -json` of that plan.
