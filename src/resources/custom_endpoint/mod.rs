@@ -8,18 +8,33 @@
 //! - `derive`: values computed from the configuration (resolved image URI,
 //!   merged tags, derived object names, invoke policy), shared with apply;
 //! - `model`: a typed view of a fully known configuration, for apply;
-//! - `checks`, `s3uri`, `duration`: small format parsers.
+//! - `checks`, `s3uri`, `duration`: small format parsers;
+//! - the apply side, as plain async functions over the AWS layer: `apply`
+//!   (dispatch and shared error handling), `create`, `update`, `delete`,
+//!   `read`, `import`, with `desired` (the objects a state asks for) and
+//!   `private` (pending cleanups kept in Terraform's private state).
 
+mod apply;
+#[doc(hidden)]
+pub mod aws_stub;
 mod checks;
+mod create;
+mod delete;
 mod derive;
+mod desired;
 mod duration;
+mod import;
 mod model;
 mod plan;
+mod private;
+mod read;
 mod s3uri;
 mod schema;
+mod update;
 mod validate;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
@@ -32,6 +47,7 @@ pub use duration::{DurationError, parse_go_duration};
 pub use model::{
     AsyncInference, Container, EndpointSpec, ImageError, ModelError, Timeouts, VpcConfig,
 };
+pub use private::{Kind as PendingKind, Pending, PrivateState};
 pub use s3uri::{S3Uri, S3UriError};
 pub use schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
@@ -79,6 +95,63 @@ pub struct PlanResponse {
 /// Null planned state).
 pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     plan::plan(req)
+}
+
+// The AWS layer the apply side is written against (see notes/aws_api.md).
+use aws_stub as aws;
+
+/// What the apply side needs from the configured provider.
+pub struct Env<'a> {
+    pub clients: &'a aws::clients::Clients,
+    pub region: &'a str,
+    pub account_id: &'a str,
+    pub default_tags: &'a BTreeMap<String, String>,
+    /// Set by StopProvider (Ctrl-C): waits stop promptly, state is kept.
+    pub cancel: &'a aws::wait::Cancel,
+    /// How long CreateModel is retried while a new role propagates (90 s in
+    /// production).
+    pub iam_propagation_bound: Duration,
+}
+
+/// The result of ApplyResourceChange.
+#[derive(Debug, Clone)]
+pub struct ApplyResult {
+    /// Null only after a successful destroy, or when creation failed before
+    /// any object could exist. Never contains unknown values.
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// The result of ReadResource and ImportResourceState.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    /// Null when the endpoint is gone (the next plan recreates it).
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ApplyResourceChange: prior Null = create, planned Null = destroy,
+/// otherwise an in-place update (replacement is Terraform's delete+create).
+pub async fn apply(
+    env: &Env<'_>,
+    prior: &Value,
+    planned: &Value,
+    config: &Value,
+    private: &[u8],
+) -> ApplyResult {
+    apply::apply(env, prior, planned, config, private).await
+}
+
+/// ReadResource (refresh).
+pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
+    read::read(env, state, private).await
+}
+
+/// ImportResourceState: `id` is the endpoint name.
+pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
+    import::import(env, id).await
 }
 
 #[cfg(test)]

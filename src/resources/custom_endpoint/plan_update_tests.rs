@@ -296,3 +296,37 @@ fn derived_names_work_on_a_configuration_too() {
         .is_none()
     );
 }
+
+#[test]
+fn a_role_or_topic_deleted_out_of_band_plans_an_update_that_recreates_it() {
+    // Read sets execution_role_arn / topic ARNs to null when they are gone.
+    let state = create_and_apply(&async_config());
+    for attr in ["execution_role_arn", "success_topic_arn", "error_topic_arn"] {
+        let drifted = with(state.clone(), &[attr], Value::Null);
+        let r = run(&drifted, &async_config(), &ctx());
+        assert!(!r.diagnostics.has_errors(), "{:#?}", r.diagnostics);
+        assert!(
+            r.requires_replace.is_empty(),
+            "{attr}: {:?}",
+            r.requires_replace
+        );
+        let p = &r.planned_state;
+        assert_eq!(p.get(attr), &Value::Unknown, "{attr} should be recreated");
+        // Same names, same ARNs: the model and config stay.
+        same(
+            p,
+            &state,
+            &[
+                "model_name",
+                "model_arn",
+                "endpoint_config_name",
+                "endpoint_status",
+            ],
+        );
+    }
+    // A given role is never repaired by us: it stays as configured.
+    let mine = with(async_config(), &["role_arn"], s(ROLE));
+    let state = create_and_apply(&mine);
+    let r = run(&state, &mine, &ctx());
+    assert_eq!(r.planned_state.get("execution_role_arn"), &s(ROLE));
+}

@@ -1,0 +1,251 @@
+//! ApplyResourceChange dispatch and what create, update and delete share:
+//! the state being built, turning step errors into diagnostics, and making
+//! sure a returned state never holds unknown values.
+
+use std::collections::BTreeMap;
+
+use super::aws::error::AwsError;
+use super::desired::{DesiredError, Place};
+use super::private::PrivateState;
+use super::{ApplyResult, Env};
+use crate::tfplugin::{Diagnostics, Value};
+
+/// One failed step of an apply, read or import.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error(transparent)]
+    Desired(#[from] DesiredError),
+    #[error("{step}: {source}")]
+    Aws {
+        step: String,
+        #[source]
+        source: AwsError,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Wraps an AWS error with the step it happened in.
+pub fn at(step: impl Into<String>) -> impl FnOnce(AwsError) -> StepError {
+    let step = step.into();
+    move |source| StepError::Aws { step, source }
+}
+
+impl StepError {
+    /// Adds this error to `diags`, with a summary saying what failed and a
+    /// detail carrying AWS's own words.
+    pub fn report(&self, diags: &mut Diagnostics) {
+        match self {
+            StepError::Desired(e) => {
+                diags.error("Invalid configuration for apply", e.to_string());
+            }
+            StepError::Other(m) => diags.error("Operation failed", m.clone()),
+            StepError::Aws { step, source } => {
+                let (summary, detail) = describe(step, source);
+                diags.error(summary, detail);
+            }
+        }
+    }
+
+    /// The AWS error inside, if any.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            StepError::Aws { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+const KEPT: &str = "Every object created so far is recorded in the state, so the next apply or \
+                    destroy takes over from here.";
+
+fn describe(step: &str, e: &AwsError) -> (String, String) {
+    match e {
+        AwsError::Api {
+            operation,
+            code,
+            message,
+        } => (
+            format!("Failed to {step}"),
+            format!("AWS {operation} returned {code}: {message}"),
+        ),
+        AwsError::Timeout {
+            what,
+            after,
+            last_status,
+        } => (
+            format!("Timed out: {step}"),
+            format!(
+                "{what} was still {last_status} after {}. Raise the matching value in the \
+                 timeouts block if the model needs longer. {KEPT}",
+                human(*after)
+            ),
+        ),
+        AwsError::Cancelled { what } => (
+            format!("Interrupted: {step}"),
+            format!("Stopped waiting for {what} because Terraform was interrupted. {KEPT}"),
+        ),
+        AwsError::Failed { what, reason } => (
+            format!("{what} failed"),
+            format!("While trying to {step}, SageMaker reported: {reason}"),
+        ),
+        AwsError::RolledBack {
+            what,
+            live_config,
+            reason,
+        } => (
+            "Endpoint update rolled back".to_string(),
+            format!(
+                "{what} went back to endpoint configuration {live_config}: {reason}. The \
+                 state records the configuration that is really in service."
+            ),
+        ),
+    }
+}
+
+fn human(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s % 3600 / 60, s % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
+impl Env<'_> {
+    pub fn place(&self) -> Place<'_> {
+        Place {
+            region: self.region,
+            account_id: self.account_id,
+            default_tags: self.default_tags,
+        }
+    }
+}
+
+/// The state under construction: an object whose attributes are filled as
+/// objects come into existence.
+#[derive(Debug, Clone)]
+pub struct Building(pub BTreeMap<String, Value>);
+
+impl Building {
+    /// Starts from a state-shaped value (planned or prior).
+    pub fn from(v: &Value) -> Building {
+        Building(v.as_object().cloned().unwrap_or_default())
+    }
+
+    pub fn set(&mut self, name: &str, v: impl Into<Option<String>>) {
+        let v = match v.into() {
+            Some(s) => Value::String(s),
+            None => Value::Null,
+        };
+        self.0.insert(name.to_string(), v);
+    }
+
+    pub fn get(&self, name: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.0.get(name).unwrap_or(&NULL)
+    }
+
+    /// The state to hand to Terraform: every unknown left becomes null.
+    pub fn finish(self) -> Value {
+        known(Value::Object(self.0))
+    }
+}
+
+/// `v` with every unknown (at any depth) replaced by null.
+pub fn known(v: Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(x) => Value::List(x.into_iter().map(known).collect()),
+        Value::Set(x) => Value::Set(x.into_iter().map(known).collect()),
+        Value::Tuple(x) => Value::Tuple(x.into_iter().map(known).collect()),
+        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, known(v))).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, known(v))).collect()),
+        other => other,
+    }
+}
+
+pub async fn apply(
+    env: &Env<'_>,
+    prior: &Value,
+    planned: &Value,
+    _config: &Value,
+    private: &[u8],
+) -> ApplyResult {
+    let pending = PrivateState::decode_lenient(private);
+    match (prior.is_null(), planned.is_null()) {
+        (true, true) => ApplyResult {
+            new_state: Value::Null,
+            private: pending.encode(),
+            diagnostics: Diagnostics::new(),
+        },
+        (true, false) => super::create::create(env, planned, pending).await,
+        (false, true) => super::delete::delete(env, prior, pending).await,
+        (false, false) => super::update::update(env, prior, planned, pending).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+    use crate::tfplugin::diag::Severity;
+
+    #[test]
+    fn finishing_replaces_every_unknown_with_null() {
+        let mut b = Building::from(&obj(&[
+            ("a", Value::Unknown),
+            ("m", Value::Map([("k".to_string(), Value::Unknown)].into())),
+            ("l", Value::Set(vec![s("x"), Value::Unknown])),
+            ("keep", s("v")),
+        ]));
+        b.set("b", Some("arn".to_string()));
+        b.set("c", None);
+        let v = b.finish();
+        assert!(v.is_wholly_known());
+        assert_eq!(v.get("a"), &Value::Null);
+        assert_eq!(v.get("m").get("k"), &Value::Null);
+        assert_eq!(v.get("l"), &Value::Set(vec![s("x"), Value::Null]));
+        assert_eq!(v.get("keep"), &s("v"));
+        assert_eq!(v.get("b"), &s("arn"));
+        assert_eq!(v.get("c"), &Value::Null);
+    }
+
+    #[test]
+    fn aws_errors_become_diagnostics_with_aws_words() {
+        let mut d = Diagnostics::new();
+        let e = at("create the model")(AwsError::Api {
+            operation: "CreateModel",
+            code: "ValidationException".into(),
+            message: "Image does not exist".into(),
+        });
+        e.report(&mut d);
+        let t = at("wait for the endpoint")(AwsError::Timeout {
+            what: "endpoint e".into(),
+            after: std::time::Duration::from_secs(90),
+            last_status: "Creating".into(),
+        });
+        t.report(&mut d);
+        assert_eq!(d.0.len(), 2);
+        assert!(d.0.iter().all(|x| x.severity == Severity::Error));
+        assert_eq!(d.0[0].summary, "Failed to create the model");
+        assert!(
+            d.0[0]
+                .detail
+                .contains("ValidationException: Image does not exist")
+        );
+        assert!(
+            d.0[1].detail.contains("still Creating after 1m30s"),
+            "{}",
+            d.0[1].detail
+        );
+    }
+
+    #[test]
+    fn durations_read_like_go() {
+        assert_eq!(human(std::time::Duration::from_secs(5)), "5s");
+        assert_eq!(human(std::time::Duration::from_secs(3600)), "1h0m0s");
+        assert_eq!(human(std::time::Duration::from_secs(600)), "10m");
+    }
+}

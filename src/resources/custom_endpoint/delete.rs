@@ -1,0 +1,180 @@
+//! Destroy, in the order DESIGN section 5 gives: the endpoint (waiting until
+//! it is gone), the config, the model, pending cleanups, the topics, and the
+//! generated role last. A role the user supplied is never touched. On error
+//! the prior state minus what was deleted is returned, so nothing is lost.
+//! Also the runner that retries pending cleanups.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::apply::{Building, StepError, at};
+use super::aws;
+use super::aws::error::AwsError;
+use super::aws::names;
+use super::duration::parse_go_duration;
+use super::private::{Kind, PrivateState};
+use super::schema::DEFAULT_DELETE_TIMEOUT;
+use super::{ApplyResult, Env};
+use crate::tfplugin::{Diagnostics, Value};
+
+/// Endpoint states that end by themselves; deleting waits them out first.
+const TRANSITIONAL: [&str; 4] = ["Creating", "Updating", "SystemUpdating", "RollingBack"];
+
+pub async fn delete(env: &Env<'_>, prior: &Value, mut pending: PrivateState) -> ApplyResult {
+    let mut diagnostics = Diagnostics::new();
+    let mut st = Building::from(prior);
+    let mut errors = Vec::new();
+    if let Err(e) = teardown(env, prior, &mut st, &mut pending).await {
+        errors.push(e);
+    }
+    if errors.is_empty() && !pending.is_empty() {
+        errors.push(StepError::Other(format!(
+            "These objects could not be deleted and are kept for the next destroy: {}",
+            pending
+                .pending_cleanup
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    for e in &errors {
+        e.report(&mut diagnostics);
+    }
+    ApplyResult {
+        new_state: if errors.is_empty() {
+            Value::Null
+        } else {
+            st.finish()
+        },
+        private: pending.encode(),
+        diagnostics,
+    }
+}
+
+/// The delete timeout of a state's `timeouts` block.
+fn delete_timeout(state: &Value) -> Duration {
+    let configured = state.get("timeouts").get("delete").as_str();
+    parse_go_duration(configured.unwrap_or(DEFAULT_DELETE_TIMEOUT))
+        .or_else(|_| parse_go_duration(DEFAULT_DELETE_TIMEOUT))
+        .unwrap_or(Duration::from_secs(1800))
+}
+
+/// Deletes the endpoint and waits until DescribeEndpoint no longer finds it.
+/// An endpoint still being created or updated is waited for first.
+pub async fn delete_endpoint(
+    env: &Env<'_>,
+    name: &str,
+    timeout: Duration,
+) -> Result<(), StepError> {
+    let c = env.clients;
+    let step = format!("delete the endpoint {name}");
+    let Some(ep) = aws::endpoint::find(c, name).await.map_err(at(&step))? else {
+        return Ok(());
+    };
+    if TRANSITIONAL.contains(&ep.status.as_str()) {
+        match aws::endpoint::wait_in_service(c, name, None, timeout, env.cancel).await {
+            Ok(_) | Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
+            Err(e) => return Err(at(&step)(e)),
+        }
+    }
+    if ep.status != "Deleting" {
+        aws::endpoint::delete(c, name).await.map_err(at(&step))?;
+    }
+    aws::endpoint::wait_deleted(c, name, timeout, env.cancel)
+        .await
+        .map_err(at(format!("wait for the endpoint {name} to be deleted")))
+}
+
+async fn teardown(
+    env: &Env<'_>,
+    prior: &Value,
+    st: &mut Building,
+    pending: &mut PrivateState,
+) -> Result<(), StepError> {
+    let c = env.clients;
+    let Some(name) = prior.get("endpoint_name").as_str() else {
+        return Err(StepError::Other("the state has no endpoint_name".into()));
+    };
+    delete_endpoint(env, name, delete_timeout(prior)).await?;
+    for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
+        st.set(attr, None);
+    }
+
+    if let Some(cfg) = prior.get("endpoint_config_name").as_str() {
+        aws::endpoint_config::delete(c, cfg)
+            .await
+            .map_err(at(format!("delete the endpoint configuration {cfg}")))?;
+    }
+    st.set("endpoint_config_name", None);
+    st.set("endpoint_config_arn", None);
+    if let Some(model) = prior.get("model_name").as_str() {
+        aws::model::delete(c, model)
+            .await
+            .map_err(at(format!("delete the model {model}")))?;
+    }
+    st.set("model_name", None);
+    st.set("model_arn", None);
+
+    run_pending(env, pending, &BTreeSet::new()).await;
+
+    // Topics: the recorded ones, and the derived ones in case a crash left
+    // them unrecorded.
+    let mut topics = BTreeSet::new();
+    for attr in ["success_topic_arn", "error_topic_arn"] {
+        if let Some(arn) = prior.get(attr).as_str() {
+            topics.insert(arn.to_string());
+        }
+    }
+    if !prior.get("async_inference").is_null() {
+        let place = env.place();
+        for kind in [names::TopicKind::Success, names::TopicKind::Error] {
+            topics.insert(place.topic_arn(&names::topic_name(name, kind)));
+        }
+    }
+    for arn in &topics {
+        aws::topic::delete(c, arn)
+            .await
+            .map_err(at(format!("delete the topic {arn}")))?;
+    }
+    st.set("success_topic_arn", None);
+    st.set("error_topic_arn", None);
+
+    if prior.get("role_arn").is_null() {
+        let role = names::role_name(name, env.region);
+        aws::role::delete(c, &role)
+            .await
+            .map_err(at(format!("delete the execution role {role}")))?;
+        st.set("execution_role_arn", None);
+    }
+    Ok(())
+}
+
+/// Retries the pending cleanups, except objects named in `keep` (what the
+/// state or the live endpoint still uses). Successes leave the list;
+/// failures stay for the next time and are logged.
+pub async fn run_pending(env: &Env<'_>, pending: &mut PrivateState, keep: &BTreeSet<String>) {
+    let c = env.clients;
+    let mut left = PrivateState::default();
+    for item in std::mem::take(&mut pending.pending_cleanup) {
+        if keep.contains(&item.name) {
+            left.add(item);
+            continue;
+        }
+        let result = match item.kind {
+            Kind::EndpointConfig => aws::endpoint_config::delete(c, &item.name).await,
+            Kind::Model => aws::model::delete(c, &item.name).await,
+            Kind::Topic => aws::topic::delete(c, &item.name).await,
+            Kind::Role => aws::role::delete(c, &item.name).await,
+        };
+        if let Err(e) = result {
+            tracing::warn!(
+                "cleanup of {:?} {} failed, kept for later: {e}",
+                item.kind,
+                item.name
+            );
+            left.add(item);
+        }
+    }
+    *pending = left;
+}

@@ -1,0 +1,356 @@
+//! What the AWS objects of one endpoint should look like, computed from a
+//! fully known planned (or prior) state: names, tags and the specs handed to
+//! the AWS layer. Pure; shared by create, update and delete.
+
+use std::collections::BTreeMap;
+
+use super::aws;
+use super::aws::endpoint_config::{AsyncSpec, EndpointConfigSpec};
+use super::aws::model::{ModelData, ModelSpec, VpcSpec};
+use super::aws::names::{self, TopicKind};
+use super::aws::policy::{self, PolicyInputs};
+use super::aws::role::RoleSpec;
+use super::derive::{derived_names, tags_all};
+use super::model::{EndpointSpec, ImageError, ModelError};
+use crate::aws::dlc;
+use crate::tfplugin::Value;
+
+/// The environment variable the model always receives (unless overridden).
+pub const REGION_ENV: &str = "SAGEMAKER_REGION";
+/// The tag naming the served model, on the model and the endpoint.
+pub const MODEL_ID_TAG: &str = "modelId";
+
+/// Why the desired objects could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum DesiredError {
+    #[error(transparent)]
+    Input(#[from] ModelError),
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error("{field} = {value} does not fit the range SageMaker accepts")]
+    OutOfRange { field: &'static str, value: i64 },
+    #[error("the derived model and endpoint configuration names could not be computed")]
+    Names,
+}
+
+/// Where the provider runs: what names and ARNs are derived from.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub region: &'a str,
+    pub account_id: &'a str,
+    pub default_tags: &'a BTreeMap<String, String>,
+}
+
+impl Place<'_> {
+    pub fn partition(&self) -> &'static str {
+        dlc::partition(self.region)
+    }
+
+    /// The ARN a topic of this name has (topic ARNs are deterministic).
+    pub fn topic_arn(&self, name: &str) -> String {
+        format!(
+            "arn:{}:sns:{}:{}:{name}",
+            self.partition(),
+            self.region,
+            self.account_id
+        )
+    }
+}
+
+/// The desired objects of one endpoint.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    pub spec: EndpointSpec,
+    pub image_uri: String,
+    pub model_name: String,
+    pub config_name: String,
+    pub tags_all: BTreeMap<String, String>,
+}
+
+fn string_map(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+        .collect()
+}
+
+fn to_i32(field: &'static str, value: i64) -> Result<i32, DesiredError> {
+    i32::try_from(value).map_err(|_| DesiredError::OutOfRange { field, value })
+}
+
+impl Desired {
+    /// Reads a planned or prior state. Computed values that are still
+    /// unknown (image URI, derived names, `tags_all`) are derived exactly as
+    /// planning derives them.
+    pub fn from_state(state: &Value, place: &Place<'_>) -> Result<Desired, DesiredError> {
+        let spec = EndpointSpec::from_value(state)?;
+        let image_uri = match state.get("image_uri").as_str() {
+            Some(uri) => uri.to_string(),
+            None => spec.container.resolve(place.region)?,
+        };
+        let derived = || derived_names(state, place.region).ok_or(DesiredError::Names);
+        let model_name = match state.get("model_name").as_str() {
+            Some(n) => n.to_string(),
+            None => derived()?.model_name,
+        };
+        let config_name = match state.get("endpoint_config_name").as_str() {
+            Some(n) => n.to_string(),
+            None => derived()?.endpoint_config_name,
+        };
+        let all = match state.get("tags_all") {
+            v @ Value::Map(_) if v.is_wholly_known() => v.clone(),
+            _ => tags_all(state.get("tags"), place.default_tags),
+        };
+        Ok(Desired {
+            spec,
+            image_uri,
+            model_name,
+            config_name,
+            tags_all: string_map(&all),
+        })
+    }
+
+    pub fn endpoint_name(&self) -> &str {
+        &self.spec.endpoint_name
+    }
+
+    /// `tags_all` plus the ownership tag: what every object gets.
+    pub fn base_tags(&self) -> BTreeMap<String, String> {
+        let mut t = self.tags_all.clone();
+        t.insert(aws::OWNERSHIP_TAG.into(), self.spec.endpoint_name.clone());
+        t
+    }
+
+    /// Tags of the model and the endpoint: the base tags plus `modelId`.
+    pub fn model_tags(&self) -> BTreeMap<String, String> {
+        let mut t = self.base_tags();
+        t.insert(MODEL_ID_TAG.into(), self.spec.model_id.clone());
+        t
+    }
+
+    /// The model's environment: `SAGEMAKER_REGION` merged with the user's
+    /// map, where the user's keys win.
+    pub fn environment(&self, region: &str) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::from([(REGION_ENV.to_string(), region.to_string())]);
+        env.extend(self.spec.environment.clone());
+        env
+    }
+
+    /// `.tar.gz` is a compressed archive; anything else an S3 prefix.
+    pub fn model_data(&self) -> ModelData {
+        if self.spec.model_data_url.ends_with(".tar.gz") {
+            ModelData::Archive(self.spec.model_data_url.clone())
+        } else {
+            ModelData::Prefix(self.spec.model_data_url.clone())
+        }
+    }
+
+    /// True when the role is generated by the provider.
+    pub fn role_is_managed(&self) -> bool {
+        self.spec.role_arn.is_none()
+    }
+
+    pub fn role_name(&self, place: &Place<'_>) -> String {
+        names::role_name(&self.spec.endpoint_name, place.region)
+    }
+
+    /// The (success, error) topic names, for asynchronous endpoints.
+    pub fn topic_names(&self) -> Option<(String, String)> {
+        self.spec.async_inference.as_ref().map(|_| {
+            let ep = &self.spec.endpoint_name;
+            (
+                names::topic_name(ep, TopicKind::Success),
+                names::topic_name(ep, TopicKind::Error),
+            )
+        })
+    }
+
+    /// The (success, error) topic ARNs, for asynchronous endpoints.
+    pub fn topic_arns(&self, place: &Place<'_>) -> Option<(String, String)> {
+        self.topic_names()
+            .map(|(s, e)| (place.topic_arn(&s), place.topic_arn(&e)))
+    }
+
+    /// The generated role: trust, least-privilege inline policy, extra
+    /// managed policies and tags.
+    pub fn role_spec(&self, place: &Place<'_>) -> RoleSpec {
+        let data = self.model_data();
+        let topics: Vec<String> = self
+            .topic_arns(place)
+            .map(|(s, e)| vec![s, e])
+            .unwrap_or_default();
+        let a = self.spec.async_inference.as_ref();
+        let inputs = PolicyInputs {
+            partition: place.partition(),
+            region: place.region,
+            account_id: place.account_id,
+            endpoint_name: &self.spec.endpoint_name,
+            model_data: &data,
+            image_uri: &self.image_uri,
+            async_output: a.map(|a| a.output_path.as_str()),
+            async_failure: a.and_then(|a| a.failure_path.as_deref()),
+            topic_arns: &topics,
+            vpc: self.spec.vpc_config.is_some(),
+        };
+        RoleSpec {
+            name: self.role_name(place),
+            trust_policy: policy::trust_policy(),
+            inline_policy: policy::execution_role_policy(&inputs),
+            managed_policy_arns: self.spec.role_managed_policy_arns.clone(),
+            tags: self.base_tags(),
+        }
+    }
+
+    /// The model, running as `execution_role_arn`.
+    pub fn model_spec(&self, place: &Place<'_>, execution_role_arn: &str) -> ModelSpec {
+        ModelSpec {
+            name: self.model_name.clone(),
+            execution_role_arn: execution_role_arn.to_string(),
+            image: self.image_uri.clone(),
+            model_data: self.model_data(),
+            environment: self.environment(place.region),
+            vpc: self.spec.vpc_config.as_ref().map(|v| VpcSpec {
+                security_group_ids: v.security_group_ids.clone(),
+                subnets: v.subnets.clone(),
+            }),
+            tags: self.model_tags(),
+        }
+    }
+
+    /// The endpoint config; `topics` = (success, error) ARNs when async.
+    pub fn config_spec(
+        &self,
+        topics: Option<(&str, &str)>,
+    ) -> Result<EndpointConfigSpec, DesiredError> {
+        let s = &self.spec;
+        let async_inference = match (&s.async_inference, topics) {
+            (Some(a), Some((success, error))) => Some(AsyncSpec {
+                output_path: a.output_path.clone(),
+                failure_path: a.failure_path.clone(),
+                success_topic_arn: success.to_string(),
+                error_topic_arn: error.to_string(),
+                max_concurrent_invocations_per_instance: to_i32(
+                    "max_concurrent_invocations_per_instance",
+                    a.max_concurrent_invocations_per_instance,
+                )?,
+            }),
+            _ => None,
+        };
+        Ok(EndpointConfigSpec {
+            name: self.config_name.clone(),
+            model_name: self.model_name.clone(),
+            instance_type: s.instance_type.clone(),
+            instance_count: to_i32("instance_count", s.instance_count.max(1))?,
+            startup_health_check_timeout: to_i32(
+                "startup_health_check_timeout_in_seconds",
+                s.startup_health_check_timeout_in_seconds,
+            )?,
+            model_data_download_timeout: to_i32(
+                "model_data_download_timeout_in_seconds",
+                s.model_data_download_timeout_in_seconds,
+            )?,
+            volume_size_in_gb: s
+                .volume_size_in_gb
+                .map(|v| to_i32("volume_size_in_gb", v))
+                .transpose()?,
+            async_inference,
+            tags: self.base_tags(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    fn place<'a>(defaults: &'a BTreeMap<String, String>) -> Place<'a> {
+        Place {
+            region: "us-east-1",
+            account_id: "123456789012",
+            default_tags: defaults,
+        }
+    }
+
+    #[test]
+    fn derives_names_tags_and_environment_like_planning() {
+        let defaults = BTreeMap::from([("team".to_string(), "ml".to_string())]);
+        let c = with(valid_config(), &["tags"], map(&[("team", "nlp")]));
+        let c = with(
+            c,
+            &["environment"],
+            map(&[("SAGEMAKER_REGION", "eu-west-1")]),
+        );
+        let d = Desired::from_state(&c, &place(&defaults)).unwrap();
+        let names = derived_names(&c, "us-east-1").unwrap();
+        assert_eq!(d.model_name, names.model_name);
+        assert_eq!(d.config_name, names.endpoint_config_name);
+        assert!(d.image_uri.contains("huggingface-pytorch-tgi-inference"));
+        assert_eq!(d.tags_all["team"], "nlp");
+        let mt = d.model_tags();
+        assert_eq!(mt[aws::OWNERSHIP_TAG], "llm-endpoint");
+        assert_eq!(mt[MODEL_ID_TAG], "meta-llama/Llama-2-7b-chat-hf");
+        assert!(!d.base_tags().contains_key(MODEL_ID_TAG));
+        assert_eq!(d.environment("us-east-1")[REGION_ENV], "eu-west-1");
+        assert!(matches!(d.model_data(), ModelData::Archive(_)));
+        assert!(d.topic_names().is_none() && d.role_is_managed());
+    }
+
+    #[test]
+    fn prefers_the_names_in_the_state() {
+        let defaults = BTreeMap::new();
+        let st = with(valid_config(), &["model_name"], s("imported-model"));
+        let st = with(st, &["environment"], map(&[("A", "1")]));
+        let d = Desired::from_state(&st, &place(&defaults)).unwrap();
+        assert_eq!(d.model_name, "imported-model");
+        assert_eq!(d.environment("us-east-1")[REGION_ENV], "us-east-1");
+        let spec = d.model_spec(&place(&defaults), "arn:role");
+        assert_eq!(spec.name, "imported-model");
+        assert_eq!(spec.environment.len(), 2);
+    }
+
+    #[test]
+    fn async_endpoints_get_topics_with_deterministic_arns() {
+        let defaults = BTreeMap::new();
+        let c = with(
+            valid_config(),
+            &["async_inference"],
+            async_block("s3://b-out/x/"),
+        );
+        let c = with(c, &["model_data_url"], s("s3://bucket/prefix/"));
+        let p = place(&defaults);
+        let d = Desired::from_state(&c, &p).unwrap();
+        let (succ, err) = d.topic_arns(&p).unwrap();
+        assert_eq!(
+            succ,
+            "arn:aws:sns:us-east-1:123456789012:sm-llm-endpoint-async-success"
+        );
+        assert!(err.ends_with(":sm-llm-endpoint-async-error"));
+        assert!(matches!(d.model_data(), ModelData::Prefix(_)));
+        let cfg = d.config_spec(Some((&succ, &err))).unwrap();
+        let a = cfg.async_inference.unwrap();
+        assert_eq!(a.max_concurrent_invocations_per_instance, 10);
+        assert_eq!(a.success_topic_arn, succ);
+        assert_eq!(cfg.instance_count, 1);
+        assert_eq!(cfg.startup_health_check_timeout, 600);
+        assert_eq!(
+            d.role_spec(&p).name,
+            names::role_name("llm-endpoint", "us-east-1")
+        );
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_errors() {
+        let defaults = BTreeMap::new();
+        let c = with(valid_config(), &["volume_size_in_gb"], n(1 << 40));
+        let d = Desired::from_state(&c, &place(&defaults)).unwrap();
+        assert!(matches!(
+            d.config_spec(None),
+            Err(DesiredError::OutOfRange {
+                field: "volume_size_in_gb",
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,108 @@
+//! Read (refresh). Models and configs are immutable, so while the endpoint
+//! still points at the config in state one DescribeEndpoint covers the
+//! SageMaker side; when it points elsewhere (a rollback, an out-of-band
+//! change) that config is described to learn its model. A generated role and
+//! the topics are checked for existence: a missing one becomes null, which
+//! planning turns into a repair.
+
+use super::apply::{Building, StepError, at};
+use super::aws;
+use super::aws::names;
+use super::derive::invoke_policy_json;
+use super::private::PrivateState;
+use super::{Env, ReadResult};
+use crate::tfplugin::{AttrPath, Diagnostics, Value};
+
+pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
+    let pending = PrivateState::decode_lenient(private);
+    let mut diagnostics = Diagnostics::new();
+    let new_state = match refresh(env, state, &mut diagnostics).await {
+        Ok(v) => v,
+        Err(e) => {
+            e.report(&mut diagnostics);
+            state.clone()
+        }
+    };
+    ReadResult {
+        new_state,
+        private: pending.encode(),
+        diagnostics,
+    }
+}
+
+async fn refresh(
+    env: &Env<'_>,
+    state: &Value,
+    diags: &mut Diagnostics,
+) -> Result<Value, StepError> {
+    let c = env.clients;
+    let Some(name) = state.get("endpoint_name").as_str() else {
+        return Ok(state.clone());
+    };
+    let Some(ep) = aws::endpoint::find(c, name)
+        .await
+        .map_err(at(format!("read the endpoint {name}")))?
+    else {
+        // Gone: planning creates it again.
+        return Ok(Value::Null);
+    };
+    let mut st = Building::from(state);
+    if st.get("endpoint_arn").as_str() != Some(ep.arn.as_str()) {
+        st.set("invoke_policy_json", Some(invoke_policy_json(&ep.arn)));
+        st.set("endpoint_arn", Some(ep.arn.clone()));
+    }
+    st.set("endpoint_status", Some(ep.status.clone()));
+    if ep.status == "Failed" {
+        diags.attr_warning(
+            AttrPath::root("endpoint_status"),
+            "Endpoint failed",
+            format!(
+                "SageMaker reports endpoint {name} as Failed: {}. The next apply replaces it.",
+                ep.failure_reason.as_deref().unwrap_or("no reason given")
+            ),
+        );
+    }
+    if !ep.config_name.is_empty()
+        && state.get("endpoint_config_name").as_str() != Some(&ep.config_name)
+    {
+        let step = format!("read the endpoint configuration {}", ep.config_name);
+        match aws::endpoint_config::find(c, &ep.config_name)
+            .await
+            .map_err(at(step))?
+        {
+            Some(cfg) => {
+                st.set("endpoint_config_name", Some(cfg.name));
+                st.set("endpoint_config_arn", Some(cfg.arn));
+                let step = format!("read the model {}", cfg.model_name);
+                let model = aws::model::find(c, &cfg.model_name)
+                    .await
+                    .map_err(at(step))?;
+                st.set("model_arn", model.map(|m| m.arn));
+                st.set("model_name", Some(cfg.model_name));
+            }
+            None => {
+                st.set("endpoint_config_name", Some(ep.config_name.clone()));
+                st.set("endpoint_config_arn", None);
+            }
+        }
+    }
+
+    if state.get("role_arn").is_null() {
+        let role = names::role_name(name, env.region);
+        let found = aws::role::find(c, &role)
+            .await
+            .map_err(at(format!("read the execution role {role}")))?;
+        st.set("execution_role_arn", found.map(|r| r.arn));
+    }
+    for attr in ["success_topic_arn", "error_topic_arn"] {
+        if let Some(arn) = state.get(attr).as_str() {
+            let exists = aws::topic::exists(c, arn)
+                .await
+                .map_err(at(format!("read the topic {arn}")))?;
+            if !exists {
+                st.set(attr, None);
+            }
+        }
+    }
+    Ok(st.finish())
+}

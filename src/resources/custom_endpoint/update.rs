@@ -1,0 +1,452 @@
+//! In-place update with no downtime. A model change creates a new model and
+//! config, a variant change a new config; then UpdateEndpoint and a wait
+//! until the endpoint is InService on the new config. Only then are the old
+//! config and model deleted. Tag changes use the tagging APIs only.
+//!
+//! Two states are kept while working: `live` (the prior state, plus role and
+//! topic repairs) and `target` (the planned state, filled as objects are
+//! created). Until the endpoint has switched, an error returns `live`, and
+//! every new object that is not live goes to the pending cleanups (guarded:
+//! a cleanup never deletes what the state or the endpoint still uses).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::apply::{Building, StepError, at};
+use super::aws;
+use super::aws::error::AwsError;
+use super::create::{
+    create_config, create_model, ensure_role, ensure_topics, fill_computed, not_cancelled,
+    record_topics,
+};
+use super::delete::run_pending;
+use super::desired::Desired;
+use super::private::{Kind, Pending, PrivateState};
+use super::{ApplyResult, Env};
+use crate::tfplugin::{Diagnostics, Value};
+
+/// What an update has to do, from the prior and planned states.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Changes {
+    pub new_model: bool,
+    pub new_config: bool,
+    pub endpoint_tags: bool,
+    pub model_tags: bool,
+    pub config_tags: bool,
+}
+
+/// Classifies an update: model vs variant vs tags only.
+pub fn classify(old: Option<&Desired>, new: &Desired) -> Changes {
+    let new_model = old.is_none_or(|o| o.model_name != new.model_name);
+    let new_config = new_model || old.is_none_or(|o| o.config_name != new.config_name);
+    let tags = |f: fn(&Desired) -> BTreeMap<String, String>| old.is_none_or(|o| f(o) != f(new));
+    Changes {
+        new_model,
+        new_config,
+        endpoint_tags: tags(Desired::model_tags),
+        model_tags: !new_model && tags(Desired::model_tags),
+        config_tags: !new_config && tags(Desired::base_tags),
+    }
+}
+
+/// True when the generated role must be (re-)ensured: its inputs changed,
+/// it is missing from the plan (deleted out of band), or it is new.
+fn role_needs_ensure(
+    env: &Env<'_>,
+    prior: &Value,
+    planned: &Value,
+    old: Option<&Desired>,
+    new: &Desired,
+) -> bool {
+    if !new.role_is_managed() {
+        return false;
+    }
+    let place = env.place();
+    let changed = match old {
+        Some(o) if o.role_is_managed() => {
+            let (a, b) = (o.role_spec(&place), new.role_spec(&place));
+            a.inline_policy != b.inline_policy
+                || a.managed_policy_arns != b.managed_policy_arns
+                || a.tags != b.tags
+        }
+        _ => true,
+    };
+    changed
+        || !planned.get("execution_role_arn").is_wholly_known()
+        || prior.get("execution_role_arn").is_null()
+}
+
+struct Run<'a> {
+    env: &'a Env<'a>,
+    live: Building,
+    target: Building,
+    /// New objects not (yet) in service.
+    created: Vec<Pending>,
+    pending: PrivateState,
+}
+
+pub async fn update(
+    env: &Env<'_>,
+    prior: &Value,
+    planned: &Value,
+    pending: PrivateState,
+) -> ApplyResult {
+    let mut diagnostics = Diagnostics::new();
+    let place = env.place();
+    let new = match Desired::from_state(planned, &place) {
+        Ok(d) => d,
+        Err(e) => {
+            StepError::from(e).report(&mut diagnostics);
+            return ApplyResult {
+                new_state: prior.clone(),
+                private: pending.encode(),
+                diagnostics,
+            };
+        }
+    };
+    let old = Desired::from_state(prior, &place).ok();
+    let mut target = Building::from(planned);
+    fill_computed(&mut target, &new);
+    let mut run = Run {
+        env,
+        live: Building::from(prior),
+        target,
+        created: Vec::new(),
+        pending,
+    };
+    let result = run.go(prior, planned, old.as_ref(), &new).await;
+    let new_state = match result {
+        Ok(()) => run.target.finish(),
+        Err((e, switched)) => {
+            e.report(&mut diagnostics);
+            if switched {
+                run.target.finish()
+            } else {
+                for item in std::mem::take(&mut run.created) {
+                    run.pending.add(item);
+                }
+                run.live.finish()
+            }
+        }
+    };
+    ApplyResult {
+        new_state,
+        private: run.pending.encode(),
+        diagnostics,
+    }
+}
+
+impl Run<'_> {
+    /// Names that cleanups must not delete: what the prior and planned
+    /// states name, and what the endpoint is really using.
+    async fn in_use(&self, prior: &Value, planned: &Value, endpoint: &str) -> BTreeSet<String> {
+        let mut keep = BTreeSet::new();
+        for st in [prior, planned, &self.target.clone().finish()] {
+            for attr in [
+                "model_name",
+                "endpoint_config_name",
+                "success_topic_arn",
+                "error_topic_arn",
+            ] {
+                if let Some(n) = st.get(attr).as_str() {
+                    keep.insert(n.to_string());
+                }
+            }
+            if st.get("role_arn").is_null() {
+                keep.insert(aws::names::role_name(endpoint, self.env.region));
+            }
+        }
+        let c = self.env.clients;
+        if let Ok(Some(ep)) = aws::endpoint::find(c, endpoint).await {
+            if let Ok(Some(cfg)) = aws::endpoint_config::find(c, &ep.config_name).await {
+                keep.insert(cfg.model_name);
+            }
+            keep.insert(ep.config_name);
+        } else {
+            // Without knowing what is live, delete nothing that could be.
+            for p in &self.pending.pending_cleanup {
+                if matches!(p.kind, Kind::Model | Kind::EndpointConfig) {
+                    keep.insert(p.name.clone());
+                }
+            }
+        }
+        keep
+    }
+
+    /// The update; on error also says whether the endpoint already switched
+    /// to the new config (then `target` is the truth).
+    async fn go(
+        &mut self,
+        prior: &Value,
+        planned: &Value,
+        old: Option<&Desired>,
+        new: &Desired,
+    ) -> Result<(), (StepError, bool)> {
+        let env = self.env;
+        let c = env.clients;
+        let name = new.endpoint_name().to_string();
+        if !self.pending.is_empty() {
+            let keep = self.in_use(prior, planned, &name).await;
+            run_pending(env, &mut self.pending, &keep).await;
+        }
+        let before = |e| (e, false);
+        let changes = classify(old, new);
+        let prior_managed = prior.get("role_arn").is_null();
+
+        // Role and topics (repairs included), concurrently.
+        let ensure = role_needs_ensure(env, prior, planned, old, new);
+        let topics_missing = new.topic_names().is_some()
+            && (!self.target.get("success_topic_arn").is_wholly_known()
+                || !self.target.get("error_topic_arn").is_wholly_known()
+                || self.target.get("success_topic_arn").is_null());
+        let role_fut = async {
+            if ensure || !new.role_is_managed() {
+                Some(ensure_role(env, new).await)
+            } else {
+                None
+            }
+        };
+        let topic_fut = async {
+            if topics_missing {
+                ensure_topics(env, new).await
+            } else {
+                None
+            }
+        };
+        let (role, topics) = tokio::join!(role_fut, topic_fut);
+        if let Some(Ok(arn)) = &role {
+            self.target.set("execution_role_arn", Some(arn.clone()));
+            if new.role_is_managed() && prior_managed {
+                self.live.set("execution_role_arn", Some(arn.clone()));
+            } else if new.role_is_managed() {
+                self.created
+                    .push(Pending::new(Kind::Role, new.role_name(&env.place())));
+            }
+        }
+        let topic_result = record_topics(&mut self.target, topics);
+        if let Ok(Some((s, e))) = &topic_result {
+            self.live.set("success_topic_arn", Some(s.clone()));
+            self.live.set("error_topic_arn", Some(e.clone()));
+        }
+        if let Some(r) = role {
+            r.map_err(before)?;
+        }
+        topic_result.map_err(before)?;
+        let role_arn = self
+            .target
+            .get("execution_role_arn")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let topics = match (
+            self.target.get("success_topic_arn").as_str(),
+            self.target.get("error_topic_arn").as_str(),
+        ) {
+            (Some(s), Some(e)) => Some((s.to_string(), e.to_string())),
+            _ => None,
+        };
+
+        let mut switched = false;
+        if changes.new_config {
+            if changes.new_model {
+                create_model(env, new, &role_arn, &mut self.target)
+                    .await
+                    .map_err(before)?;
+                self.created
+                    .push(Pending::new(Kind::Model, new.model_name.clone()));
+            }
+            create_config(env, new, topics.as_ref(), &mut self.target)
+                .await
+                .map_err(before)?;
+            self.created
+                .push(Pending::new(Kind::EndpointConfig, new.config_name.clone()));
+            self.switch(prior, new).await.map_err(before)?;
+            switched = true;
+            self.created.clear();
+            // The old objects are out of service now.
+            if let Some(cfg) = prior.get("endpoint_config_name").as_str() {
+                self.delete_now(Pending::new(Kind::EndpointConfig, cfg))
+                    .await;
+            }
+            if changes.new_model
+                && let Some(m) = prior.get("model_name").as_str()
+            {
+                self.delete_now(Pending::new(Kind::Model, m)).await;
+            }
+        }
+        let after = |e| (e, switched);
+
+        if !new.role_is_managed()
+            && prior_managed
+            && let Some(old) = old
+        {
+            self.delete_now(Pending::new(Kind::Role, old.role_name(&env.place())))
+                .await;
+        }
+
+        // Tags, on the objects that were not just created with them.
+        let place_old = old;
+        let tag_jobs = [
+            (
+                changes.endpoint_tags,
+                "endpoint_arn",
+                Desired::model_tags as fn(&Desired) -> _,
+            ),
+            (changes.model_tags, "model_arn", Desired::model_tags),
+            (
+                changes.config_tags,
+                "endpoint_config_arn",
+                Desired::base_tags,
+            ),
+        ];
+        for (needed, attr, tags) in tag_jobs {
+            let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
+                continue;
+            };
+            if !needed {
+                continue;
+            }
+            let from = place_old.map(tags).unwrap_or_default();
+            if let Err(e) = aws::endpoint::set_tags(c, &arn, &from, &tags(new)).await {
+                for t in ["tags", "tags_all", "model_id"] {
+                    let v = prior.get(t).clone();
+                    self.target.0.insert(t.to_string(), v);
+                }
+                return Err(after(at(format!("update the tags of {arn}"))(e)));
+            }
+        }
+        Ok(())
+    }
+
+    /// UpdateEndpoint to the new config and the wait for it. On a rollback
+    /// the new objects are deleted (or kept pending); on any other wait
+    /// error both generations are kept pending, since either may be live.
+    async fn switch(&mut self, prior: &Value, new: &Desired) -> Result<(), StepError> {
+        let env = self.env;
+        let c = env.clients;
+        let name = new.endpoint_name();
+        not_cancelled(env, "update the endpoint")?;
+        aws::endpoint::update(c, name, &new.config_name, false)
+            .await
+            .map_err(at(format!("update the endpoint {name}")))?;
+        self.live
+            .set("endpoint_status", Some("Updating".to_string()));
+        let waited = aws::endpoint::wait_in_service(
+            c,
+            name,
+            Some(&new.config_name),
+            new.spec.timeouts.update,
+            env.cancel,
+        )
+        .await;
+        match waited {
+            Ok(ep) => {
+                self.target.set("endpoint_status", Some(ep.status));
+                Ok(())
+            }
+            Err(e) => {
+                match &e {
+                    AwsError::RolledBack { .. } => {
+                        self.live
+                            .set("endpoint_status", Some("InService".to_string()));
+                        for item in std::mem::take(&mut self.created) {
+                            if matches!(item.kind, Kind::Model | Kind::EndpointConfig) {
+                                self.delete_now(item).await;
+                            } else {
+                                self.created.push(item);
+                            }
+                        }
+                    }
+                    _ => {
+                        if let AwsError::Timeout { last_status, .. } = &e {
+                            self.live.set("endpoint_status", Some(last_status.clone()));
+                        }
+                        if let AwsError::Failed { .. } = &e {
+                            self.live.set("endpoint_status", Some("Failed".to_string()));
+                        }
+                        for (kind, attr) in [
+                            (Kind::EndpointConfig, "endpoint_config_name"),
+                            (Kind::Model, "model_name"),
+                        ] {
+                            if let Some(n) = prior.get(attr).as_str()
+                                && self.target.get(attr).as_str() != Some(n)
+                            {
+                                self.pending.add(Pending::new(kind, n));
+                            }
+                        }
+                    }
+                }
+                Err(at(format!(
+                    "wait for endpoint {name} to be InService on {}",
+                    new.config_name
+                ))(e))
+            }
+        }
+    }
+
+    /// Deletes an object now; a failure keeps it pending.
+    async fn delete_now(&mut self, item: Pending) {
+        let mut one = PrivateState::default();
+        one.add(item);
+        run_pending(self.env, &mut one, &BTreeSet::new()).await;
+        for left in one.pending_cleanup {
+            self.pending.add(left);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::desired::Place;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    fn desired(v: &Value) -> Desired {
+        let defaults = BTreeMap::new();
+        let place = Place {
+            region: "us-east-1",
+            account_id: "123456789012",
+            default_tags: &defaults,
+        };
+        Desired::from_state(v, &place).unwrap()
+    }
+
+    #[test]
+    fn classifies_model_variant_and_tag_changes() {
+        let base = desired(&valid_config());
+        assert_eq!(classify(Some(&base), &base), Changes::default());
+
+        let variant = desired(&with(valid_config(), &["instance_count"], n(2)));
+        let c = classify(Some(&base), &variant);
+        assert!(c.new_config && !c.new_model && !c.endpoint_tags);
+        assert!(!c.model_tags && !c.config_tags);
+
+        let model = desired(&with(valid_config(), &["environment"], map(&[("A", "1")])));
+        let c = classify(Some(&base), &model);
+        assert!(c.new_model && c.new_config);
+
+        let tagged = desired(&with(valid_config(), &["tags"], map(&[("team", "x")])));
+        let c = classify(Some(&base), &tagged);
+        assert!(!c.new_model && !c.new_config);
+        assert!(c.endpoint_tags && c.model_tags && c.config_tags);
+
+        // modelId is a tag of the model and the endpoint, not the config.
+        let renamed = desired(&with(valid_config(), &["model_id"], s("other/model")));
+        let c = classify(Some(&base), &renamed);
+        assert!(c.endpoint_tags && c.model_tags && !c.config_tags && !c.new_model);
+
+        // New objects are created with their tags: no tag calls for them.
+        let both = desired(&with(
+            with(valid_config(), &["tags"], map(&[("team", "x")])),
+            &["instance_type"],
+            s("ml.g5.xlarge"),
+        ));
+        let c = classify(Some(&base), &both);
+        assert!(c.new_config && c.endpoint_tags && c.model_tags && !c.config_tags);
+    }
+
+    #[test]
+    fn without_a_readable_prior_everything_is_redone() {
+        let c = classify(None, &desired(&valid_config()));
+        assert!(c.new_model && c.new_config && c.endpoint_tags);
+    }
+}
