@@ -118,19 +118,22 @@ async fn teardown(
 
     run_pending(env, pending, &BTreeSet::new()).await;
 
-    // Topics: the recorded ones, and the derived ones in case a crash left
-    // them unrecorded.
+    // Topics: only ours (derived names). Recorded ones under other names
+    // (an import) are not ours to delete; derived ones are also deleted when
+    // a crash left them unrecorded.
+    let ours = [names::TopicKind::Success, names::TopicKind::Error]
+        .map(|kind| names::topic_name(name, kind));
     let mut topics = BTreeSet::new();
     for attr in ["success_topic_arn", "error_topic_arn"] {
-        if let Some(arn) = prior.get(attr).as_str() {
+        if let Some(arn) = prior.get(attr).as_str()
+            && ours.iter().any(|n| topic_name_of(arn) == n)
+        {
             topics.insert(arn.to_string());
         }
     }
-    if !prior.get("async_inference").is_null() {
+    if !prior.get("async_inference").is_null() && !env.account_id.is_empty() {
         let place = env.place();
-        for kind in [names::TopicKind::Success, names::TopicKind::Error] {
-            topics.insert(place.topic_arn(&names::topic_name(name, kind)));
-        }
+        topics.extend(ours.iter().map(|n| place.topic_arn(n)));
     }
     for arn in &topics {
         aws::topic::delete(c, arn)
@@ -148,6 +151,11 @@ async fn teardown(
         st.set("execution_role_arn", None);
     }
     Ok(())
+}
+
+/// The topic name at the end of a topic ARN.
+pub fn topic_name_of(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 /// Retries the pending cleanups, except objects named in `keep` (what the
@@ -177,4 +185,36 @@ pub async fn run_pending(env: &Env<'_>, pending: &mut PrivateState, keep: &BTree
         }
     }
     *pending = left;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    #[test]
+    fn delete_timeout_comes_from_the_state_with_the_default() {
+        let st = with(
+            valid_config(),
+            &["timeouts"],
+            timeouts(Value::Null, Value::Null, s("90s")),
+        );
+        assert_eq!(delete_timeout(&st), Duration::from_secs(90));
+        assert_eq!(delete_timeout(&valid_config()), Duration::from_secs(1800));
+        let bad = with(
+            valid_config(),
+            &["timeouts"],
+            timeouts(Value::Null, Value::Null, s("x")),
+        );
+        assert_eq!(delete_timeout(&bad), Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn topic_names_come_from_the_end_of_the_arn() {
+        assert_eq!(
+            topic_name_of("arn:aws:sns:us-east-1:1:sm-e-async-error"),
+            "sm-e-async-error"
+        );
+        assert_eq!(topic_name_of("plain"), "plain");
+    }
 }

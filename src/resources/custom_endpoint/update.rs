@@ -19,7 +19,7 @@ use super::create::{
     record_topics,
 };
 use super::delete::run_pending;
-use super::desired::Desired;
+use super::desired::{Desired, MODEL_ID_TAG};
 use super::private::{Kind, Pending, PrivateState};
 use super::{ApplyResult, Env};
 use crate::tfplugin::{Diagnostics, Value};
@@ -34,17 +34,55 @@ pub struct Changes {
     pub config_tags: bool,
 }
 
+/// What the prior state says exists, read leniently: an imported state may
+/// lack inputs (e.g. no `modelId` tag) and must still update in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Before {
+    pub model_name: Option<String>,
+    pub config_name: Option<String>,
+    /// Tags of the config (tags_all plus ownership).
+    pub base_tags: BTreeMap<String, String>,
+    /// Tags of the model and the endpoint (plus `modelId`).
+    pub model_tags: BTreeMap<String, String>,
+}
+
+impl Before {
+    pub fn from_state(prior: &Value) -> Before {
+        let text = |k: &str| prior.get(k).as_str().map(str::to_string);
+        let mut base: BTreeMap<String, String> = prior
+            .get("tags_all")
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect();
+        if let Some(name) = text("endpoint_name") {
+            base.insert(aws::OWNERSHIP_TAG.into(), name);
+        }
+        let mut model_tags = base.clone();
+        if let Some(id) = text("model_id") {
+            model_tags.insert(MODEL_ID_TAG.into(), id);
+        }
+        Before {
+            model_name: text("model_name"),
+            config_name: text("endpoint_config_name"),
+            base_tags: base,
+            model_tags,
+        }
+    }
+}
+
 /// Classifies an update: model vs variant vs tags only.
-pub fn classify(old: Option<&Desired>, new: &Desired) -> Changes {
-    let new_model = old.is_none_or(|o| o.model_name != new.model_name);
-    let new_config = new_model || old.is_none_or(|o| o.config_name != new.config_name);
-    let tags = |f: fn(&Desired) -> BTreeMap<String, String>| old.is_none_or(|o| f(o) != f(new));
+pub fn classify(old: &Before, new: &Desired) -> Changes {
+    let new_model = old.model_name.as_deref() != Some(new.model_name.as_str());
+    let new_config = new_model || old.config_name.as_deref() != Some(new.config_name.as_str());
+    let model_tags = old.model_tags != new.model_tags();
     Changes {
         new_model,
         new_config,
-        endpoint_tags: tags(Desired::model_tags),
-        model_tags: !new_model && tags(Desired::model_tags),
-        config_tags: !new_config && tags(Desired::base_tags),
+        endpoint_tags: model_tags,
+        model_tags: !new_model && model_tags,
+        config_tags: !new_config && old.base_tags != new.base_tags(),
     }
 }
 
@@ -188,8 +226,9 @@ impl Run<'_> {
             let keep = self.in_use(prior, planned, &name).await;
             run_pending(env, &mut self.pending, &keep).await;
         }
-        let before = |e| (e, false);
-        let changes = classify(old, new);
+        let unswitched = |e| (e, false);
+        let before = Before::from_state(prior);
+        let changes = classify(&before, new);
         let prior_managed = prior.get("role_arn").is_null();
 
         // Role and topics (repairs included), concurrently.
@@ -228,9 +267,9 @@ impl Run<'_> {
             self.live.set("error_topic_arn", Some(e.clone()));
         }
         if let Some(r) = role {
-            r.map_err(before)?;
+            r.map_err(unswitched)?;
         }
-        topic_result.map_err(before)?;
+        topic_result.map_err(unswitched)?;
         let role_arn = self
             .target
             .get("execution_role_arn")
@@ -250,16 +289,16 @@ impl Run<'_> {
             if changes.new_model {
                 create_model(env, new, &role_arn, &mut self.target)
                     .await
-                    .map_err(before)?;
+                    .map_err(unswitched)?;
                 self.created
                     .push(Pending::new(Kind::Model, new.model_name.clone()));
             }
             create_config(env, new, topics.as_ref(), &mut self.target)
                 .await
-                .map_err(before)?;
+                .map_err(unswitched)?;
             self.created
                 .push(Pending::new(Kind::EndpointConfig, new.config_name.clone()));
-            self.switch(prior, new).await.map_err(before)?;
+            self.switch(prior, new).await.map_err(unswitched)?;
             switched = true;
             self.created.clear();
             // The old objects are out of service now.
@@ -275,38 +314,40 @@ impl Run<'_> {
         }
         let after = |e| (e, switched);
 
-        if !new.role_is_managed()
-            && prior_managed
-            && let Some(old) = old
-        {
-            self.delete_now(Pending::new(Kind::Role, old.role_name(&env.place())))
+        if !new.role_is_managed() && prior_managed {
+            self.delete_now(Pending::new(Kind::Role, new.role_name(&env.place())))
                 .await;
         }
 
         // Tags, on the objects that were not just created with them.
-        let place_old = old;
         let tag_jobs = [
             (
                 changes.endpoint_tags,
                 "endpoint_arn",
-                Desired::model_tags as fn(&Desired) -> _,
+                &before.model_tags,
+                new.model_tags(),
             ),
-            (changes.model_tags, "model_arn", Desired::model_tags),
+            (
+                changes.model_tags,
+                "model_arn",
+                &before.model_tags,
+                new.model_tags(),
+            ),
             (
                 changes.config_tags,
                 "endpoint_config_arn",
-                Desired::base_tags,
+                &before.base_tags,
+                new.base_tags(),
             ),
         ];
-        for (needed, attr, tags) in tag_jobs {
+        for (needed, attr, from, to) in tag_jobs {
             let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
                 continue;
             };
             if !needed {
                 continue;
             }
-            let from = place_old.map(tags).unwrap_or_default();
-            if let Err(e) = aws::endpoint::set_tags(c, &arn, &from, &tags(new)).await {
+            if let Err(e) = aws::endpoint::set_tags(c, &arn, from, &to).await {
                 for t in ["tags", "tags_all", "model_id"] {
                     let v = prior.get(t).clone();
                     self.target.0.insert(t.to_string(), v);
@@ -412,26 +453,29 @@ mod tests {
 
     #[test]
     fn classifies_model_variant_and_tag_changes() {
-        let base = desired(&valid_config());
-        assert_eq!(classify(Some(&base), &base), Changes::default());
+        let base = before(&desired(&valid_config()));
+        assert_eq!(
+            classify(&base, &desired(&valid_config())),
+            Changes::default()
+        );
 
         let variant = desired(&with(valid_config(), &["instance_count"], n(2)));
-        let c = classify(Some(&base), &variant);
+        let c = classify(&base, &variant);
         assert!(c.new_config && !c.new_model && !c.endpoint_tags);
         assert!(!c.model_tags && !c.config_tags);
 
         let model = desired(&with(valid_config(), &["environment"], map(&[("A", "1")])));
-        let c = classify(Some(&base), &model);
+        let c = classify(&base, &model);
         assert!(c.new_model && c.new_config);
 
         let tagged = desired(&with(valid_config(), &["tags"], map(&[("team", "x")])));
-        let c = classify(Some(&base), &tagged);
+        let c = classify(&base, &tagged);
         assert!(!c.new_model && !c.new_config);
         assert!(c.endpoint_tags && c.model_tags && c.config_tags);
 
         // modelId is a tag of the model and the endpoint, not the config.
         let renamed = desired(&with(valid_config(), &["model_id"], s("other/model")));
-        let c = classify(Some(&base), &renamed);
+        let c = classify(&base, &renamed);
         assert!(c.endpoint_tags && c.model_tags && !c.config_tags && !c.new_model);
 
         // New objects are created with their tags: no tag calls for them.
@@ -440,13 +484,32 @@ mod tests {
             &["instance_type"],
             s("ml.g5.xlarge"),
         ));
-        let c = classify(Some(&base), &both);
+        let c = classify(&base, &both);
         assert!(c.new_config && c.endpoint_tags && c.model_tags && !c.config_tags);
     }
 
+    fn before(d: &Desired) -> Before {
+        Before {
+            model_name: Some(d.model_name.clone()),
+            config_name: Some(d.config_name.clone()),
+            base_tags: d.base_tags(),
+            model_tags: d.model_tags(),
+        }
+    }
+
     #[test]
-    fn without_a_readable_prior_everything_is_redone() {
-        let c = classify(None, &desired(&valid_config()));
+    fn the_prior_state_is_read_leniently() {
+        let d = desired(&valid_config());
+        let state = with(valid_config(), &["model_name"], s(&d.model_name));
+        let state = with(state, &["endpoint_config_name"], s(&d.config_name));
+        let state = with(state, &["tags_all"], map(&[]));
+        assert_eq!(Before::from_state(&state), before(&d));
+        // An import without a modelId tag: only tags change, nothing is
+        // recreated.
+        let imported = with(state, &["model_id"], Value::Null);
+        let c = classify(&Before::from_state(&imported), &d);
+        assert!(!c.new_model && !c.new_config && c.endpoint_tags && c.model_tags);
+        let c = classify(&Before::default(), &d);
         assert!(c.new_model && c.new_config && c.endpoint_tags);
     }
 }
