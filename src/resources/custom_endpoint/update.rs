@@ -251,14 +251,16 @@ impl Run<'_> {
                 None
             }
         };
+        if new.role_is_managed() && !prior_managed {
+            // A new generated role is not live until the endpoint switches.
+            self.created
+                .push(Pending::new(Kind::Role, new.role_name(&env.place())));
+        }
         let (role, topics) = tokio::join!(role_fut, topic_fut);
         if let Some(Ok(arn)) = &role {
             self.target.set("execution_role_arn", Some(arn.clone()));
             if new.role_is_managed() && prior_managed {
                 self.live.set("execution_role_arn", Some(arn.clone()));
-            } else if new.role_is_managed() {
-                self.created
-                    .push(Pending::new(Kind::Role, new.role_name(&env.place())));
             }
         }
         let topic_result = record_topics(&mut self.target, topics);
@@ -286,18 +288,20 @@ impl Run<'_> {
 
         let mut switched = false;
         if changes.new_config {
+            // Remembered before the call: a create whose answer is lost may
+            // still have happened.
             if changes.new_model {
+                self.created
+                    .push(Pending::new(Kind::Model, new.model_name.clone()));
                 create_model(env, new, &role_arn, &mut self.target)
                     .await
                     .map_err(unswitched)?;
-                self.created
-                    .push(Pending::new(Kind::Model, new.model_name.clone()));
             }
+            self.created
+                .push(Pending::new(Kind::EndpointConfig, new.config_name.clone()));
             create_config(env, new, topics.as_ref(), &mut self.target)
                 .await
                 .map_err(unswitched)?;
-            self.created
-                .push(Pending::new(Kind::EndpointConfig, new.config_name.clone()));
             self.switch(prior, new).await.map_err(unswitched)?;
             switched = true;
             self.created.clear();
