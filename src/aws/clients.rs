@@ -64,8 +64,8 @@ impl Clients {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("GetCallerIdentity", e))?;
-        out.account()
-            .map(str::to_string)
-            .ok_or_else(|| AwsError::invalid_request("GetCallerIdentity", "no Account in the answer"))
+        out.account().map(str::to_string).ok_or_else(|| {
+            AwsError::invalid_request("GetCallerIdentity", "no Account in the answer")
+        })
     }
 }

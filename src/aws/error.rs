@@ -70,14 +70,22 @@ impl AwsError {
                     .map(str::to_string)
                     .unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
             ),
-            SdkError::TimeoutError(_) => ("RequestTimeout".into(), DisplayErrorContext(&err).to_string()),
-            SdkError::DispatchFailure(_) => {
-                ("DispatchFailure".into(), DisplayErrorContext(&err).to_string())
-            }
-            SdkError::ResponseError(_) => {
-                ("ResponseError".into(), DisplayErrorContext(&err).to_string())
-            }
-            _ => ("ConstructionFailure".into(), DisplayErrorContext(&err).to_string()),
+            SdkError::TimeoutError(_) => (
+                "RequestTimeout".into(),
+                DisplayErrorContext(&err).to_string(),
+            ),
+            SdkError::DispatchFailure(_) => (
+                "DispatchFailure".into(),
+                DisplayErrorContext(&err).to_string(),
+            ),
+            SdkError::ResponseError(_) => (
+                "ResponseError".into(),
+                DisplayErrorContext(&err).to_string(),
+            ),
+            _ => (
+                "ConstructionFailure".into(),
+                DisplayErrorContext(&err).to_string(),
+            ),
         };
         AwsError::Api {
             operation,
@@ -123,10 +131,12 @@ impl AwsError {
     pub fn is_not_found(&self) -> bool {
         match (self.code(), self.message()) {
             (Some("ValidationException"), Some(m)) => m.starts_with("Could not find"),
-            (Some(c), _) => matches!(
-                c,
-                "NoSuchEntity" | "NotFound" | "NotFoundException" | "ResourceNotFound"
-            ) || c == "ResourceNotFoundException",
+            (Some(c), _) => {
+                matches!(
+                    c,
+                    "NoSuchEntity" | "NotFound" | "NotFoundException" | "ResourceNotFound"
+                ) || c == "ResourceNotFoundException"
+            }
             _ => false,
         }
     }
@@ -136,7 +146,9 @@ impl AwsError {
     /// EntityAlreadyExists.
     pub fn is_already_exists(&self) -> bool {
         match (self.code(), self.message()) {
-            (Some("ValidationException"), Some(m)) => m.starts_with("Cannot create already existing"),
+            (Some("ValidationException"), Some(m)) => {
+                m.starts_with("Cannot create already existing")
+            }
             (Some(c), _) => c == "EntityAlreadyExists" || c == "ResourceInUse",
             _ => false,
         }
@@ -197,8 +209,20 @@ mod tests {
 
     #[test]
     fn not_found_per_service() {
-        assert!(api("ValidationException", "Could not find endpoint \"arn:...\".").is_not_found());
-        assert!(!api("ValidationException", "Cannot create already existing model").is_not_found());
+        assert!(
+            api(
+                "ValidationException",
+                "Could not find endpoint \"arn:...\"."
+            )
+            .is_not_found()
+        );
+        assert!(
+            !api(
+                "ValidationException",
+                "Cannot create already existing model"
+            )
+            .is_not_found()
+        );
         assert!(api("NoSuchEntity", "The role with name x cannot be found.").is_not_found());
         assert!(api("NotFound", "Topic does not exist").is_not_found());
         assert!(!api("AccessDenied", "no").is_not_found());
@@ -206,8 +230,13 @@ mod tests {
 
     #[test]
     fn exists_and_throttling() {
-        assert!(api("ValidationException", "Cannot create already existing model \"a\".")
-            .is_already_exists());
+        assert!(
+            api(
+                "ValidationException",
+                "Cannot create already existing model \"a\"."
+            )
+            .is_already_exists()
+        );
         assert!(api("EntityAlreadyExists", "Role with name x already exists.").is_already_exists());
         assert!(api("ThrottlingException", "Rate exceeded").is_throttling());
         assert!(api("Throttling", "Rate exceeded").is_throttling());

@@ -15,8 +15,14 @@
 
 pub mod clients;
 pub mod dlc;
+pub mod endpoint;
+pub mod endpoint_config;
 pub mod error;
+pub mod model;
 pub mod names;
+pub mod policy;
+pub mod role;
+pub mod topic;
 pub mod wait;
 
 /// Tag put on every object the provider creates; its value is the endpoint name.

@@ -163,13 +163,16 @@ mod tests {
     async fn ten_minute_wait_uses_few_probes() {
         let probes = AtomicUsize::new(0);
         let start = Instant::now();
-        let r: Result<(), _> = wait_until("endpoint", Duration::from_secs(600), &Cancel::new(), || {
-            probes.fetch_add(1, Ordering::SeqCst);
-            async { pending() }
-        })
-        .await;
+        let r: Result<(), _> =
+            wait_until("endpoint", Duration::from_secs(600), &Cancel::new(), || {
+                probes.fetch_add(1, Ordering::SeqCst);
+                async { pending() }
+            })
+            .await;
         let n = probes.load(Ordering::SeqCst);
-        assert!(matches!(r, Err(AwsError::Timeout { ref last_status, .. }) if last_status == "Creating"));
+        assert!(
+            matches!(r, Err(AwsError::Timeout { ref last_status, .. }) if last_status == "Creating")
+        );
         assert_eq!(start.elapsed(), Duration::from_secs(600));
         assert!(n <= 60, "{n} probes in 10 minutes");
         // Fast phase alone is 21 probes; then 10 growing steps and ~17 at the cap.
@@ -180,29 +183,42 @@ mod tests {
     async fn short_transition_is_noticed_within_a_second() {
         let start = Instant::now();
         let ready_at = Duration::from_secs(5);
-        let t = wait_until("endpoint", Duration::from_secs(3600), &Cancel::new(), || async move {
-            if start.elapsed() >= ready_at {
-                Ok(Probe::Ready(start.elapsed()))
-            } else {
-                pending()
-            }
-        })
+        let t = wait_until(
+            "endpoint",
+            Duration::from_secs(3600),
+            &Cancel::new(),
+            || async move {
+                if start.elapsed() >= ready_at {
+                    Ok(Probe::Ready(start.elapsed()))
+                } else {
+                    pending()
+                }
+            },
+        )
         .await
         .unwrap();
-        assert!(t >= ready_at && t - ready_at <= Duration::from_secs(1), "noticed at {t:?}");
+        assert!(
+            t >= ready_at && t - ready_at <= Duration::from_secs(1),
+            "noticed at {t:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn long_transition_costs_bounded_latency() {
         let start = Instant::now();
         let ready_at = Duration::from_secs(300);
-        let t = wait_until("endpoint", Duration::from_secs(3600), &Cancel::new(), || async move {
-            if start.elapsed() >= ready_at {
-                Ok(Probe::Ready(start.elapsed()))
-            } else {
-                pending()
-            }
-        })
+        let t = wait_until(
+            "endpoint",
+            Duration::from_secs(3600),
+            &Cancel::new(),
+            || async move {
+                if start.elapsed() >= ready_at {
+                    Ok(Probe::Ready(start.elapsed()))
+                } else {
+                    pending()
+                }
+            },
+        )
         .await
         .unwrap();
         assert!(t - ready_at <= MAX_INTERVAL, "noticed at {t:?}");
@@ -211,12 +227,18 @@ mod tests {
     #[test]
     fn schedule_grows_then_caps() {
         assert_eq!(next_delay(Duration::ZERO, Duration::ZERO), FAST_INTERVAL);
-        assert_eq!(next_delay(Duration::from_secs(9), FAST_INTERVAL), FAST_INTERVAL);
+        assert_eq!(
+            next_delay(Duration::from_secs(9), FAST_INTERVAL),
+            FAST_INTERVAL
+        );
         assert_eq!(
             next_delay(Duration::from_secs(10), FAST_INTERVAL),
             Duration::from_millis(750)
         );
-        assert_eq!(next_delay(Duration::from_secs(500), MAX_INTERVAL), MAX_INTERVAL);
+        assert_eq!(
+            next_delay(Duration::from_secs(500), MAX_INTERVAL),
+            MAX_INTERVAL
+        );
         assert_eq!(
             next_delay(Duration::from_secs(100), Duration::from_secs(25)),
             MAX_INTERVAL
@@ -233,8 +255,10 @@ mod tests {
         });
         let start = Instant::now();
         let r: Result<(), _> =
-            wait_until("endpoint", Duration::from_secs(3600), &cancel, || async { pending() })
-                .await;
+            wait_until("endpoint", Duration::from_secs(3600), &cancel, || async {
+                pending()
+            })
+            .await;
         assert!(matches!(r, Err(AwsError::Cancelled { .. })));
         assert_eq!(start.elapsed(), Duration::from_secs(120));
         assert!(cancel.is_cancelled());
@@ -268,12 +292,13 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn failures_and_errors_end_the_wait_but_throttling_does_not() {
-        let r: Result<(), _> = wait_until("ep", Duration::from_secs(60), &Cancel::new(), || async {
-            Ok(Probe::Failed {
-                reason: "no model data".into(),
+        let r: Result<(), _> =
+            wait_until("ep", Duration::from_secs(60), &Cancel::new(), || async {
+                Ok(Probe::Failed {
+                    reason: "no model data".into(),
+                })
             })
-        })
-        .await;
+            .await;
         assert!(
             matches!(r, Err(AwsError::Failed { ref what, ref reason }) if what == "ep" && reason == "no model data")
         );
@@ -294,14 +319,17 @@ mod tests {
         })
         .await;
         assert_eq!(r.unwrap(), 3);
-        let r: Result<(), _> = wait_until("ep", Duration::from_secs(60), &Cancel::new(), || async {
-            Err(AwsError::Api {
-                operation: "DescribeEndpoint",
-                code: "AccessDeniedException".into(),
-                message: "no".into(),
+        let r: Result<(), _> =
+            wait_until("ep", Duration::from_secs(60), &Cancel::new(), || async {
+                Err(AwsError::Api {
+                    operation: "DescribeEndpoint",
+                    code: "AccessDeniedException".into(),
+                    message: "no".into(),
+                })
             })
-        })
-        .await;
-        assert!(matches!(r, Err(AwsError::Api { ref code, .. }) if code == "AccessDeniedException"));
+            .await;
+        assert!(
+            matches!(r, Err(AwsError::Api { ref code, .. }) if code == "AccessDeniedException")
+        );
     }
 }

@@ -1,0 +1,329 @@
+//! SageMaker endpoints: find, create (adopting), update to a new config,
+//! delete, the two waits (InService, gone) and tags. The tag helpers work for
+//! any SageMaker ARN (models and configs too).
+
+use super::clients::Clients;
+use super::error::AwsError;
+use super::wait::{Cancel, Probe, wait_until};
+use aws_sdk_sagemaker::types::Tag;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What DescribeEndpoint says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub name: String,
+    pub arn: String,
+    /// `Creating`, `InService`, `Updating`, `Failed`, ... as AWS spells it.
+    pub status: String,
+    /// The config the endpoint is serving (or moving to).
+    pub config_name: String,
+    pub failure_reason: Option<String>,
+    /// Of the first (only) variant.
+    pub current_instance_count: Option<i32>,
+    pub desired_instance_count: Option<i32>,
+}
+
+/// Our tags as SageMaker `Tag`s; `None` when there are none.
+pub(crate) fn sagemaker_tags(tags: &BTreeMap<String, String>) -> Option<Vec<Tag>> {
+    (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect()
+    })
+}
+
+/// DescribeEndpoint; `Ok(None)` when it does not exist.
+pub async fn find(c: &Clients, name: &str) -> Result<Option<Endpoint>, AwsError> {
+    tracing::debug!(name, "sagemaker:DescribeEndpoint");
+    let out = match c
+        .sagemaker
+        .describe_endpoint()
+        .endpoint_name(name)
+        .send()
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => {
+            let e = AwsError::from_sdk("DescribeEndpoint", e);
+            return if e.is_not_found() { Ok(None) } else { Err(e) };
+        }
+    };
+    let variant = out.production_variants().first();
+    Ok(Some(Endpoint {
+        name: out.endpoint_name().unwrap_or(name).to_string(),
+        arn: out.endpoint_arn().unwrap_or_default().to_string(),
+        status: out
+            .endpoint_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        config_name: out.endpoint_config_name().unwrap_or_default().to_string(),
+        failure_reason: out.failure_reason().map(str::to_string),
+        current_instance_count: variant.and_then(|v| v.current_instance_count()),
+        desired_instance_count: variant.and_then(|v| v.desired_instance_count()),
+    }))
+}
+
+/// CreateEndpoint; returns the ARN. An endpoint that already exists under
+/// this name is adopted (its ARN returned) — the caller then waits on it.
+pub async fn create(
+    c: &Clients,
+    name: &str,
+    config_name: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<String, AwsError> {
+    tracing::debug!(name, config_name, "sagemaker:CreateEndpoint");
+    let res = c
+        .sagemaker
+        .create_endpoint()
+        .endpoint_name(name)
+        .endpoint_config_name(config_name)
+        .set_tags(sagemaker_tags(tags))
+        .send()
+        .await;
+    match res {
+        Ok(out) => Ok(out.endpoint_arn().unwrap_or_default().to_string()),
+        Err(e) => {
+            let e = AwsError::from_sdk("CreateEndpoint", e);
+            if e.is_already_exists()
+                && let Some(ep) = find(c, name).await?
+            {
+                tracing::debug!(name, "adopting existing endpoint");
+                return Ok(ep.arn);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// UpdateEndpoint to `config_name` (traffic moves without downtime).
+pub async fn update(
+    c: &Clients,
+    name: &str,
+    config_name: &str,
+    retain_variant_properties: bool,
+) -> Result<(), AwsError> {
+    tracing::debug!(name, config_name, "sagemaker:UpdateEndpoint");
+    c.sagemaker
+        .update_endpoint()
+        .endpoint_name(name)
+        .endpoint_config_name(config_name)
+        .retain_all_variant_properties(retain_variant_properties)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("UpdateEndpoint", e))?;
+    Ok(())
+}
+
+/// DeleteEndpoint; a missing endpoint counts as deleted. Deletion is
+/// asynchronous: follow with [`wait_deleted`].
+pub async fn delete(c: &Clients, name: &str) -> Result<(), AwsError> {
+    tracing::debug!(name, "sagemaker:DeleteEndpoint");
+    match c
+        .sagemaker
+        .delete_endpoint()
+        .endpoint_name(name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = AwsError::from_sdk("DeleteEndpoint", e);
+            if e.is_not_found() { Ok(()) } else { Err(e) }
+        }
+    }
+}
+
+/// Maps one DescribeEndpoint answer to a step of [`wait_in_service`].
+fn in_service_probe(
+    what: &str,
+    ep: Option<Endpoint>,
+    expected_config: Option<&str>,
+) -> Result<Probe<Endpoint>, AwsError> {
+    let Some(ep) = ep else {
+        return Ok(Probe::Failed {
+            reason: "the endpoint does not exist (was it deleted?)".into(),
+        });
+    };
+    match ep.status.as_str() {
+        "InService" => match expected_config {
+            Some(want) if !ep.config_name.eq_ignore_ascii_case(want) => Err(AwsError::RolledBack {
+                what: what.to_string(),
+                reason: ep.failure_reason.clone().unwrap_or_else(|| {
+                    format!(
+                        "the endpoint is in service on {} instead of {want}",
+                        ep.config_name
+                    )
+                }),
+                live_config: ep.config_name,
+            }),
+            _ => Ok(Probe::Ready(ep)),
+        },
+        "Failed" => Ok(Probe::Failed {
+            reason: ep
+                .failure_reason
+                .unwrap_or_else(|| "status Failed (no FailureReason given)".into()),
+        }),
+        "UpdateRollbackFailed" => Ok(Probe::Failed {
+            reason: format!(
+                "UpdateRollbackFailed (a mix of the old and new config may be serving): {}",
+                ep.failure_reason
+                    .as_deref()
+                    .unwrap_or("no FailureReason given")
+            ),
+        }),
+        "Deleting" => Ok(Probe::Failed {
+            reason: "the endpoint is being deleted".into(),
+        }),
+        other => Ok(Probe::Pending {
+            status: other.to_string(),
+        }),
+    }
+}
+
+/// Waits until the endpoint is InService. Failed gives [`AwsError::Failed`]
+/// with the FailureReason; InService on another config than
+/// `expected_config` (a rollback) gives [`AwsError::RolledBack`].
+pub async fn wait_in_service(
+    c: &Clients,
+    name: &str,
+    expected_config: Option<&str>,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Result<Endpoint, AwsError> {
+    let what = format!("endpoint {name}");
+    wait_until(&what, timeout, cancel, || {
+        let what = &what;
+        async move { in_service_probe(what, find(c, name).await?, expected_config) }
+    })
+    .await
+}
+
+/// Waits until DescribeEndpoint says the endpoint does not exist.
+pub async fn wait_deleted(
+    c: &Clients,
+    name: &str,
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Result<(), AwsError> {
+    let what = format!("deletion of endpoint {name}");
+    wait_until(&what, timeout, cancel, || async move {
+        Ok(match find(c, name).await? {
+            None => Probe::Ready(()),
+            Some(ep) => Probe::Pending { status: ep.status },
+        })
+    })
+    .await
+}
+
+/// ListTags of any SageMaker ARN (all pages).
+pub async fn list_tags(c: &Clients, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    let mut tags = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        tracing::debug!(arn, "sagemaker:ListTags");
+        let out = c
+            .sagemaker
+            .list_tags()
+            .resource_arn(arn)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListTags", e))?;
+        for t in out.tags() {
+            if let (Some(k), Some(v)) = (t.key(), t.value()) {
+                tags.insert(k.to_string(), v.to_string());
+            }
+        }
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(tags),
+        }
+    }
+}
+
+/// Moves the tags of any SageMaker ARN from `old` to `new`: DeleteTags for
+/// keys that went away, AddTags for keys added or changed.
+pub async fn set_tags(
+    c: &Clients,
+    arn: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed: BTreeMap<String, String> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !removed.is_empty() {
+        tracing::debug!(arn, ?removed, "sagemaker:DeleteTags");
+        c.sagemaker
+            .delete_tags()
+            .resource_arn(arn)
+            .set_tag_keys(Some(removed))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("DeleteTags", e))?;
+    }
+    if let Some(tags) = sagemaker_tags(&changed) {
+        tracing::debug!(arn, "sagemaker:AddTags");
+        c.sagemaker
+            .add_tags()
+            .resource_arn(arn)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("AddTags", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(status: &str, config: &str, reason: Option<&str>) -> Option<Endpoint> {
+        Some(Endpoint {
+            name: "ep".into(),
+            arn: "arn".into(),
+            status: status.into(),
+            config_name: config.into(),
+            failure_reason: reason.map(str::to_string),
+            current_instance_count: Some(1),
+            desired_instance_count: Some(1),
+        })
+    }
+
+    #[test]
+    fn probe_outcomes() {
+        assert!(matches!(
+            in_service_probe("e", ep("Creating", "c1", None), None),
+            Ok(Probe::Pending { status }) if status == "Creating"
+        ));
+        assert!(matches!(
+            in_service_probe("e", ep("InService", "C1", None), Some("c1")),
+            Ok(Probe::Ready(_))
+        ));
+        assert!(matches!(
+            in_service_probe("e", ep("Failed", "c1", Some("no data")), None),
+            Ok(Probe::Failed { reason }) if reason == "no data"
+        ));
+        assert!(matches!(
+            in_service_probe("e", ep("InService", "old", Some("bad")), Some("new")),
+            Err(AwsError::RolledBack { live_config, reason, .. }) if live_config == "old" && reason == "bad"
+        ));
+        assert!(matches!(
+            in_service_probe("e", None, None),
+            Ok(Probe::Failed { .. })
+        ));
+        assert!(matches!(
+            in_service_probe("e", ep("UpdateRollbackFailed", "c", Some("x")), None),
+            Ok(Probe::Failed { reason }) if reason.contains("UpdateRollbackFailed") && reason.ends_with(": x")
+        ));
+    }
+}

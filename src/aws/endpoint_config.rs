@@ -1,0 +1,266 @@
+//! SageMaker endpoint configs: one variant `AllTraffic` with weight 1, the
+//! two container timeouts, the volume size when set, and optionally the
+//! asynchronous-inference settings (S3 output and failure paths, SNS topics,
+//! concurrency per instance).
+
+use super::clients::Clients;
+use super::endpoint::sagemaker_tags;
+use super::error::AwsError;
+use aws_sdk_sagemaker::types::{
+    AsyncInferenceClientConfig, AsyncInferenceConfig, AsyncInferenceNotificationConfig,
+    AsyncInferenceOutputConfig, ProductionVariant, ProductionVariantInstanceType,
+};
+use std::collections::BTreeMap;
+
+/// The only variant's name.
+pub const VARIANT_NAME: &str = "AllTraffic";
+
+/// Asynchronous inference settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsyncSpec {
+    pub output_path: String,
+    pub failure_path: Option<String>,
+    pub success_topic_arn: String,
+    pub error_topic_arn: String,
+    pub max_concurrent_invocations_per_instance: i32,
+}
+
+/// Everything CreateEndpointConfig needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointConfigSpec {
+    pub name: String,
+    pub model_name: String,
+    pub instance_type: String,
+    pub instance_count: i32,
+    pub startup_health_check_timeout: i32,
+    pub model_data_download_timeout: i32,
+    pub volume_size_in_gb: Option<i32>,
+    pub async_inference: Option<AsyncSpec>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An endpoint config that exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointConfig {
+    pub name: String,
+    pub arn: String,
+    pub model_name: String,
+}
+
+/// What DescribeEndpointConfig says (for import). `spec.tags` is empty: use
+/// [`super::endpoint::list_tags`] for tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointConfigDescription {
+    pub arn: String,
+    pub spec: EndpointConfigSpec,
+}
+
+/// DescribeEndpointConfig; `Ok(None)` when it does not exist.
+pub async fn describe(
+    c: &Clients,
+    name: &str,
+) -> Result<Option<EndpointConfigDescription>, AwsError> {
+    tracing::debug!(name, "sagemaker:DescribeEndpointConfig");
+    let res = c
+        .sagemaker
+        .describe_endpoint_config()
+        .endpoint_config_name(name)
+        .send()
+        .await;
+    let out = match res {
+        Ok(o) => o,
+        Err(e) => {
+            let e = AwsError::from_sdk("DescribeEndpointConfig", e);
+            return if e.is_not_found() { Ok(None) } else { Err(e) };
+        }
+    };
+    let v = out.production_variants().first();
+    let async_inference = out.async_inference_config().and_then(|a| {
+        let o = a.output_config()?;
+        let n = o.notification_config();
+        Some(AsyncSpec {
+            output_path: o.s3_output_path().unwrap_or_default().to_string(),
+            failure_path: o.s3_failure_path().map(str::to_string),
+            success_topic_arn: n
+                .and_then(|n| n.success_topic())
+                .unwrap_or_default()
+                .to_string(),
+            error_topic_arn: n
+                .and_then(|n| n.error_topic())
+                .unwrap_or_default()
+                .to_string(),
+            max_concurrent_invocations_per_instance: a
+                .client_config()
+                .and_then(|c| c.max_concurrent_invocations_per_instance())
+                .unwrap_or_default(),
+        })
+    });
+    Ok(Some(EndpointConfigDescription {
+        arn: out.endpoint_config_arn().unwrap_or_default().to_string(),
+        spec: EndpointConfigSpec {
+            name: out.endpoint_config_name().unwrap_or(name).to_string(),
+            model_name: v
+                .and_then(|v| v.model_name())
+                .unwrap_or_default()
+                .to_string(),
+            instance_type: v
+                .and_then(|v| v.instance_type())
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            instance_count: v
+                .and_then(|v| v.initial_instance_count())
+                .unwrap_or_default(),
+            startup_health_check_timeout: v
+                .and_then(|v| v.container_startup_health_check_timeout_in_seconds())
+                .unwrap_or_default(),
+            model_data_download_timeout: v
+                .and_then(|v| v.model_data_download_timeout_in_seconds())
+                .unwrap_or_default(),
+            volume_size_in_gb: v.and_then(|v| v.volume_size_in_gb()),
+            async_inference,
+            tags: BTreeMap::new(),
+        },
+    }))
+}
+
+/// DescribeEndpointConfig reduced to name, ARN and model.
+pub async fn find(c: &Clients, name: &str) -> Result<Option<EndpointConfig>, AwsError> {
+    Ok(describe(c, name).await?.map(|d| EndpointConfig {
+        name: d.spec.name,
+        arn: d.arn,
+        model_name: d.spec.model_name,
+    }))
+}
+
+fn variant(spec: &EndpointConfigSpec) -> ProductionVariant {
+    ProductionVariant::builder()
+        .variant_name(VARIANT_NAME)
+        .model_name(&spec.model_name)
+        .instance_type(ProductionVariantInstanceType::from(
+            spec.instance_type.as_str(),
+        ))
+        .initial_instance_count(spec.instance_count)
+        .initial_variant_weight(1.0)
+        .container_startup_health_check_timeout_in_seconds(spec.startup_health_check_timeout)
+        .model_data_download_timeout_in_seconds(spec.model_data_download_timeout)
+        .set_volume_size_in_gb(spec.volume_size_in_gb)
+        .build()
+}
+
+fn async_config(a: &AsyncSpec) -> AsyncInferenceConfig {
+    AsyncInferenceConfig::builder()
+        .output_config(
+            AsyncInferenceOutputConfig::builder()
+                .s3_output_path(&a.output_path)
+                .set_s3_failure_path(a.failure_path.clone())
+                .notification_config(
+                    AsyncInferenceNotificationConfig::builder()
+                        .success_topic(&a.success_topic_arn)
+                        .error_topic(&a.error_topic_arn)
+                        .build(),
+                )
+                .build(),
+        )
+        .client_config(
+            AsyncInferenceClientConfig::builder()
+                .max_concurrent_invocations_per_instance(a.max_concurrent_invocations_per_instance)
+                .build(),
+        )
+        .build()
+}
+
+/// CreateEndpointConfig; an existing config of the same name is adopted.
+pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointConfig, AwsError> {
+    tracing::debug!(name = %spec.name, "sagemaker:CreateEndpointConfig");
+    let res = c
+        .sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(&spec.name)
+        .production_variants(variant(spec))
+        .set_async_inference_config(spec.async_inference.as_ref().map(async_config))
+        .set_tags(sagemaker_tags(&spec.tags))
+        .send()
+        .await;
+    match res {
+        Ok(out) => Ok(EndpointConfig {
+            name: spec.name.clone(),
+            arn: out.endpoint_config_arn().unwrap_or_default().to_string(),
+            model_name: spec.model_name.clone(),
+        }),
+        Err(e) => {
+            let e = AwsError::from_sdk("CreateEndpointConfig", e);
+            if e.is_already_exists()
+                && let Some(cfg) = find(c, &spec.name).await?
+            {
+                tracing::debug!(name = %spec.name, "adopting existing endpoint config");
+                return Ok(cfg);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// DeleteEndpointConfig; a missing config counts as deleted.
+pub async fn delete(c: &Clients, name: &str) -> Result<(), AwsError> {
+    tracing::debug!(name, "sagemaker:DeleteEndpointConfig");
+    let res = c
+        .sagemaker
+        .delete_endpoint_config()
+        .endpoint_config_name(name)
+        .send()
+        .await;
+    match res {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = AwsError::from_sdk("DeleteEndpointConfig", e);
+            if e.is_not_found() { Ok(()) } else { Err(e) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_and_async_settings() {
+        let spec = EndpointConfigSpec {
+            name: "ep-cfg".into(),
+            model_name: "ep-model".into(),
+            instance_type: "ml.g5.xlarge".into(),
+            instance_count: 2,
+            startup_health_check_timeout: 600,
+            model_data_download_timeout: 900,
+            volume_size_in_gb: None,
+            async_inference: None,
+            tags: BTreeMap::new(),
+        };
+        let v = variant(&spec);
+        assert_eq!(v.variant_name(), Some("AllTraffic"));
+        assert_eq!(v.initial_variant_weight(), Some(1.0));
+        assert_eq!(v.instance_type().map(|t| t.as_str()), Some("ml.g5.xlarge"));
+        assert_eq!(v.initial_instance_count(), Some(2));
+        assert_eq!(v.model_data_download_timeout_in_seconds(), Some(900));
+        assert_eq!(v.volume_size_in_gb(), None);
+        let a = async_config(&AsyncSpec {
+            output_path: "s3://b/out/".into(),
+            failure_path: None,
+            success_topic_arn: "arn:s".into(),
+            error_topic_arn: "arn:e".into(),
+            max_concurrent_invocations_per_instance: 10,
+        });
+        let o = a.output_config().unwrap();
+        assert_eq!(o.s3_output_path(), Some("s3://b/out/"));
+        assert_eq!(o.s3_failure_path(), None);
+        assert_eq!(
+            o.notification_config().unwrap().error_topic(),
+            Some("arn:e")
+        );
+        assert_eq!(
+            a.client_config()
+                .unwrap()
+                .max_concurrent_invocations_per_instance(),
+            Some(10)
+        );
+    }
+}
