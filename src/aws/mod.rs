@@ -27,3 +27,45 @@ pub mod wait;
 
 /// Tag put on every object the provider creates; its value is the endpoint name.
 pub const OWNERSHIP_TAG: &str = "tfsm:endpoint";
+
+#[cfg(test)]
+mod tests {
+    use super::clients::Clients;
+    use super::wait::Cancel;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    /// Compile-time check: the futures of the AWS layer are `Send`, so the
+    /// gRPC handlers (and `tokio::spawn`) can hold them.
+    #[allow(dead_code)]
+    fn futures_are_send(
+        c: &Clients,
+        cancel: &Cancel,
+        m: &super::model::ModelSpec,
+        e: &super::endpoint_config::EndpointConfigSpec,
+        r: &super::role::RoleSpec,
+    ) {
+        fn send<T: Send>(_: T) {}
+        let tags = BTreeMap::new();
+        let t = Duration::from_secs(1);
+        send(c.account_id());
+        send(super::model::create(c, m, t, cancel));
+        send(super::model::describe(c, "m"));
+        send(super::endpoint_config::create(c, e));
+        send(super::endpoint_config::describe(c, "e"));
+        send(super::endpoint::create(c, "e", "c", &tags));
+        send(super::endpoint::wait_in_service(
+            c,
+            "e",
+            Some("c"),
+            t,
+            cancel,
+        ));
+        send(super::endpoint::wait_deleted(c, "e", t, cancel));
+        send(super::endpoint::set_tags(c, "arn", &tags, &tags));
+        send(super::role::ensure(c, r));
+        send(super::role::delete(c, "r"));
+        send(super::topic::ensure(c, "t", &tags));
+        send(super::topic::delete(c, "arn"));
+    }
+}
