@@ -25,6 +25,7 @@ async fn role_ensure_adopt_sync_attachments_and_delete() {
     let c = clients(sb).await;
     let ep = unique("role-ep");
     let name = names::role_name(&ep, REGION);
+    assert_eq!(c.account_id().await.unwrap(), ACCOUNT);
     assert_eq!(role::find(&c, &name).await.unwrap(), None);
     let mut spec = RoleSpec {
         name: name.clone(),
