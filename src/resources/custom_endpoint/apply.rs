@@ -249,3 +249,13 @@ mod tests {
         assert_eq!(human(std::time::Duration::from_secs(600)), "10m");
     }
 }
+
+/// The gRPC service runs these futures on a multi-threaded runtime, so they
+/// must be `Send`; this fails to compile otherwise.
+#[allow(dead_code)]
+fn futures_are_send(env: &Env<'_>, v: &Value) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(super::apply(env, v, v, v, &[]));
+    is_send(super::read(env, v, &[]));
+    is_send(super::import(env, ""));
+}

@@ -1,10 +1,13 @@
 //! TEMPORARY compile-time stand-in for `crate::aws` (the contract in
 //! notes/aws_api.md) while the AWS layer is being written. Every call fails
-//! with "not implemented". Deleted as soon as `src/aws` lands.
+//! with "not implemented". Its error, clients and wait modules are already
+//! the real ones. Deleted as soon as the rest of `src/aws` lands.
 #![allow(dead_code, unused_variables, clippy::all)]
 
 pub use crate::aws::names;
 pub const OWNERSHIP_TAG: &str = "tfsm:endpoint";
+
+pub use crate::aws::{clients, error, wait};
 
 fn ni<T>(operation: &'static str) -> Result<T, error::AwsError> {
     Err(error::AwsError::Api {
@@ -12,66 +15,6 @@ fn ni<T>(operation: &'static str) -> Result<T, error::AwsError> {
         code: "NotImplemented".into(),
         message: "stub".into(),
     })
-}
-
-pub mod error {
-    #[derive(Debug, thiserror::Error)]
-    pub enum AwsError {
-        #[error("{operation}: {code}: {message}")]
-        Api {
-            operation: &'static str,
-            code: String,
-            message: String,
-        },
-        #[error("timeout {what}")]
-        Timeout {
-            what: String,
-            after: std::time::Duration,
-            last_status: String,
-        },
-        #[error("cancelled {what}")]
-        Cancelled { what: String },
-        #[error("failed {what}: {reason}")]
-        Failed { what: String, reason: String },
-        #[error("rolled back {what}")]
-        RolledBack {
-            what: String,
-            live_config: String,
-            reason: String,
-        },
-    }
-    impl AwsError {
-        pub fn is_throttling(&self) -> bool {
-            false
-        }
-        pub fn is_assume_role_propagation(&self) -> bool {
-            false
-        }
-    }
-}
-
-pub mod clients {
-    #[derive(Clone, Debug)]
-    pub struct Clients {
-        pub sagemaker: aws_sdk_sagemaker::Client,
-        pub iam: aws_sdk_iam::Client,
-        pub sns: aws_sdk_sns::Client,
-        pub sts: aws_sdk_sts::Client,
-    }
-}
-
-pub mod wait {
-    #[derive(Clone, Default)]
-    pub struct Cancel;
-    impl Cancel {
-        pub fn new() -> Cancel {
-            Cancel
-        }
-        pub fn cancel(&self) {}
-        pub fn is_cancelled(&self) -> bool {
-            false
-        }
-    }
 }
 
 pub mod endpoint {
