@@ -15,8 +15,6 @@
 //!   `private` (pending cleanups kept in Terraform's private state).
 
 mod apply;
-#[doc(hidden)]
-pub mod aws_stub;
 mod checks;
 mod create;
 mod delete;
@@ -98,7 +96,7 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
 }
 
 // The AWS layer the apply side is written against (see notes/aws_api.md).
-use aws_stub as aws;
+use crate::aws;
 
 /// What the apply side needs from the configured provider.
 pub struct Env<'a> {
