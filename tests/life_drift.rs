@@ -1,0 +1,205 @@
+//! Drift, slow IAM, timeouts and failed cleanups for the apply side of
+//! `sagemaker_custom_endpoint`, against the local sandbox.
+
+mod life_common;
+
+use life_common::*;
+use sagemaker_sandbox::{DurationsPatch, FaultRule};
+use tfsm::resources::custom_endpoint::{self as ce, PrivateState};
+use tfsm::tfplugin::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoint_or_role_deleted_out_of_band_is_recreated() {
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let cfg = config("life-drift");
+    let (_, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    no_errors(&r.diagnostics);
+    let state = r.new_state;
+
+    // The endpoint goes: read says gone; a new create adopts the rest.
+    let sm = &w.clients.sagemaker;
+    sm.delete_endpoint()
+        .endpoint_name("life-drift")
+        .send()
+        .await
+        .unwrap();
+    let gone = loop {
+        let read = ce::read(&w.env(), &state, &[]).await;
+        no_errors(&read.diagnostics);
+        if read.new_state.is_null() {
+            break read;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(gone.new_state.is_null());
+    let (planned, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    assert_eq!(r.new_state.get("model_name"), state.get("model_name"));
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert_eq!(
+        (inv.sagemaker.models.len(), inv.sagemaker.endpoints.len()),
+        (1, 1)
+    );
+    let state = r.new_state;
+
+    // The role goes: read nulls it, plan marks it unknown, apply recreates
+    // it with the same ARN, and the model stays.
+    let role = state
+        .get("execution_role_arn")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let role_name = role.rsplit('/').next().unwrap().to_string();
+    let iam = &w.clients.iam;
+    for p in iam
+        .list_role_policies()
+        .role_name(&role_name)
+        .send()
+        .await
+        .unwrap()
+        .policy_names()
+    {
+        iam.delete_role_policy()
+            .role_name(&role_name)
+            .policy_name(p)
+            .send()
+            .await
+            .unwrap();
+    }
+    iam.delete_role()
+        .role_name(&role_name)
+        .send()
+        .await
+        .unwrap();
+    let read = ce::read(&w.env(), &state, &[]).await;
+    no_errors(&read.diagnostics);
+    assert!(read.new_state.get("execution_role_arn").is_null());
+    let (planned, r) = w.apply(&read.new_state, &cfg, &[]).await;
+    assert!(planned.get("execution_role_arn").is_unknown());
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    assert_eq!(r.new_state.get("execution_role_arn").as_str(), Some(&*role));
+    assert_eq!(r.new_state.get("model_name"), state.get("model_name"));
+    assert_eq!(
+        sandbox.control().inventory().await.unwrap().iam.roles.len(),
+        1
+    );
+
+    let (_, r) = w.apply(&r.new_state, &Value::Null, &[]).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_iam_propagation_is_waited_out() {
+    let (sandbox, clients) = start().await;
+    sandbox
+        .control()
+        .set_durations(DurationsPatch {
+            iam_propagation_ms: Some(3000),
+            ..DurationsPatch::default()
+        })
+        .await
+        .unwrap();
+    let w = World::new(clients);
+    let (planned, r) = w.apply(&Value::Null, &config("life-iam"), &[]).await;
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    let (_, r) = w.apply(&r.new_state, &Value::Null, &[]).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_timeout_keeps_state_and_destroy_waits_it_out() {
+    let (sandbox, clients) = start().await;
+    sandbox
+        .control()
+        .set_durations(DurationsPatch {
+            endpoint_create_ms: Some(4000),
+            ..DurationsPatch::default()
+        })
+        .await
+        .unwrap();
+    let w = World::new(clients);
+    let t = Value::Object(
+        [
+            ("create".to_string(), s("1s")),
+            ("update".to_string(), Value::Null),
+            ("delete".to_string(), Value::Null),
+        ]
+        .into(),
+    );
+    let cfg = set(&config("life-slow"), "timeouts", t);
+    let started = std::time::Instant::now();
+    let (_, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert!(r.diagnostics.has_errors());
+    let d = &r.diagnostics.0[0];
+    assert!(d.summary.starts_with("Timed out"), "{d:?}");
+    let st = &r.new_state;
+    assert!(st.is_wholly_known());
+    assert_eq!(st.get("endpoint_status"), &s("Creating"));
+    assert!(st.get("endpoint_arn").as_str().is_some());
+    let (_, r) = w.apply(st, &Value::Null, &r.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_cleanup_is_remembered_and_retried() {
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let cfg = config("life-pending");
+    let (_, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    no_errors(&r.diagnostics);
+    let first = r.new_state;
+    let old_config = first
+        .get("endpoint_config_name")
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let ctl = sandbox.control();
+    ctl.add_fault(
+        &FaultRule::error("sagemaker", "DeleteEndpointConfig", "InternalFailure", 500).times(10),
+    )
+    .await
+    .unwrap();
+    let cfg2 = set(&cfg, "instance_count", Value::int(2));
+    let (planned, r) = w.apply(&first, &cfg2, &[]).await;
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    let pending = PrivateState::decode(&r.private).unwrap();
+    assert_eq!(pending.pending_cleanup.len(), 1);
+    assert_eq!(pending.pending_cleanup[0].name, old_config);
+    assert_eq!(
+        ctl.inventory()
+            .await
+            .unwrap()
+            .sagemaker
+            .endpoint_configs
+            .len(),
+        2
+    );
+
+    // Read carries it along; the next apply deletes it.
+    let read = ce::read(&w.env(), &r.new_state, &r.private).await;
+    assert_eq!(read.private, r.private);
+    ctl.clear_faults().await.unwrap();
+    let cfg3 = set(&cfg, "instance_count", Value::int(3));
+    let (_, r) = w.apply(&read.new_state, &cfg3, &read.private).await;
+    no_errors(&r.diagnostics);
+    assert!(r.private.is_empty());
+    let inv = ctl.inventory().await.unwrap();
+    assert_eq!(inv.sagemaker.endpoint_configs.len(), 1);
+    assert_eq!(
+        inv.sagemaker.endpoint_configs[0].as_str(),
+        r.new_state.get("endpoint_config_name").as_str().unwrap()
+    );
+    let (_, r) = w.apply(&r.new_state, &Value::Null, &r.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
