@@ -203,3 +203,114 @@ async fn a_failed_cleanup_is_remembered_and_retried() {
     no_errors(&r.diagnostics);
     empty(&sandbox).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_follows_the_endpoint_to_another_config() {
+    use tfsm::aws::endpoint_config::{self, EndpointConfigSpec};
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let (_, r) = w.apply(&Value::Null, &config("life-oob"), &[]).await;
+    no_errors(&r.diagnostics);
+    let state = r.new_state;
+    let model = state.get("model_name").as_str().unwrap().to_string();
+
+    // Someone moves the endpoint to another config of the same model.
+    let spec = EndpointConfigSpec {
+        name: "life-oob-manual".into(),
+        model_name: model.clone(),
+        instance_type: "ml.g5.2xlarge".into(),
+        instance_count: 1,
+        startup_health_check_timeout: 600,
+        model_data_download_timeout: 600,
+        volume_size_in_gb: None,
+        async_inference: None,
+        tags: Default::default(),
+    };
+    let manual = endpoint_config::create(&w.clients, &spec).await.unwrap();
+    tfsm::aws::endpoint::update(&w.clients, "life-oob", &manual.name, false)
+        .await
+        .unwrap();
+    tfsm::aws::endpoint::wait_in_service(
+        &w.clients,
+        "life-oob",
+        Some(&manual.name),
+        std::time::Duration::from_secs(30),
+        &w.cancel,
+    )
+    .await
+    .unwrap();
+
+    let read = ce::read(&w.env(), &state, &[]).await;
+    no_errors(&read.diagnostics);
+    let st = &read.new_state;
+    assert_eq!(st.get("endpoint_config_name"), &s("life-oob-manual"));
+    assert_eq!(st.get("endpoint_config_arn"), &s(&manual.arn));
+    assert_eq!(st.get("model_name"), &s(&model));
+    assert_eq!(st.get("model_arn"), state.get("model_arn"));
+
+    // Ours, out of service now, is remembered for cleanup.
+    let pending = PrivateState::decode(&read.private).unwrap();
+    assert_eq!(pending.pending_cleanup.len(), 1, "{pending:?}");
+    assert_eq!(
+        Some(pending.pending_cleanup[0].name.as_str()),
+        state.get("endpoint_config_name").as_str()
+    );
+
+    // Destroy removes what the state names, and the pending config.
+    let (_, r) = w.apply(st, &Value::Null, &read.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_between_given_and_generated_roles() {
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let mine = w
+        .clients
+        .iam
+        .create_role()
+        .role_name("life-own-role")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap()
+        .arn;
+    let given = set(&config("life-roles"), "role_arn", s(&mine));
+    let (planned, r) = w.apply(&Value::Null, &given, &[]).await;
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    assert_eq!(r.new_state.get("execution_role_arn"), &s(&mine));
+    let roles = |inv: sagemaker_sandbox::Inventory| inv.iam.roles.len();
+    assert_eq!(roles(sandbox.control().inventory().await.unwrap()), 1);
+
+    // Generated: a new role and a new model.
+    let generated = config("life-roles");
+    let (planned, r2) = w.apply(&r.new_state, &generated, &[]).await;
+    no_errors(&r2.diagnostics);
+    consistent(&planned, &r2.new_state);
+    assert_ne!(r2.new_state.get("execution_role_arn"), &s(&mine));
+    assert_ne!(
+        r2.new_state.get("model_name"),
+        r.new_state.get("model_name")
+    );
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert_eq!((inv.iam.roles.len(), inv.sagemaker.models.len()), (2, 1));
+
+    // Given again: the generated role goes, the given one stays.
+    let (planned, r3) = w.apply(&r2.new_state, &given, &[]).await;
+    no_errors(&r3.diagnostics);
+    consistent(&planned, &r3.new_state);
+    assert!(r3.private.is_empty());
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert_eq!(inv.iam.roles.len(), 1, "{:?}", inv.iam.roles);
+
+    let (_, r) = w.apply(&r3.new_state, &Value::Null, &[]).await;
+    no_errors(&r.diagnostics);
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert_eq!(inv.iam.roles.len(), 1, "the given role is never deleted");
+    assert!(inv.sagemaker.models.is_empty() && inv.sagemaker.endpoints.is_empty());
+}

@@ -1,7 +1,8 @@
 //! Read (refresh). Models and configs are immutable, so while the endpoint
 //! still points at the config in state one DescribeEndpoint covers the
 //! SageMaker side; when it points elsewhere (a rollback, an out-of-band
-//! change) that config is described to learn its model. A generated role and
+//! change) that config is described to learn its model, and what the state
+//! named before goes to the pending cleanups. A generated role and
 //! the topics are checked for existence: a missing one becomes null, which
 //! planning turns into a repair.
 
@@ -9,14 +10,14 @@ use super::apply::{Building, StepError, at};
 use super::aws;
 use super::aws::names;
 use super::derive::invoke_policy_json;
-use super::private::PrivateState;
+use super::private::{Kind, Pending, PrivateState};
 use super::{Env, ReadResult};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
 pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
-    let pending = PrivateState::decode_lenient(private);
+    let mut pending = PrivateState::decode_lenient(private);
     let mut diagnostics = Diagnostics::new();
-    let new_state = match refresh(env, state, &mut diagnostics).await {
+    let new_state = match refresh(env, state, &mut pending, &mut diagnostics).await {
         Ok(v) => v,
         Err(e) => {
             e.report(&mut diagnostics);
@@ -33,6 +34,7 @@ pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
 async fn refresh(
     env: &Env<'_>,
     state: &Value,
+    pending: &mut PrivateState,
     diags: &mut Diagnostics,
 ) -> Result<Value, StepError> {
     let c = env.clients;
@@ -65,6 +67,11 @@ async fn refresh(
     if !ep.config_name.is_empty()
         && state.get("endpoint_config_name").as_str() != Some(&ep.config_name)
     {
+        // What the state named is out of service now: cleaned up by the next
+        // apply or destroy (which never delete what is in use).
+        if let Some(old) = state.get("endpoint_config_name").as_str() {
+            pending.add(Pending::new(Kind::EndpointConfig, old));
+        }
         let step = format!("read the endpoint configuration {}", ep.config_name);
         match aws::endpoint_config::find(c, &ep.config_name)
             .await
@@ -77,6 +84,11 @@ async fn refresh(
                 let model = aws::model::find(c, &cfg.model_name)
                     .await
                     .map_err(at(step))?;
+                if let Some(old) = state.get("model_name").as_str()
+                    && old != cfg.model_name
+                {
+                    pending.add(Pending::new(Kind::Model, old));
+                }
                 st.set("model_arn", model.map(|m| m.arn));
                 st.set("model_name", Some(cfg.model_name));
             }
