@@ -314,3 +314,81 @@ async fn switching_between_given_and_generated_roles() {
     assert_eq!(inv.iam.roles.len(), 1, "the given role is never deleted");
     assert!(inv.sagemaker.models.is_empty() && inv.sagemaker.endpoints.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_timeout_keeps_both_generations_until_the_endpoint_settles() {
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let cfg = config("life-upd");
+    let (_, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    no_errors(&r.diagnostics);
+    let first = r.new_state;
+    let ctl = sandbox.control();
+    ctl.set_durations(DurationsPatch {
+        endpoint_update_ms: Some(3000),
+        ..DurationsPatch::default()
+    })
+    .await
+    .unwrap();
+    let t = Value::Object(
+        [
+            ("create".to_string(), Value::Null),
+            ("update".to_string(), s("1s")),
+            ("delete".to_string(), Value::Null),
+        ]
+        .into(),
+    );
+    let cfg2 = set(&set(&cfg, "instance_count", Value::int(2)), "timeouts", t);
+    let (planned, r) = w.apply(&first, &cfg2, &[]).await;
+    assert!(r.diagnostics.has_errors());
+    // The state is still the one in service when the wait gave up.
+    let st = r.new_state;
+    assert!(st.is_wholly_known());
+    assert_eq!(
+        st.get("endpoint_config_name"),
+        first.get("endpoint_config_name")
+    );
+    assert_eq!(st.get("instance_count"), first.get("instance_count"));
+    let pending = PrivateState::decode(&r.private).unwrap();
+    let names: Vec<&str> = pending
+        .pending_cleanup
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(names.contains(&first.get("endpoint_config_name").as_str().unwrap()));
+    assert!(names.contains(&planned.get("endpoint_config_name").as_str().unwrap()));
+
+    // Later the update lands: read follows it, the same configuration
+    // plans no endpoint change, and the apply deletes the old config.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let read = ce::read(&w.env(), &st, &r.private).await;
+    no_errors(&read.diagnostics);
+    assert_eq!(
+        read.new_state.get("endpoint_config_name"),
+        planned.get("endpoint_config_name")
+    );
+    let (planned2, r) = w.apply(&read.new_state, &cfg2, &read.private).await;
+    no_errors(&r.diagnostics);
+    assert_eq!(
+        planned2.get("endpoint_config_name"),
+        planned.get("endpoint_config_name")
+    );
+    consistent(&planned2, &r.new_state);
+    assert!(
+        r.private.is_empty(),
+        "{:?}",
+        PrivateState::decode(&r.private)
+    );
+    assert_eq!(
+        ctl.inventory()
+            .await
+            .unwrap()
+            .sagemaker
+            .endpoint_configs
+            .len(),
+        1
+    );
+    let (_, r) = w.apply(&r.new_state, &Value::Null, &r.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}

@@ -186,6 +186,16 @@ pub async fn apply(
     }
 }
 
+/// The gRPC service runs these futures on a multi-threaded runtime, so they
+/// must be `Send`; this fails to compile otherwise.
+#[allow(dead_code)]
+fn futures_are_send(env: &Env<'_>, v: &Value) {
+    fn is_send<T: Send>(_: T) {}
+    is_send(super::apply(env, v, v, v, &[]));
+    is_send(super::read(env, v, &[]));
+    is_send(super::import(env, ""));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,14 +258,4 @@ mod tests {
         assert_eq!(human(std::time::Duration::from_secs(3600)), "1h0m0s");
         assert_eq!(human(std::time::Duration::from_secs(600)), "10m");
     }
-}
-
-/// The gRPC service runs these futures on a multi-threaded runtime, so they
-/// must be `Send`; this fails to compile otherwise.
-#[allow(dead_code)]
-fn futures_are_send(env: &Env<'_>, v: &Value) {
-    fn is_send<T: Send>(_: T) {}
-    is_send(super::apply(env, v, v, v, &[]));
-    is_send(super::read(env, v, &[]));
-    is_send(super::import(env, ""));
 }

@@ -153,11 +153,15 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
 }
 
 #[cfg(test)]
+mod import_tests;
+#[cfg(test)]
 mod plan_tests;
 #[cfg(test)]
 mod plan_update_tests;
 #[cfg(test)]
 mod testutil;
+#[cfg(test)]
+mod update_tests;
 #[cfg(test)]
 mod validate_cases;
 #[cfg(test)]

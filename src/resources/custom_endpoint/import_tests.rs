@@ -1,0 +1,110 @@
+//! Unit tests for `import`: the state built from what AWS describes.
+
+use std::collections::BTreeMap;
+
+use super::import::*;
+use super::schema;
+use crate::aws;
+use crate::resources::custom_endpoint::derive::derived_names;
+use crate::tfplugin::Value;
+
+fn described() -> Described {
+    Described {
+        endpoint_name: "llm".into(),
+        endpoint_arn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/llm".into(),
+        endpoint_status: "InService".into(),
+        config_name: "llm-cfg".into(),
+        config_arn: "arn:cfg".into(),
+        instance_type: "ml.g5.xlarge".into(),
+        instance_count: Some(2),
+        startup_timeout: Some(600),
+        download_timeout: Some(900),
+        volume_size_in_gb: None,
+        async_inference: None,
+        model_name: "llm-model".into(),
+        model_arn: "arn:model".into(),
+        image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/hf-tgi:2.1".into(),
+        model_data_url: "s3://b-models/m.tar.gz".into(),
+        environment: BTreeMap::from([
+            ("SAGEMAKER_REGION".into(), "us-east-1".into()),
+            ("HF_TASK".into(), "gen".into()),
+        ]),
+        vpc: None,
+        execution_role_arn: "arn:aws:iam::123456789012:role/sm-llm-us-east-1".into(),
+        tags: BTreeMap::from([
+            (aws::OWNERSHIP_TAG.into(), "llm".into()),
+            ("modelId".into(), "meta/llama".into()),
+            ("team".into(), "ml".into()),
+            ("owner".into(), "platform".into()),
+        ]),
+        role_managed: true,
+        managed_policy_arns: vec![],
+    }
+}
+
+#[test]
+fn fills_every_attribute_from_aws() {
+    let defaults = BTreeMap::from([("owner".to_string(), "platform".to_string())]);
+    let st = state_from(&described(), "us-east-1", &defaults);
+    let attrs = schema().block.attributes.len() + schema().block.blocks.len();
+    assert_eq!(st.as_object().unwrap().len(), attrs);
+    assert_eq!(st.get("id"), &Value::string("llm"));
+    assert_eq!(st.get("model_id"), &Value::string("meta/llama"));
+    assert_eq!(st.get("instance_count"), &Value::int(2));
+    assert_eq!(
+        st.get("container").get("repository_name"),
+        &Value::string("hf-tgi")
+    );
+    assert_eq!(st.get("container").get("tag"), &Value::string("2.1"));
+    assert!(st.get("container").get("image_uri").is_null());
+    // SAGEMAKER_REGION is ours when it equals the region.
+    let env = st.get("environment").as_object().unwrap();
+    assert_eq!(env.len(), 1);
+    assert_eq!(env["HF_TASK"], Value::string("gen"));
+    // Ownership, modelId and matching default tags are not user tags.
+    let tags = st.get("tags").as_object().unwrap();
+    assert_eq!(tags.keys().collect::<Vec<_>>(), ["team"]);
+    assert_eq!(st.get("tags_all").as_object().unwrap().len(), 2);
+    assert!(st.get("role_arn").is_null());
+    assert!(st.get("success_topic_arn").is_null());
+    assert!(st.is_wholly_known());
+    // Import keeps the names AWS has; derivation works on the result.
+    assert!(derived_names(&st, "us-east-1").is_some());
+    assert_eq!(st.get("model_name"), &Value::string("llm-model"));
+}
+
+#[test]
+fn foreign_roles_and_images_stay_as_they_are() {
+    let mut d = described();
+    d.role_managed = false;
+    d.image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/mine:1".into();
+    d.environment
+        .insert("SAGEMAKER_REGION".into(), "eu-west-1".into());
+    d.async_inference = Some(DescribedAsync {
+        output_path: "s3://out/x/".into(),
+        failure_path: None,
+        success_topic: Some("arn:s".into()),
+        error_topic: Some("arn:e".into()),
+        max_concurrent: Some(4),
+    });
+    let st = state_from(&d, "us-east-1", &BTreeMap::new());
+    assert_eq!(st.get("role_arn"), &Value::string(&d.execution_role_arn));
+    assert_eq!(
+        st.get("container").get("image_uri"),
+        &Value::string(&d.image)
+    );
+    assert_eq!(st.get("environment").as_object().unwrap().len(), 2);
+    let a = st.get("async_inference");
+    assert_eq!(
+        a.get("max_concurrent_invocations_per_instance"),
+        &Value::int(4)
+    );
+    assert_eq!(st.get("success_topic_arn"), &Value::string("arn:s"));
+}
+
+#[test]
+fn role_names_come_from_the_end_of_the_arn() {
+    assert_eq!(role_name_of("arn:aws:iam::1:role/a"), Some("a"));
+    assert_eq!(role_name_of("arn:aws:iam::1:role/path/to/b"), Some("b"));
+    assert_eq!(role_name_of("nope"), None);
+}
