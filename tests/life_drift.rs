@@ -247,6 +247,15 @@ async fn read_follows_the_endpoint_to_another_config() {
     assert_eq!(st.get("endpoint_config_arn"), &s(&manual.arn));
     assert_eq!(st.get("model_name"), &s(&model));
     assert_eq!(st.get("model_arn"), state.get("model_arn"));
+    // The live settings are read, so planning shows the drift.
+    assert_eq!(st.get("instance_type"), &s("ml.g5.2xlarge"));
+    let replanned = w.plan(st, &config("life-oob"));
+    assert!(replanned.get("endpoint_config_name").as_str().is_some());
+    assert_ne!(
+        replanned.get("endpoint_config_name"),
+        st.get("endpoint_config_name")
+    );
+    assert_eq!(replanned.get("model_name"), &s(&model));
 
     // Ours, out of service now, is remembered for cleanup.
     let pending = PrivateState::decode(&read.private).unwrap();

@@ -94,7 +94,7 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
     }
 }
 
-async fn describe(env: &Env<'_>, id: &str) -> Result<Option<Described>, StepError> {
+pub(super) async fn describe(env: &Env<'_>, id: &str) -> Result<Option<Described>, StepError> {
     let c = env.clients;
     let Some(ep) = aws::endpoint::find(c, id)
         .await

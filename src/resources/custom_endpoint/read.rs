@@ -10,9 +10,21 @@ use super::apply::{Building, StepError, at};
 use super::aws;
 use super::aws::names;
 use super::derive::invoke_policy_json;
+use super::import::{describe, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::{Env, ReadResult};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
+
+/// Attributes that come from the endpoint config.
+const VARIANT_ATTRS: [&str; 5] = [
+    "instance_type",
+    "instance_count",
+    "startup_health_check_timeout_in_seconds",
+    "model_data_download_timeout_in_seconds",
+    "volume_size_in_gb",
+];
+/// Attributes that come from the model.
+const MODEL_ATTRS: [&str; 3] = ["image_uri", "model_data_url", "environment"];
 
 pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
     let mut pending = PrivateState::decode_lenient(private);
@@ -89,8 +101,22 @@ async fn refresh(
                 {
                     pending.add(Pending::new(Kind::Model, old));
                 }
+                let model_changed = state.get("model_name").as_str() != Some(&cfg.model_name);
                 st.set("model_arn", model.map(|m| m.arn));
                 st.set("model_name", Some(cfg.model_name));
+                // The settings of what is really serving, so that planning
+                // shows the drift and the next apply restores the
+                // configuration.
+                if let Some(live) = describe(env, name).await? {
+                    let live = state_from(&live, env.region, env.default_tags);
+                    let mut attrs = VARIANT_ATTRS.to_vec();
+                    if model_changed {
+                        attrs.extend(MODEL_ATTRS);
+                    }
+                    for attr in attrs {
+                        st.0.insert(attr.to_string(), live.get(attr).clone());
+                    }
+                }
             }
             None => {
                 st.set("endpoint_config_name", Some(ep.config_name.clone()));
