@@ -401,3 +401,45 @@ async fn update_timeout_keeps_both_generations_until_the_endpoint_settles() {
     no_errors(&r.diagnostics);
     empty(&sandbox).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reapplying_while_an_update_is_still_running_waits_for_it() {
+    let (sandbox, clients) = start().await;
+    let w = World::new(clients);
+    let cfg = config("life-again");
+    let (_, r) = w.apply(&Value::Null, &cfg, &[]).await;
+    no_errors(&r.diagnostics);
+    let first = r.new_state;
+    let ctl = sandbox.control();
+    ctl.set_durations(DurationsPatch {
+        endpoint_update_ms: Some(2500),
+        ..DurationsPatch::default()
+    })
+    .await
+    .unwrap();
+    let short = Value::Object(
+        [
+            ("create".to_string(), Value::Null),
+            ("update".to_string(), s("1s")),
+            ("delete".to_string(), Value::Null),
+        ]
+        .into(),
+    );
+    let cfg2 = set(&cfg, "instance_count", Value::int(2));
+    let (_, r) = w.apply(&first, &set(&cfg2, "timeouts", short), &[]).await;
+    assert!(r.diagnostics.has_errors());
+    // Right away, with the default timeout: waits for the running update.
+    let (planned, r) = w.apply(&r.new_state, &cfg2, &r.private).await;
+    no_errors(&r.diagnostics);
+    consistent(&planned, &r.new_state);
+    assert!(
+        r.private.is_empty(),
+        "{:?}",
+        PrivateState::decode(&r.private)
+    );
+    let inv = ctl.inventory().await.unwrap();
+    assert_eq!(inv.sagemaker.endpoint_configs.len(), 1);
+    let (_, r) = w.apply(&r.new_state, &Value::Null, &r.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}

@@ -18,7 +18,7 @@ use super::{ApplyResult, Env};
 use crate::tfplugin::{Diagnostics, Value};
 
 /// Endpoint states that end by themselves; deleting waits them out first.
-const TRANSITIONAL: [&str; 4] = ["Creating", "Updating", "SystemUpdating", "RollingBack"];
+pub const TRANSITIONAL: [&str; 4] = ["Creating", "Updating", "SystemUpdating", "RollingBack"];
 
 pub async fn delete(env: &Env<'_>, prior: &Value, mut pending: PrivateState) -> ApplyResult {
     let mut diagnostics = Diagnostics::new();

@@ -18,7 +18,7 @@ use super::create::{
     create_config, create_model, ensure_role, ensure_topics, fill_computed, not_cancelled,
     record_topics,
 };
-use super::delete::run_pending;
+use super::delete::{TRANSITIONAL, run_pending};
 use super::desired::{Desired, MODEL_ID_TAG};
 use super::private::{Kind, Pending, PrivateState};
 use super::{ApplyResult, Env};
@@ -381,9 +381,34 @@ impl Run<'_> {
         let c = env.clients;
         let name = new.endpoint_name();
         not_cancelled(env, "update the endpoint")?;
+        let step = format!("update the endpoint {name}");
+        // An endpoint still busy (say, an earlier update that timed out)
+        // refuses UpdateEndpoint: let it settle first. If it already serves
+        // the new config, there is nothing to switch.
+        let mut current = aws::endpoint::find(c, name).await.map_err(at(&step))?;
+        if let Some(ep) = &current
+            && TRANSITIONAL.contains(&ep.status.as_str())
+        {
+            let settled =
+                aws::endpoint::wait_in_service(c, name, None, new.spec.timeouts.update, env.cancel)
+                    .await;
+            match settled {
+                Ok(ep) => current = Some(ep),
+                Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
+                Err(e) => return Err(at(&step)(e)),
+            }
+        }
+        let already = current
+            .as_ref()
+            .is_some_and(|ep| ep.config_name == new.config_name && ep.status == "InService");
+        if already {
+            self.target
+                .set("endpoint_status", Some("InService".to_string()));
+            return Ok(());
+        }
         aws::endpoint::update(c, name, &new.config_name, false)
             .await
-            .map_err(at(format!("update the endpoint {name}")))?;
+            .map_err(at(&step))?;
         self.live
             .set("endpoint_status", Some("Updating".to_string()));
         let waited = aws::endpoint::wait_in_service(
