@@ -260,3 +260,40 @@ async fn failures_keep_state_and_destroy_cleans_up() {
     no_errors(&r.diagnostics);
     empty(&sandbox).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_during_the_create_wait_returns_promptly_with_state() {
+    let (sandbox, clients) = start().await;
+    sandbox
+        .control()
+        .set_durations(sagemaker_sandbox::DurationsPatch {
+            endpoint_create_ms: Some(5000),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let w = World::new(clients);
+    let cancel = w.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let (_, r) = w.apply(&Value::Null, &config("life-stop"), &[]).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert!(r.diagnostics.has_errors());
+    assert!(
+        r.diagnostics.0[0].summary.starts_with("Interrupted"),
+        "{:?}",
+        r.diagnostics
+    );
+    let st = r.new_state;
+    assert!(st.is_wholly_known());
+    assert!(st.get("endpoint_arn").as_str().is_some());
+    assert_eq!(st.get("endpoint_status"), &s("Creating"));
+    // A new provider process (fresh Cancel) destroys it cleanly.
+    let fresh = World::new(w.clients.clone());
+    let (_, r) = fresh.apply(&st, &Value::Null, &r.private).await;
+    no_errors(&r.diagnostics);
+    empty(&sandbox).await;
+}
