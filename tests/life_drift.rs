@@ -17,22 +17,33 @@ async fn endpoint_or_role_deleted_out_of_band_is_recreated() {
     no_errors(&r.diagnostics);
     let state = r.new_state;
 
-    // The endpoint goes: read says gone; a new create adopts the rest.
+    // The endpoint goes while its model, config and role remain: read keeps
+    // tracking them with a null status, and the replacement planning asks
+    // for deletes them and creates everything again.
     let sm = &w.clients.sagemaker;
     sm.delete_endpoint()
         .endpoint_name("life-drift")
         .send()
         .await
         .unwrap();
-    let gone = loop {
+    let missing = loop {
         let read = ce::read(&w.env(), &state, &[]).await;
         no_errors(&read.diagnostics);
-        if read.new_state.is_null() {
+        if read.new_state.get("endpoint_status").is_null() {
             break read;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
-    assert!(gone.new_state.is_null());
+    assert!(!missing.new_state.is_null(), "leftovers must stay tracked");
+    assert!(missing.new_state.get("endpoint_arn").is_null());
+    assert_eq!(missing.new_state.get("model_name"), state.get("model_name"));
+    let (_, r) = w
+        .apply(&missing.new_state, &Value::Null, &missing.private)
+        .await;
+    no_errors(&r.diagnostics);
+    assert!(r.new_state.is_null());
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert!(inv.empty, "{inv:#?}");
     let (planned, r) = w.apply(&Value::Null, &cfg, &[]).await;
     no_errors(&r.diagnostics);
     consistent(&planned, &r.new_state);

@@ -3,9 +3,12 @@
 //!
 //! Value decoding errors, unknown type names and a missing provider
 //! configuration all become diagnostics; gRPC errors are only used for RPCs
-//! this provider does not offer.
+//! this provider does not offer. StopProvider and plugin shutdown cancel every
+//! AWS wait in progress; the resource then returns the state it has so far.
 
 use super::config::{self, AwsContext};
+use crate::aws::clients::Clients;
+use crate::aws::wait::Cancel;
 use crate::proto::tfplugin6 as pb;
 use crate::resources::custom_endpoint as endpoint;
 use crate::tfplugin::codec;
@@ -13,21 +16,62 @@ use crate::tfplugin::{Diagnostics, Type, Value};
 use pb::provider_server::Provider;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 use tonic::{Request, Response, Status};
+
+/// How long CreateModel may keep failing because a new role has not reached
+/// SageMaker yet (IAM is eventually consistent).
+const IAM_PROPAGATION_BOUND: Duration = Duration::from_secs(90);
+
+/// What ConfigureProvider sets up: settings, SDK clients, and the account ID
+/// (looked up once, on the first call that needs it).
+pub struct Configured {
+    pub ctx: AwsContext,
+    pub clients: Clients,
+    account_id: tokio::sync::OnceCell<String>,
+}
+
+impl Configured {
+    async fn account_id(&self) -> Result<&str, Diagnostics> {
+        self.account_id
+            .get_or_try_init(|| self.clients.account_id())
+            .await
+            .map(String::as_str)
+            .map_err(|e| {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Could not identify the AWS account",
+                    format!("STS GetCallerIdentity failed, so credentials are probably missing or invalid: {e}"),
+                );
+                d
+            })
+    }
+}
 
 /// Shared state of one provider process.
 #[derive(Default)]
 pub struct ProviderService {
-    aws: RwLock<Option<Arc<AwsContext>>>,
+    aws: RwLock<Option<Arc<Configured>>>,
+    /// Stops every wait in progress: set by StopProvider and plugin shutdown.
+    cancel: Cancel,
 }
 
 impl ProviderService {
     pub fn new() -> Self {
-        Self::default()
+        let service = Self::default();
+        // Terraform going away (Shutdown, SIGTERM) also stops in-flight waits.
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let cancel = service.cancel.clone();
+            rt.spawn(async move {
+                crate::plugin::shutdown::signal().wait().await;
+                cancel.cancel();
+            });
+        }
+        service
     }
 
     /// The configuration set by ConfigureProvider, or an error diagnostic.
-    fn configured(&self) -> Result<Arc<AwsContext>, Diagnostics> {
+    fn configured(&self) -> Result<Arc<Configured>, Diagnostics> {
         let guard = self.aws.read().unwrap_or_else(|e| e.into_inner());
         guard.clone().ok_or_else(|| {
             let mut d = Diagnostics::new();
@@ -111,14 +155,18 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn not_yet(what: &str) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.error(
-        format!("{what} is not available in this version"),
-        "This build of the provider validates and plans sagemaker_custom_endpoint but cannot yet \
-         create, read or import it in AWS.",
-    );
-    d
+impl ProviderService {
+    /// The environment the resource lifecycle runs in.
+    fn env<'a>(&'a self, aws: &'a Configured, account_id: &'a str) -> endpoint::Env<'a> {
+        endpoint::Env {
+            clients: &aws.clients,
+            region: &aws.ctx.settings.region,
+            account_id,
+            default_tags: &aws.ctx.settings.default_tags,
+            cancel: &self.cancel,
+            iam_propagation_bound: IAM_PROPAGATION_BOUND,
+        }
+    }
 }
 
 #[tonic::async_trait]
@@ -245,7 +293,13 @@ impl Provider for ProviderService {
             Ok(s) => {
                 tracing::debug!(region = %s.region, "configuring provider");
                 let ctx = config::build(s).await;
-                *self.aws.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(ctx));
+                let clients = Clients::new(&ctx);
+                let configured = Configured {
+                    ctx,
+                    clients,
+                    account_id: Default::default(),
+                };
+                *self.aws.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(configured));
                 Diagnostics::new()
             }
             Err(d) => d,
@@ -257,12 +311,33 @@ impl Provider for ProviderService {
 
     async fn read_resource(
         &self,
-        _request: Request<pb::read_resource::Request>,
+        request: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
-        Ok(Response::new(pb::read_resource::Response {
-            diagnostics: not_yet("Reading an endpoint").to_proto(),
-            ..Default::default()
-        }))
+        let req = request.into_inner();
+        let result = async {
+            check_type(&req.type_name)?;
+            let ty = resource_type();
+            let state = decode(req.current_state.as_ref(), &ty, "current state")?;
+            let aws = self.configured()?;
+            let account = aws.account_id().await?;
+            let env = self.env(&aws, account);
+            let read = endpoint::read(&env, &state, &req.private).await;
+            Ok::<_, Diagnostics>(pb::read_resource::Response {
+                new_state: Some(encode(&read.new_state, &ty, "refreshed state")?),
+                private: read.private,
+                diagnostics: read.diagnostics.to_proto(),
+                ..Default::default()
+            })
+        }
+        .await;
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::read_resource::Response {
+                new_state: req.current_state.clone(),
+                private: req.private.clone(),
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            }
+        })))
     }
 
     async fn plan_resource_change(
@@ -278,8 +353,8 @@ impl Provider for ProviderService {
             let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
             let aws = self.configured()?;
             let ctx = endpoint::ProviderContext {
-                region: aws.settings.region.clone(),
-                default_tags: aws.settings.default_tags.clone(),
+                region: aws.ctx.settings.region.clone(),
+                default_tags: aws.ctx.settings.default_tags.clone(),
             };
             let planned = endpoint::plan(endpoint::PlanRequest {
                 prior_state: &prior,
@@ -316,24 +391,73 @@ impl Provider for ProviderService {
         &self,
         request: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        // Nothing is created, so handing back the prior state loses nothing.
         let req = request.into_inner();
-        Ok(Response::new(pb::apply_resource_change::Response {
-            new_state: req.prior_state,
-            private: req.planned_private,
-            diagnostics: not_yet("Applying an endpoint").to_proto(),
-            ..Default::default()
-        }))
+        let result = async {
+            check_type(&req.type_name)?;
+            let ty = resource_type();
+            let prior = decode(req.prior_state.as_ref(), &ty, "prior state")?;
+            let planned = decode(req.planned_state.as_ref(), &ty, "planned state")?;
+            let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
+            let aws = self.configured()?;
+            let account = aws.account_id().await?;
+            let env = self.env(&aws, account);
+            let applied =
+                endpoint::apply(&env, &prior, &planned, &config, &req.planned_private).await;
+            Ok::<_, Diagnostics>(pb::apply_resource_change::Response {
+                new_state: Some(encode(&applied.new_state, &ty, "new state")?),
+                private: applied.private,
+                diagnostics: applied.diagnostics.to_proto(),
+                ..Default::default()
+            })
+        }
+        .await;
+        // Before anything was touched, an error keeps the prior state as it was.
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::apply_resource_change::Response {
+                new_state: req.prior_state.clone(),
+                private: req.planned_private.clone(),
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            }
+        })))
     }
 
     async fn import_resource_state(
         &self,
-        _request: Request<pb::import_resource_state::Request>,
+        request: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        Ok(Response::new(pb::import_resource_state::Response {
-            diagnostics: not_yet("Importing an endpoint").to_proto(),
-            ..Default::default()
-        }))
+        let req = request.into_inner();
+        let result = async {
+            check_type(&req.type_name)?;
+            let ty = resource_type();
+            let aws = self.configured()?;
+            let account = aws.account_id().await?;
+            let env = self.env(&aws, account);
+            let imported = endpoint::import(&env, &req.id).await;
+            if imported.diagnostics.has_errors() || imported.new_state.is_null() {
+                return Ok(pb::import_resource_state::Response {
+                    diagnostics: imported.diagnostics.to_proto(),
+                    ..Default::default()
+                });
+            }
+            Ok::<_, Diagnostics>(pb::import_resource_state::Response {
+                imported_resources: vec![pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(encode(&imported.new_state, &ty, "imported state")?),
+                    private: imported.private,
+                    identity: None,
+                }],
+                diagnostics: imported.diagnostics.to_proto(),
+                deferred: None,
+            })
+        }
+        .await;
+        Ok(Response::new(result.unwrap_or_else(|d| {
+            pb::import_resource_state::Response {
+                diagnostics: d.to_proto(),
+                ..Default::default()
+            }
+        })))
     }
 
     async fn get_functions(
@@ -347,6 +471,8 @@ impl Provider for ProviderService {
         &self,
         _request: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        tracing::info!("StopProvider: cancelling operations in progress");
+        self.cancel.cancel();
         Ok(Response::new(Default::default()))
     }
 

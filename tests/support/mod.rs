@@ -164,6 +164,15 @@ impl TfOutput {
     pub fn combined(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// Everything printed, with Terraform's line wrapping undone (runs of
+    /// whitespace become one space), for matching messages.
+    pub fn flat(&self) -> String {
+        self.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A `terraform { required_providers }` header for test configurations.

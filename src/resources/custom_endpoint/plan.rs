@@ -151,11 +151,26 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     // new config is deployed. A failed endpoint can only be replaced.
     let mut requires_replace = Vec::new();
     let failed = !creating && prior.get("endpoint_status").as_str() == Some(FAILED);
+    // Read found the endpoint gone while objects it used remain.
+    let missing =
+        !creating && prior.get("endpoint_status").is_null() && prior.get("endpoint_arn").is_null();
     p.insert("endpoint_arn".into(), keep("endpoint_arn", same_name));
     p.insert(
         "endpoint_status".into(),
-        keep("endpoint_status", config_kept && !failed),
+        keep("endpoint_status", config_kept && !failed && !missing),
     );
+    if missing {
+        requires_replace.push(AttrPath::root("endpoint_status"));
+        diagnostics.attr_warning(
+            AttrPath::root("endpoint_status"),
+            "Endpoint no longer exists",
+            format!(
+                "Endpoint {} was not found, but objects it used are still there. This plan \
+                 replaces it: the leftovers are deleted and the endpoint is created again.",
+                prior.get("endpoint_name").as_str().unwrap_or("?")
+            ),
+        );
+    }
     if failed {
         requires_replace.push(AttrPath::root("endpoint_status"));
         diagnostics.attr_warning(

@@ -4,7 +4,10 @@
 //! change) that config is described to learn its model, and what the state
 //! named before goes to the pending cleanups. A generated role and
 //! the topics are checked for existence: a missing one becomes null, which
-//! planning turns into a repair.
+//! planning turns into a repair. A missing endpoint drops the resource only
+//! when nothing it used is left; otherwise the state keeps naming what
+//! remains, with a null endpoint status that planning turns into a
+//! replacement.
 
 use super::apply::{Building, StepError, at};
 use super::aws;
@@ -25,6 +28,54 @@ const VARIANT_ATTRS: [&str; 5] = [
 ];
 /// Attributes that come from the model.
 const MODEL_ATTRS: [&str; 3] = ["image_uri", "model_data_url", "environment"];
+
+/// True when no object the state names (model, config, our role and topics)
+/// exists any more and no cleanup is pending.
+async fn nothing_left(
+    env: &Env<'_>,
+    state: &Value,
+    name: &str,
+    pending: &PrivateState,
+) -> Result<bool, StepError> {
+    let c = env.clients;
+    if !pending.is_empty() {
+        return Ok(false);
+    }
+    if let Some(model) = state.get("model_name").as_str()
+        && aws::model::find(c, model)
+            .await
+            .map_err(at("read the model"))?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    if let Some(cfg) = state.get("endpoint_config_name").as_str()
+        && aws::endpoint_config::find(c, cfg)
+            .await
+            .map_err(at("read the endpoint configuration"))?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    if state.get("role_arn").is_null()
+        && aws::role::find(c, &names::role_name(name, env.region))
+            .await
+            .map_err(at("read the execution role"))?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    for attr in ["success_topic_arn", "error_topic_arn"] {
+        if let Some(arn) = state.get(attr).as_str()
+            && aws::topic::exists(c, arn)
+                .await
+                .map_err(at("read a topic"))?
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
 
 pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
     let mut pending = PrivateState::decode_lenient(private);
@@ -57,8 +108,18 @@ async fn refresh(
         .await
         .map_err(at(format!("read the endpoint {name}")))?
     else {
-        // Gone: planning creates it again.
-        return Ok(Value::Null);
+        if nothing_left(env, state, name, pending).await? {
+            // Gone with everything it used: planning creates it again.
+            return Ok(Value::Null);
+        }
+        // Gone, but objects it used remain (a failed create, or an endpoint
+        // deleted out of band). Keep tracking them so nothing is orphaned;
+        // a null status makes the next plan replace the resource.
+        let mut st = Building::from(state);
+        for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
+            st.set(attr, None);
+        }
+        return Ok(st.finish());
     };
     let mut st = Building::from(state);
     if st.get("endpoint_arn").as_str() != Some(ep.arn.as_str()) {

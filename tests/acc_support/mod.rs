@@ -1,0 +1,204 @@
+//! Harness for acceptance tests: a sandbox account started by the test, a
+//! Terraform working directory whose provider block points every service at
+//! it, SDK clients to inspect what exists, and the zero-orphan check.
+//!
+//! Steps follow terraform-plugin-testing: apply, check state and the sandbox
+//! objects, `plan -detailed-exitcode` must be empty, refresh, destroy, and
+//! nothing may be left in the sandbox.
+
+#![allow(dead_code)]
+
+use crate::support::{TfOutput, Workdir};
+use sagemaker_sandbox::{ControlClient, Sandbox, SandboxOptions};
+use serde_json::Value as Json;
+use std::future::Future;
+
+/// Model data the tests point at: an archive and an uncompressed prefix.
+pub const MODEL_ARCHIVE: &str = "s3://acc-models/bge/model.tar.gz";
+pub const MODEL_PREFIX: &str = "s3://acc-models/llm/";
+
+pub struct Acc {
+    pub sandbox: Sandbox,
+    pub work: Workdir,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Acc {
+    /// Starts a sandbox with short lifecycle durations and seeded model data.
+    pub fn new() -> Acc {
+        Acc::with_options(SandboxOptions::fast())
+    }
+
+    pub fn with_options(mut opts: SandboxOptions) -> Acc {
+        opts.seed_objects.push(MODEL_ARCHIVE.to_string());
+        opts.seed_objects.push(format!("{MODEL_PREFIX}config.json"));
+        let sandbox = Sandbox::start_blocking(opts)
+            .expect("start the sandbox (run scripts/sandbox-venv.sh first if the venv is missing)");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        Acc {
+            sandbox,
+            work: Workdir::new(""),
+            rt,
+        }
+    }
+
+    pub fn block_on<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    pub fn control(&self) -> ControlClient {
+        self.sandbox.control()
+    }
+
+    /// The provider block wired to this sandbox.
+    pub fn provider_block(&self) -> String {
+        let url = self.sandbox.url();
+        let endpoints: String = [
+            "sagemaker",
+            "iam",
+            "sns",
+            "sts",
+            "s3",
+            "applicationautoscaling",
+            "cloudwatch",
+        ]
+        .iter()
+        .map(|s| format!("    {s} = \"{url}\"\n"))
+        .collect();
+        format!(
+            "provider \"sagemaker\" {{\n  region     = \"us-east-1\"\n  access_key = \"test\"\n  \
+             secret_key = \"test\"\n  max_retries = 5\n  endpoints {{\n{endpoints}  }}\n}}\n"
+        )
+    }
+
+    /// Writes `main.tf`: the header, the provider block and `resources`.
+    pub fn config(&self, resources: &str) {
+        self.work.write(
+            "main.tf",
+            &format!(
+                "{}\n{}\n{resources}",
+                crate::support::header(),
+                self.provider_block()
+            ),
+        );
+    }
+
+    pub fn terraform(&self, args: &[&str]) -> TfOutput {
+        self.work.terraform(args)
+    }
+
+    pub fn apply(&self) -> TfOutput {
+        self.terraform(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    pub fn apply_ok(&self) {
+        self.apply().assert_ok("apply");
+    }
+
+    /// Attribute values of `sagemaker_custom_endpoint.<name>` from `terraform show -json`.
+    pub fn resource(&self, name: &str) -> Json {
+        let out = self.terraform(&["show", "-json"]).assert_ok("show");
+        let doc: Json = serde_json::from_str(&out.stdout).expect("state JSON");
+        doc["values"]["root_module"]["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["name"] == name)
+            .map(|r| r["values"].clone())
+            .unwrap_or(Json::Null)
+    }
+
+    /// Whether `sagemaker_custom_endpoint.<name>` is tainted in state.
+    pub fn tainted(&self, name: &str) -> bool {
+        let state: Json = serde_json::from_str(&self.work.read("terraform.tfstate")).unwrap();
+        state["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["name"] == name)
+            .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+            .any(|i| i["status"] == "tainted")
+    }
+
+    /// `plan -detailed-exitcode` must report no changes.
+    pub fn assert_plan_empty(&self) {
+        let out = self.terraform(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+        assert_eq!(out.code, 0, "expected an empty plan:\n{}", out.combined());
+    }
+
+    /// A plan's JSON (after `plan -out`).
+    pub fn plan_json(&self) -> Json {
+        self.work.plan_json(&[])
+    }
+
+    pub fn refresh_ok(&self) {
+        self.terraform(&[
+            "apply",
+            "-refresh-only",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+        ])
+        .assert_ok("refresh");
+    }
+
+    /// Destroys everything and checks that the sandbox holds nothing else.
+    pub fn destroy_and_assert_no_orphans(&self) {
+        self.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+            .assert_ok("destroy");
+        self.assert_no_orphans();
+    }
+
+    pub fn assert_no_orphans(&self) {
+        let inv = self
+            .block_on(self.control().inventory())
+            .expect("inventory");
+        assert!(inv.empty, "orphans left in the sandbox: {inv:#?}");
+    }
+
+    fn sdk(&self) -> aws_config::SdkConfig {
+        let creds = aws_credential_types::Credentials::new("test", "test", None, None, "acc");
+        aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .endpoint_url(self.sandbox.url())
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+            )
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build()
+    }
+
+    pub fn sagemaker(&self) -> aws_sdk_sagemaker::Client {
+        aws_sdk_sagemaker::Client::new(&self.sdk())
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk())
+    }
+
+    pub fn sns(&self) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.sdk())
+    }
+}
+
+/// HCL for one endpoint resource named `name` with extra attribute lines.
+pub fn endpoint_hcl(name: &str, endpoint_name: &str, extra: &str) -> String {
+    format!(
+        r#"
+resource "sagemaker_custom_endpoint" "{name}" {{
+  model_id       = "bgeinf2"
+  endpoint_name  = "{endpoint_name}"
+  instance_type  = "ml.inf2.xlarge"
+  model_data_url = "{MODEL_ARCHIVE}"
+  container = {{
+    repository_name = "huggingface-pytorch-inference-neuronx"
+    tag             = "1.13.1-transformers4.34.1-neuronx-py310-sdk2.15.0-ubuntu20.04"
+  }}
+{extra}
+}}
+"#
+    )
+}
