@@ -39,6 +39,12 @@ fn missing_model_data_fails_with_the_reason_and_taints() {
         state["model_name"].is_string() && state["endpoint_arn"].is_string(),
         "{state:#}"
     );
+    assert_eq!(state["endpoint_status"], "Failed");
+    // Refresh shows the reason again, and the next plan replaces the endpoint.
+    let plan = acc.terraform(&["plan", "-no-color", "-input=false"]);
+    let text = plan.flat();
+    assert!(text.contains("acc-models/missing/model.tar.gz"), "{text}");
+    assert!(text.contains("must be replaced"), "{text}");
     acc.destroy_and_assert_no_orphans();
 }
 

@@ -101,6 +101,19 @@ impl Workdir {
             .expect("spawn terraform")
     }
 
+    /// Runs `terraform <args>` keeping the caller's AWS credentials and
+    /// settings (for the opt-in real-AWS tests only).
+    pub fn terraform_with_host_aws(&self, args: &[&str]) -> TfOutput {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("TF_INPUT", "0")
+            .env("CHECKPOINT_DISABLE", "1");
+        TfOutput::from(cmd.output().expect("run terraform"))
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_bin());
         cmd.args(args).current_dir(self.path());
