@@ -99,6 +99,20 @@ fn realtime_seed_example_creates_every_object_as_the_construct_did() {
         ep.endpoint_config_name(),
         state["endpoint_config_name"].as_str()
     );
+    let ep_tags = acc
+        .block_on(
+            sm.list_tags()
+                .resource_arn(ep.endpoint_arn().unwrap())
+                .send(),
+        )
+        .unwrap();
+    assert!(
+        ep_tags
+            .tags()
+            .iter()
+            .any(|t| t.key() == Some("modelId") && t.value() == Some("bgeinf2")),
+        "the endpoint carries the modelId tag"
+    );
 
     // The generated role trusts SageMaker and can read the model archive.
     let role_name = state["execution_role_arn"]
