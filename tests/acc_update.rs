@@ -167,14 +167,19 @@ fn updates_are_in_place_with_zero_downtime() {
 #[test]
 fn tag_changes_use_the_tagging_api_only() {
     let acc = Acc::new();
-    acc.config(&endpoint_hcl("t", "tagged", "  tags = { stage = \"dev\" }"));
+    let async_cfg = "  async_inference = { output_path = \"s3://acc-models/out/\" }\n";
+    acc.config(&endpoint_hcl(
+        "t",
+        "tagged",
+        &format!("{async_cfg}  tags = {{ stage = \"dev\" }}"),
+    ));
     acc.apply_ok();
     let before = acc.resource("t");
     acc.block_on(acc.control().clear_log()).unwrap();
     acc.config(&endpoint_hcl(
         "t",
         "tagged",
-        "  tags = { stage = \"prod\", team = \"ml\" }",
+        &format!("{async_cfg}  tags = {{ stage = \"prod\", team = \"ml\" }}"),
     ));
     acc.apply_ok();
     let after = acc.resource("t");
@@ -213,6 +218,20 @@ fn tag_changes_use_the_tagging_api_only() {
             .iter()
             .any(|t| t.key() == Some("team") && t.value() == Some("ml"))
     );
+    // The topics follow too.
+    for attr in ["success_topic_arn", "error_topic_arn"] {
+        let topic = acc
+            .block_on(
+                acc.sns()
+                    .list_tags_for_resource()
+                    .resource_arn(after[attr].as_str().unwrap())
+                    .send(),
+            )
+            .unwrap();
+        let tags: Vec<(&str, &str)> = topic.tags().iter().map(|t| (t.key(), t.value())).collect();
+        assert!(tags.contains(&("team", "ml")), "{attr}: {tags:?}");
+        assert!(tags.contains(&("stage", "prod")), "{attr}: {tags:?}");
+    }
     acc.assert_plan_empty();
     acc.destroy_and_assert_no_orphans();
 }

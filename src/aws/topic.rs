@@ -56,27 +56,55 @@ pub async fn ensure(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("SetTopicAttributes", e))?;
-    if !tags.is_empty() {
-        let tags = tags
-            .iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| AwsError::invalid_request("TagResource", e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    set_tags(c, &arn, &BTreeMap::new(), tags).await?;
+    Ok(arn)
+}
+
+/// Moves a topic's tags from `old` to `new`: UntagResource for keys that
+/// went, TagResource for keys that are new or changed.
+pub async fn set_tags(
+    c: &Clients,
+    arn: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    if !removed.is_empty() {
+        tracing::debug!(arn, ?removed, "sns:UntagResource");
+        c.sns
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(removed))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("UntagResource", e))?;
+    }
+    let changed = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(v))
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError::invalid_request("TagResource", e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !changed.is_empty() {
         tracing::debug!(arn, "sns:TagResource");
         c.sns
             .tag_resource()
-            .resource_arn(&arn)
-            .set_tags(Some(tags))
+            .resource_arn(arn)
+            .set_tags(Some(changed))
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("TagResource", e))?;
     }
-    Ok(arn)
+    Ok(())
 }
 
 /// The topic's attributes (GetTopicAttributes); `Ok(None)` when it does not exist.

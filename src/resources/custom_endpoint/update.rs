@@ -14,11 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::apply::{Building, StepError, at};
 use super::aws;
 use super::aws::error::AwsError;
+use super::aws::names;
 use super::create::{
     create_config, create_model, ensure_role, ensure_topics, fill_computed, not_cancelled,
     record_topics,
 };
-use super::delete::{TRANSITIONAL, run_pending};
+use super::delete::{TRANSITIONAL, run_pending, topic_name_of};
 use super::desired::{Desired, MODEL_ID_TAG};
 use super::private::{Kind, Pending, PrivateState};
 use super::{ApplyResult, Env};
@@ -368,6 +369,28 @@ impl Run<'_> {
                     self.target.0.insert(t.to_string(), v);
                 }
                 return Err(after(at(format!("update the tags of {arn}"))(e)));
+            }
+        }
+        // Our topics carry the same tags as the config.
+        if changes.config_tags {
+            for attr in ["success_topic_arn", "error_topic_arn"] {
+                let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
+                    continue;
+                };
+                let ours = [names::TopicKind::Success, names::TopicKind::Error]
+                    .map(|kind| names::topic_name(new.endpoint_name(), kind));
+                if !ours.iter().any(|n| topic_name_of(&arn) == n) {
+                    continue;
+                }
+                if let Err(e) =
+                    aws::topic::set_tags(c, &arn, &before.base_tags, &new.base_tags()).await
+                {
+                    for t in ["tags", "tags_all", "model_id"] {
+                        let v = prior.get(t).clone();
+                        self.target.0.insert(t.to_string(), v);
+                    }
+                    return Err(after(at(format!("update the tags of {arn}"))(e)));
+                }
             }
         }
         Ok(())
