@@ -250,14 +250,9 @@ pub async fn set_tags(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
 ) -> Result<(), AwsError> {
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    let changed: BTreeMap<String, String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(v))
+    let (removed, changed) = super::tag_diff(old, new);
+    let changed: BTreeMap<String, String> = changed
+        .into_iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !removed.is_empty() {

@@ -25,8 +25,25 @@ pub mod role;
 pub mod topic;
 pub mod wait;
 
+use std::collections::BTreeMap;
+
 /// Tag put on every object the provider creates; its value is the endpoint name.
 pub const OWNERSHIP_TAG: &str = "tfsm:endpoint";
+
+/// What moving an object's tags from `old` to `new` takes: the keys to
+/// remove, and the tags to add or overwrite. Shared by every tagging API.
+pub fn tag_diff<'a>(
+    old: &BTreeMap<String, String>,
+    new: &'a BTreeMap<String, String>,
+) -> (Vec<String>, Vec<(&'a String, &'a String)>) {
+    let removed = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = new.iter().filter(|(k, v)| old.get(*k) != Some(v)).collect();
+    (removed, changed)
+}
 
 #[cfg(test)]
 mod tests {
@@ -34,6 +51,25 @@ mod tests {
     use super::wait::Cancel;
     use std::collections::BTreeMap;
     use std::time::Duration;
+
+    #[test]
+    fn tag_diff_lists_removed_keys_and_new_or_changed_tags() {
+        let t = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let old = t(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let new = t(&[("b", "2"), ("c", "30"), ("d", "4")]);
+        let (removed, changed) = super::tag_diff(&old, &new);
+        assert_eq!(removed, vec!["a".to_string()]);
+        let changed: Vec<(&str, &str)> = changed
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(changed, vec![("c", "30"), ("d", "4")]);
+    }
 
     /// Compile-time check: the futures of the AWS layer are `Send`, so the
     /// gRPC handlers (and `tokio::spawn`) can hold them.

@@ -68,11 +68,7 @@ pub async fn set_tags(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
 ) -> Result<(), AwsError> {
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
+    let (removed, changed) = super::tag_diff(old, new);
     if !removed.is_empty() {
         tracing::debug!(arn, ?removed, "sns:UntagResource");
         c.sns
@@ -83,9 +79,8 @@ pub async fn set_tags(
             .await
             .map_err(|e| AwsError::from_sdk("UntagResource", e))?;
     }
-    let changed = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(v))
+    let changed = changed
+        .into_iter()
         .map(|(k, v)| {
             Tag::builder()
                 .key(k)
