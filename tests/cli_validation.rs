@@ -291,6 +291,72 @@ fn cases() -> Vec<Case> {
             },
         });
     }
+    let asy = "{ output_path = \"s3://bucket-1/out/\" }".to_string();
+    for (name, set, summary, snippet) in [
+        (
+            "scale to zero on a real-time endpoint",
+            vec![(
+                "autoscaling",
+                "{ min_capacity = 0, max_capacity = 2 }".to_string(),
+            )],
+            "Scale to zero needs an asynchronous endpoint",
+            "min_capacity",
+        ),
+        (
+            "max capacity below min capacity",
+            vec![(
+                "autoscaling",
+                "{ min_capacity = 3, max_capacity = 2 }".to_string(),
+            )],
+            "Invalid capacity range",
+            "max_capacity",
+        ),
+        (
+            "instance count above max capacity",
+            vec![
+                (
+                    "autoscaling",
+                    "{ min_capacity = 1, max_capacity = 2 }".to_string(),
+                ),
+                ("instance_count", "5".to_string()),
+            ],
+            "Instance count outside the autoscaling range",
+            "instance_count",
+        ),
+        (
+            "backlog target on a real-time endpoint",
+            vec![(
+                "autoscaling",
+                "{ min_capacity = 1, max_capacity = 2, target_backlog_per_instance = 5 }"
+                    .to_string(),
+            )],
+            "Scaling target does not match the endpoint kind",
+            "target_backlog_per_instance",
+        ),
+        (
+            "invocations target on an async endpoint",
+            vec![
+                (
+                    "autoscaling",
+                    "{ min_capacity = 0, max_capacity = 2, target_invocations_per_instance = 9 }"
+                        .to_string(),
+                ),
+                ("async_inference", asy.clone()),
+            ],
+            "Scaling target does not match the endpoint kind",
+            "target_invocations_per_instance",
+        ),
+    ] {
+        v.push(Case {
+            name,
+            set,
+            extra: "",
+            provider: "",
+            at_plan: false,
+            summary,
+            snippet,
+        });
+    }
     v.push(Case {
         name: "DLC in a region without a known account",
         set: vec![("container", dlc(""))],

@@ -286,6 +286,34 @@ impl MotoClient {
         .await
     }
 
+    /// Whether Application Auto Scaling has a scalable target registered for the SageMaker
+    /// resource `resource_id` (e.g. `endpoint/e/variant/AllTraffic`) in `region`.
+    pub async fn scalable_target_exists(
+        &self,
+        region: &str,
+        resource_id: &str,
+    ) -> Result<bool, SandboxError> {
+        let body = serde_json::json!({
+            "ServiceNamespace": "sagemaker",
+            "ResourceIds": [resource_id],
+        });
+        let r = self
+            .json(
+                "application-autoscaling",
+                region,
+                "AnyScaleFrontendService.DescribeScalableTargets",
+                "1.1",
+                &body,
+            )
+            .await?;
+        if !r.ok() {
+            return Err(SandboxError::Moto(r.text()));
+        }
+        Ok(r.json()["ScalableTargets"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["ResourceId"] == resource_id)))
+    }
+
     /// The trust policy of IAM role `name`, or `None` if the role does not exist.
     pub async fn role_trust_policy(&self, name: &str) -> Result<Option<String>, SandboxError> {
         let r = self

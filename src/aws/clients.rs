@@ -13,6 +13,8 @@ pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub sns: aws_sdk_sns::Client,
     pub sts: aws_sdk_sts::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
 }
 
 impl Clients {
@@ -47,11 +49,27 @@ impl Clients {
             }
             aws_sdk_sts::Client::from_conf(b.build())
         };
+        let autoscaling = {
+            let mut b = aws_sdk_applicationautoscaling::config::Builder::from(sdk);
+            if let Some(url) = ctx.endpoint("applicationautoscaling") {
+                b = b.endpoint_url(url);
+            }
+            aws_sdk_applicationautoscaling::Client::from_conf(b.build())
+        };
+        let cloudwatch = {
+            let mut b = aws_sdk_cloudwatch::config::Builder::from(sdk);
+            if let Some(url) = ctx.endpoint("cloudwatch") {
+                b = b.endpoint_url(url);
+            }
+            aws_sdk_cloudwatch::Client::from_conf(b.build())
+        };
         Clients {
             sagemaker,
             iam,
             sns,
             sts,
+            autoscaling,
+            cloudwatch,
         }
     }
 

@@ -6,6 +6,8 @@
 //! - [`endpoint`], [`endpoint_config`], [`model`]: SageMaker objects;
 //! - [`role`] and [`policy`]: the generated execution role and its
 //!   least-privilege policy; [`topic`]: the async-inference SNS topics;
+//! - [`scaling`] (Application Auto Scaling target and policies) and
+//!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling;
 //! - [`dlc`] and [`names`]: pure helpers (DLC image table, partitions, name
 //!   rules and deterministic derived names).
 //!
@@ -13,6 +15,7 @@
 //! treat "not found" as done; creates adopt an object that already exists
 //! under the same (deterministic) name.
 
+pub mod alarm;
 pub mod clients;
 pub mod dlc;
 pub mod endpoint;
@@ -22,6 +25,7 @@ pub mod model;
 pub mod names;
 pub mod policy;
 pub mod role;
+pub mod scaling;
 pub mod topic;
 pub mod wait;
 

@@ -27,6 +27,13 @@
 //! - **SNS topics** (asynchronous inference): `sm-<endpoint>-async-success`
 //!   and `sm-<endpoint>-async-error`. Topics are regional, like endpoints.
 //!
+//! - **Autoscaling**: the scalable target is the variant itself,
+//!   `endpoint/<endpoint>/variant/AllTraffic`; its policies are
+//!   `sm-<endpoint>-target-tracking` and (async endpoints scaling from zero)
+//!   `sm-<endpoint>-scale-from-zero`, and the alarm driving the latter is
+//!   `sm-<endpoint>-backlog-without-capacity`. Endpoint names are at most 63
+//!   characters, so these always fit (policy and alarm names allow 255).
+//!
 //! [`content_hash`] is SHA-256 over the parts, each preceded by its length,
 //! so `["ab", "c"]` and `["a", "bc"]` hash differently.
 
@@ -246,6 +253,33 @@ pub fn topic_name(endpoint: &str, kind: TopicKind) -> String {
         "" => format!("sm-{hash}{tail}"),
         p => format!("sm-{p}-{hash}{tail}"),
     }
+}
+
+/// The Application Auto Scaling resource ID of an endpoint's variant.
+pub fn scaling_resource_id(endpoint: &str, variant: &str) -> String {
+    format!("endpoint/{endpoint}/variant/{variant}")
+}
+
+/// The scaling policies the provider puts on an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalingPolicyKind {
+    /// Target tracking (invocations or backlog per instance).
+    TargetTracking,
+    /// The step policy adding an instance to an async endpoint at zero.
+    ScaleFromZero,
+}
+
+/// The name of one of an endpoint's scaling policies.
+pub fn scaling_policy_name(endpoint: &str, kind: ScalingPolicyKind) -> String {
+    match kind {
+        ScalingPolicyKind::TargetTracking => format!("sm-{endpoint}-target-tracking"),
+        ScalingPolicyKind::ScaleFromZero => format!("sm-{endpoint}-scale-from-zero"),
+    }
+}
+
+/// The CloudWatch alarm that scales an async endpoint up from zero.
+pub fn backlog_alarm_name(endpoint: &str) -> String {
+    format!("sm-{endpoint}-backlog-without-capacity")
 }
 
 #[cfg(test)]

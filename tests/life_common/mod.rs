@@ -46,6 +46,8 @@ pub async fn start() -> (Sandbox, Clients) {
         iam: aws_sdk_iam::Client::new(&sdk),
         sns: aws_sdk_sns::Client::new(&sdk),
         sts: aws_sdk_sts::Client::new(&sdk),
+        autoscaling: aws_sdk_applicationautoscaling::Client::new(&sdk),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
     };
     (sandbox, clients)
 }

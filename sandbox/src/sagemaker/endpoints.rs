@@ -306,7 +306,7 @@ pub async fn update(
         data_capture: keep("DataCaptureConfig"),
     };
     let k = key(region, name);
-    let (target, models) = {
+    let (target, models, live_types) = {
         let mut st = app.sagemaker();
         st.advance(now());
         let e = st
@@ -317,8 +317,17 @@ pub async fn update(
             return Err(err);
         }
         let live = e.live.clone();
-        plan(&st, region, config_name, Some(&live), &retain)?
+        let (target, models) = plan(&st, region, config_name, Some(&live), &retain)?;
+        let types: Vec<(String, Option<String>)> = live
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.instance_type.clone()))
+            .collect();
+        (target, models, types)
     };
+    if let Some(err) = scaling_conflict(app, region, name, &live_types, &target).await {
+        return Err(err);
+    }
     let mut failure = deployment_failure(app, &models).await;
     if let Some(Directive::Rollback(reason)) = directive {
         failure = Some(reason.unwrap_or_else(|| {
@@ -356,6 +365,39 @@ pub async fn update(
         failure,
     };
     Ok(json!({ "EndpointArn": e.arn }))
+}
+
+/// Like SageMaker, refuse an update that changes the instance type of a variant registered with
+/// Application Auto Scaling (the caller must deregister it first).
+async fn scaling_conflict(
+    app: &App,
+    region: &str,
+    endpoint: &str,
+    live: &[(String, Option<String>)],
+    target: &Deployment,
+) -> Option<ApiError> {
+    for v in &target.variants {
+        let Some((_, old_type)) = live.iter().find(|(n, _)| n.eq_ignore_ascii_case(&v.name)) else {
+            continue;
+        };
+        if old_type == &v.instance_type {
+            continue;
+        }
+        let resource = format!("endpoint/{endpoint}/variant/{}", v.name);
+        match app.moto.scalable_target_exists(region, &resource).await {
+            Ok(true) => {
+                return Some(ApiError::validation(format!(
+                    "The instance type of variant \"{}\" cannot change while it is registered \
+                     as a scalable target with Application Auto Scaling ({resource}). Deregister \
+                     the scalable target, update the endpoint, then register it again.",
+                    v.name
+                )));
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!("autoscaling check for {resource} skipped: {e}"),
+        }
+    }
+    None
 }
 
 pub fn update_weights(app: &App, region: &str, input: &Value) -> ApiResult {

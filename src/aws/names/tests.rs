@@ -280,3 +280,19 @@ fn topic_names() {
         "{t}"
     );
 }
+
+#[test]
+fn scaling_names() {
+    assert_eq!(
+        scaling_resource_id("llm", "AllTraffic"),
+        "endpoint/llm/variant/AllTraffic"
+    );
+    let tt = scaling_policy_name("llm", ScalingPolicyKind::TargetTracking);
+    let zero = scaling_policy_name("llm", ScalingPolicyKind::ScaleFromZero);
+    assert_eq!(tt, "sm-llm-target-tracking");
+    assert_eq!(zero, "sm-llm-scale-from-zero");
+    assert_eq!(backlog_alarm_name("llm"), "sm-llm-backlog-without-capacity");
+    // The longest endpoint name still gives names within the 255 limit.
+    let long = "e".repeat(63);
+    assert!(backlog_alarm_name(&long).len() <= 255);
+}

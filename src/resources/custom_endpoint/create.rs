@@ -1,6 +1,6 @@
 //! Create: the role (unless given) and the topics (when asynchronous) at the
 //! same time, then the model, the endpoint config and the endpoint, then a
-//! wait for InService. Each object is written into the state as soon as it
+//! wait for InService, then the autoscaling objects. Each object is written into the state as soon as it
 //! exists, so any failure returns a state naming everything created.
 
 use super::ApplyResult;
@@ -11,6 +11,8 @@ use super::aws::error::AwsError;
 use super::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::private::PrivateState;
+use super::scaling;
+use super::scaling_model::ScalingNames;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn create(env: &Env<'_>, planned: &Value, pending: PrivateState) -> ApplyResult {
@@ -37,6 +39,8 @@ pub async fn create(env: &Env<'_>, planned: &Value, pending: PrivateState) -> Ap
     }
     let mut st = Building::from(planned);
     fill_computed(&mut st, &d);
+    // Nothing of the autoscaling exists yet; `scaling` lists it as it comes.
+    scaling::clear(&mut st);
     if let Err(e) = build(env, &d, &mut st).await {
         e.report(&mut diagnostics);
     }
@@ -208,13 +212,15 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), Step
     .await
     .map_err(at(format!("wait for endpoint {name} to be InService")));
     match waited {
-        Ok(ep) => {
-            st.set("endpoint_status", Some(ep.status));
-            Ok(())
-        }
+        Ok(ep) => st.set("endpoint_status", Some(ep.status)),
         Err(e) => {
             record_wait_error(st, &e);
-            Err(e)
+            return Err(e);
         }
+    }
+    // Autoscaling needs an InService endpoint to register.
+    match &d.spec.autoscaling {
+        Some(a) => scaling::ensure(env, d, a, ScalingNames::default(), st).await,
+        None => Ok(()),
     }
 }

@@ -1,4 +1,5 @@
-//! Destroy, in the order DESIGN section 5 gives: the endpoint (waiting until
+//! Destroy, in the order DESIGN section 5 gives: the autoscaling alarms,
+//! policies and scalable target, the endpoint (waiting until
 //! it is gone), the config, the model, pending cleanups, the topics, and the
 //! generated role last. A role the user supplied is never touched. On error
 //! the prior state minus what was deleted is returned, so nothing is lost.
@@ -96,6 +97,8 @@ async fn teardown(
     let Some(name) = prior.get("endpoint_name").as_str() else {
         return Err(StepError::Other("the state has no endpoint_name".into()));
     };
+    // Autoscaling first: a registered variant would scale a dying endpoint.
+    super::scaling::remove_all(env, prior, st).await?;
     delete_endpoint(env, name, delete_timeout(prior)).await?;
     for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
         st.set(attr, None);

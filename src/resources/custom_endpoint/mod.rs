@@ -9,6 +9,9 @@
 //!   merged tags, derived object names, invoke policy), shared with apply;
 //! - `model`: a typed view of a fully known configuration, for apply;
 //! - `checks`, `s3uri`, `duration`: small format parsers;
+//! - `scaling_model` (the typed `autoscaling` attribute and the names and
+//!   specs of its objects) and `scaling` (registering, updating, reading
+//!   and removing them); `switch` (UpdateEndpoint and its wait);
 //! - the apply side, as plain async functions over the AWS layer: `apply`
 //!   (dispatch and shared error handling), `create`, `update`, `delete`,
 //!   `read`, `import`, with `desired` (the objects a state asks for) and
@@ -27,9 +30,14 @@ mod plan;
 mod private;
 mod read;
 mod s3uri;
+mod scaling;
+mod scaling_model;
 mod schema;
+mod schema_rollout;
+mod switch;
 mod update;
 mod validate;
+mod validate_rollout;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::duration::{DurationError, parse_go_duration};
 use super::s3uri::{S3Uri, S3UriError};
+use super::scaling_model::Autoscaling;
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
@@ -159,7 +160,7 @@ pub struct Timeouts {
 
 /// Everything the apply side needs, read from a fully known configuration
 /// or planned state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EndpointSpec {
     pub endpoint_name: String,
     pub model_id: String,
@@ -175,6 +176,7 @@ pub struct EndpointSpec {
     pub model_data_download_timeout_in_seconds: i64,
     pub volume_size_in_gb: Option<i64>,
     pub async_inference: Option<AsyncInference>,
+    pub autoscaling: Option<Autoscaling>,
     pub tags: BTreeMap<String, String>,
     pub timeouts: Timeouts,
 }
@@ -211,6 +213,11 @@ impl EndpointSpec {
                     .unwrap_or(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
             })
         };
+        let autoscaling = Autoscaling::from_value(v.get("autoscaling"), async_inference.is_some())
+            .map_err(|e| ModelError::Invalid {
+                path: format!("autoscaling.{}", e.field),
+                reason: e.reason.to_string(),
+            })?;
         Ok(EndpointSpec {
             endpoint_name: r.req_str(v, "endpoint_name")?,
             model_id: r.req_str(v, "model_id")?,
@@ -232,6 +239,7 @@ impl EndpointSpec {
                 .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
             volume_size_in_gb: r.opt_int(v, "volume_size_in_gb")?,
             async_inference,
+            autoscaling,
             tags: r.str_map(v, "tags")?,
             timeouts: read_timeouts(v.get("timeouts"))?,
         })

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::derive::{ConfigInputs, ModelInputs, invoke_policy_json, resolve_image_uri, tags_all};
+use super::scaling_model::{Autoscaling, ScalingNames};
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
@@ -215,6 +216,12 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         p.insert(topic.into(), v);
     }
 
+    // Autoscaling objects: their names follow from the endpoint name, the
+    // endpoint kind and whether it scales from zero.
+    for (attr, v) in planned_scaling_names(&p) {
+        p.insert(attr.into(), v);
+    }
+
     if !creating {
         if !known_eq(field(&p, "endpoint_name"), prior.get("endpoint_name")) {
             requires_replace.insert(0, AttrPath::root("endpoint_name"));
@@ -229,6 +236,34 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         planned_state: Value::Object(p),
         requires_replace,
         diagnostics,
+    }
+}
+
+/// The planned `scalable_target_resource_id`, `scaling_policy_names` and
+/// `scaling_alarm_names`: null without `autoscaling`, unknown while what
+/// they depend on is unknown.
+fn planned_scaling_names(p: &BTreeMap<String, Value>) -> [(&'static str, Value); 3] {
+    let scaling = field(p, "autoscaling");
+    let asyn = field(p, "async_inference");
+    let names = [
+        "scalable_target_resource_id",
+        "scaling_policy_names",
+        "scaling_alarm_names",
+    ];
+    if scaling.is_null() {
+        return names.map(|n| (n, Value::Null));
+    }
+    let known = scaling.is_wholly_known() && !asyn.is_unknown();
+    let wanted = match field(p, "endpoint_name").as_str() {
+        Some(ep) if known => Autoscaling::from_value(scaling, !asyn.is_null())
+            .ok()
+            .flatten()
+            .map(|a| ScalingNames::wanted(ep, &a)),
+        _ => None,
+    };
+    match wanted {
+        Some(w) => w.to_values(),
+        None => names.map(|n| (n, Value::Unknown)),
     }
 }
 

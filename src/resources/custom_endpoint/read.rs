@@ -41,6 +41,9 @@ async fn nothing_left(
     if !pending.is_empty() {
         return Ok(false);
     }
+    if !super::scaling::nothing_left(env, state).await? {
+        return Ok(false);
+    }
     if let Some(model) = state.get("model_name").as_str()
         && aws::model::find(c, model)
             .await
@@ -193,6 +196,7 @@ async fn refresh(
             .map_err(at(format!("read the execution role {role}")))?;
         st.set("execution_role_arn", found.map(|r| r.arn));
     }
+    super::scaling::read(env, state, &mut st).await?;
     for attr in ["success_topic_arn", "error_topic_arn"] {
         if let Some(arn) = state.get(attr).as_str() {
             let exists = aws::topic::exists(c, arn)

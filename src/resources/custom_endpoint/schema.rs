@@ -184,7 +184,10 @@ fn build() -> Schema {
         .required(),
         number(
             "instance_count",
-            "Number of instances behind the endpoint, at least 1. Defaults to `1`.",
+            "Number of instances behind the endpoint, at least 1. Defaults to `1`. With \
+             `autoscaling`, this is only the initial count and must lie between \
+             `min_capacity` and `max_capacity`; changing it then does not resize the \
+             running endpoint.",
         )
         .optional()
         .computed(),
@@ -239,6 +242,7 @@ fn build() -> Schema {
         )
         .optional(),
         async_inference(),
+        super::schema_rollout::autoscaling(),
         string_map(
             "tags",
             "Tags for every object the provider creates. Keys are 1 to 128 characters and must \
@@ -295,6 +299,28 @@ fn build() -> Schema {
             "error_topic_arn",
             "ARN of the SNS topic notified of failed asynchronous requests; null for real-time \
              endpoints.",
+        )
+        .computed(),
+        string(
+            "scalable_target_resource_id",
+            "Application Auto Scaling resource ID of the registered variant \
+             (`endpoint/<name>/variant/AllTraffic`); null without `autoscaling`.",
+        )
+        .computed(),
+        Attribute::typed(
+            "scaling_policy_names",
+            Type::list(Type::String),
+            "Names of the scaling policies the provider created: \
+             `sm-<endpoint>-target-tracking`, plus `sm-<endpoint>-scale-from-zero` for an \
+             asynchronous endpoint that scales to zero.",
+        )
+        .computed(),
+        Attribute::typed(
+            "scaling_alarm_names",
+            Type::list(Type::String),
+            "Names of the CloudWatch alarms the provider created for autoscaling \
+             (`sm-<endpoint>-backlog-without-capacity` when an asynchronous endpoint scales to \
+             zero).",
         )
         .computed(),
         string(
@@ -385,7 +411,7 @@ mod tests {
                 "model_data_download_timeout_in_seconds"
             ]
         );
-        assert_eq!(names(|a| !a.optional && a.computed).len(), 13);
+        assert_eq!(names(|a| !a.optional && a.computed).len(), 16);
         assert_eq!(b.blocks.len(), 1);
         assert_eq!(b.blocks[0].type_name, "timeouts");
     }

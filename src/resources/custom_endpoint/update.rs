@@ -13,15 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::apply::{Building, StepError, at};
 use super::aws;
-use super::aws::error::AwsError;
 use super::aws::names;
 use super::create::{
-    create_config, create_model, ensure_role, ensure_topics, fill_computed, not_cancelled,
-    record_topics,
+    create_config, create_model, ensure_role, ensure_topics, fill_computed, record_topics,
 };
-use super::delete::{TRANSITIONAL, run_pending, topic_name_of};
+use super::delete::{run_pending, topic_name_of};
 use super::desired::{Desired, MODEL_ID_TAG};
 use super::private::{Kind, Pending, PrivateState};
+use super::scaling;
 use super::{ApplyResult, Env};
 use crate::tfplugin::{Diagnostics, Value};
 
@@ -114,13 +113,13 @@ fn role_needs_ensure(
         || prior.get("execution_role_arn").is_null()
 }
 
-struct Run<'a> {
-    env: &'a Env<'a>,
-    live: Building,
-    target: Building,
+pub(super) struct Run<'a> {
+    pub(super) env: &'a Env<'a>,
+    pub(super) live: Building,
+    pub(super) target: Building,
     /// New objects not (yet) in service.
-    created: Vec<Pending>,
-    pending: PrivateState,
+    pub(super) created: Vec<Pending>,
+    pub(super) pending: PrivateState,
 }
 
 pub async fn update(
@@ -298,6 +297,19 @@ impl Run<'_> {
             _ => None,
         };
 
+        // The target lists what scaling objects exist until the scaling
+        // step below. Application Auto Scaling refuses an instance type
+        // change on a registered variant: deregister first, re-register
+        // after the switch.
+        scaling::copy_names(prior, &mut self.target);
+        let cleared = changes.new_config && scaling::must_clear_before_switch(prior, &new.spec);
+        if cleared {
+            scaling::remove_all(env, prior, &mut self.live)
+                .await
+                .map_err(unswitched)?;
+            scaling::clear(&mut self.target);
+        }
+
         let mut switched = false;
         if changes.new_config {
             // Remembered before the call: a create whose answer is lost may
@@ -329,6 +341,11 @@ impl Run<'_> {
             }
         }
         let after = |e| (e, switched);
+        if scaling::needs_update(prior, planned, cleared) {
+            scaling::update(env, new, prior, &mut self.target)
+                .await
+                .map_err(after)?;
+        }
 
         if !new.role_is_managed() && prior_managed {
             self.delete_now(Pending::new(Kind::Role, new.role_name(&env.place())))
@@ -396,99 +413,8 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// UpdateEndpoint to the new config and the wait for it. On a rollback
-    /// the new objects are deleted (or kept pending); on any other wait
-    /// error both generations are kept pending, since either may be live.
-    async fn switch(&mut self, prior: &Value, new: &Desired) -> Result<(), StepError> {
-        let env = self.env;
-        let c = env.clients;
-        let name = new.endpoint_name();
-        not_cancelled(env, "update the endpoint")?;
-        let step = format!("update the endpoint {name}");
-        // An endpoint still busy (say, an earlier update that timed out)
-        // refuses UpdateEndpoint: let it settle first. If it already serves
-        // the new config, there is nothing to switch.
-        let mut current = aws::endpoint::find(c, name).await.map_err(at(&step))?;
-        if let Some(ep) = &current
-            && TRANSITIONAL.contains(&ep.status.as_str())
-        {
-            let settled =
-                aws::endpoint::wait_in_service(c, name, None, new.spec.timeouts.update, env.cancel)
-                    .await;
-            match settled {
-                Ok(ep) => current = Some(ep),
-                Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
-                Err(e) => return Err(at(&step)(e)),
-            }
-        }
-        let already = current
-            .as_ref()
-            .is_some_and(|ep| ep.config_name == new.config_name && ep.status == "InService");
-        if already {
-            self.target
-                .set("endpoint_status", Some("InService".to_string()));
-            return Ok(());
-        }
-        aws::endpoint::update(c, name, &new.config_name, false)
-            .await
-            .map_err(at(&step))?;
-        self.live
-            .set("endpoint_status", Some("Updating".to_string()));
-        let waited = aws::endpoint::wait_in_service(
-            c,
-            name,
-            Some(&new.config_name),
-            new.spec.timeouts.update,
-            env.cancel,
-        )
-        .await;
-        match waited {
-            Ok(ep) => {
-                self.target.set("endpoint_status", Some(ep.status));
-                Ok(())
-            }
-            Err(e) => {
-                match &e {
-                    AwsError::RolledBack { .. } => {
-                        self.live
-                            .set("endpoint_status", Some("InService".to_string()));
-                        for item in std::mem::take(&mut self.created) {
-                            if matches!(item.kind, Kind::Model | Kind::EndpointConfig) {
-                                self.delete_now(item).await;
-                            } else {
-                                self.created.push(item);
-                            }
-                        }
-                    }
-                    _ => {
-                        if let AwsError::Timeout { last_status, .. } = &e {
-                            self.live.set("endpoint_status", Some(last_status.clone()));
-                        }
-                        if let AwsError::Failed { .. } = &e {
-                            self.live.set("endpoint_status", Some("Failed".to_string()));
-                        }
-                        for (kind, attr) in [
-                            (Kind::EndpointConfig, "endpoint_config_name"),
-                            (Kind::Model, "model_name"),
-                        ] {
-                            if let Some(n) = prior.get(attr).as_str()
-                                && self.target.get(attr).as_str() != Some(n)
-                            {
-                                self.pending.add(Pending::new(kind, n));
-                            }
-                        }
-                    }
-                }
-                Err(at(format!(
-                    "wait for endpoint {name} to be InService on {}",
-                    new.config_name
-                ))(e))
-            }
-        }
-    }
-
     /// Deletes an object now; a failure keeps it pending.
-    async fn delete_now(&mut self, item: Pending) {
+    pub(super) async fn delete_now(&mut self, item: Pending) {
         let mut one = PrivateState::default();
         one.add(item);
         run_pending(self.env, &mut one, &BTreeSet::new()).await;

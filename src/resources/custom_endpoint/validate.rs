@@ -28,11 +28,11 @@ pub fn validate(config: &Value) -> Diagnostics {
 }
 
 #[derive(Default)]
-struct Validator {
-    diags: Diagnostics,
+pub(super) struct Validator {
+    pub(super) diags: Diagnostics,
 }
 
-fn root(name: &str) -> AttrPath {
+pub(super) fn root(name: &str) -> AttrPath {
     AttrPath::root(name)
 }
 
@@ -83,10 +83,17 @@ impl Validator {
         self.tags(c.get("tags"));
         self.async_inference(c.get("async_inference"));
         self.timeouts(c.get("timeouts"));
+        super::validate_rollout::autoscaling(self, c);
     }
 
     /// Adds an error whose detail ends with the value that was given.
-    fn error(&mut self, path: AttrPath, summary: &str, reason: impl AsRef<str>, given: &str) {
+    pub(super) fn error(
+        &mut self,
+        path: AttrPath,
+        summary: &str,
+        reason: impl AsRef<str>,
+        given: &str,
+    ) {
         let reason = reason.as_ref().trim_end_matches('.');
         let quoted = format!("{given:?}");
         let detail = if reason.contains(&quoted) {
@@ -240,7 +247,7 @@ impl Validator {
     }
 
     /// Checks a whole number in `[min, max]`; null and unknown pass.
-    fn int_range(&mut self, path: AttrPath, v: &Value, min: i64, max: Option<i64>) {
+    pub(super) fn int_range(&mut self, path: AttrPath, v: &Value, min: i64, max: Option<i64>) {
         let Value::Number(n) = v else { return };
         let expected = match max {
             Some(max) => format!("a whole number from {min} to {max}"),

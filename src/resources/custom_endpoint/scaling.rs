@@ -1,0 +1,352 @@
+//! The autoscaling objects of an endpoint over their lifecycle: registered
+//! after the endpoint is InService (create), brought in line when the
+//! settings change (update), removed before the endpoint is deleted, when
+//! `autoscaling` is removed, and around an instance type change (Application
+//! Auto Scaling refuses that change on a registered variant), and checked
+//! for drift on refresh.
+//!
+//! The state lists every object as soon as it exists
+//! (`scalable_target_resource_id`, `scaling_policy_names`,
+//! `scaling_alarm_names`), so a failure part-way leaves nothing untracked;
+//! removal also covers the derived names, for objects whose creation
+//! answer was lost.
+
+use super::apply::{Building, StepError, at};
+use super::aws;
+use super::desired::Desired;
+use super::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs, target_attr};
+use super::{Env, model::EndpointSpec};
+use crate::tfplugin::Value;
+
+/// Writes the names that exist into the state (all null when none).
+fn record(st: &mut Building, n: &ScalingNames) {
+    if n.is_empty() {
+        for attr in [
+            "scalable_target_resource_id",
+            "scaling_policy_names",
+            "scaling_alarm_names",
+        ] {
+            st.0.insert(attr.to_string(), Value::Null);
+        }
+        return;
+    }
+    for (attr, v) in n.to_values() {
+        st.0.insert(attr.to_string(), v);
+    }
+    if n.resource_id.is_empty() {
+        st.set("scalable_target_resource_id", None);
+    }
+}
+
+/// Marks every scaling object as absent in the state.
+pub fn clear(st: &mut Building) {
+    record(st, &ScalingNames::default());
+}
+
+/// Copies the scaling attributes of `from` (what exists) into `st`.
+pub fn copy_names(from: &Value, st: &mut Building) {
+    record(st, &ScalingNames::from_state(from));
+}
+
+/// Registers or updates every object `d.spec.autoscaling` asks for, then
+/// deletes those of `existing` it no longer wants. Records as it goes.
+pub async fn ensure(
+    env: &Env<'_>,
+    d: &Desired,
+    a: &Autoscaling,
+    existing: ScalingNames,
+    st: &mut Building,
+) -> Result<(), StepError> {
+    let c = env.clients;
+    let name = d.endpoint_name();
+    let specs = ScalingSpecs::new(name, a, &d.base_tags());
+    let wanted = ScalingNames::wanted(name, a);
+    let mut rec = existing;
+    let add = |list: &mut Vec<String>, n: &str| {
+        if !list.iter().any(|x| x == n) {
+            list.push(n.to_string());
+        }
+    };
+
+    aws::scaling::register_target(c, &specs.target)
+        .await
+        .map_err(at(format!(
+            "register {} for autoscaling",
+            specs.target.resource_id
+        )))?;
+    rec.resource_id = specs.target.resource_id.clone();
+    record(st, &rec);
+
+    aws::scaling::put_target_tracking(c, &specs.tracking)
+        .await
+        .map_err(at(format!(
+            "put the scaling policy {}",
+            specs.tracking.name
+        )))?;
+    add(&mut rec.policies, &specs.tracking.name);
+    record(st, &rec);
+
+    if let (Some(step), Some(alarm)) = (&specs.step, &specs.alarm) {
+        let arn = aws::scaling::put_step(c, step)
+            .await
+            .map_err(at(format!("put the scaling policy {}", step.name)))?;
+        add(&mut rec.policies, &step.name);
+        record(st, &rec);
+        let mut alarm = alarm.clone();
+        alarm.action_arn = arn;
+        aws::alarm::put_backlog_without_capacity(c, &alarm)
+            .await
+            .map_err(at(format!("put the alarm {}", alarm.name)))?;
+        add(&mut rec.alarms, &alarm.name);
+        record(st, &rec);
+    }
+
+    // What is no longer wanted: the alarm before the policy it drives.
+    let unwanted = ScalingNames {
+        resource_id: String::new(),
+        policies: rec
+            .policies
+            .iter()
+            .filter(|p| !wanted.policies.contains(p))
+            .cloned()
+            .collect(),
+        alarms: rec
+            .alarms
+            .iter()
+            .filter(|p| !wanted.alarms.contains(p))
+            .cloned()
+            .collect(),
+    };
+    remove_listed(env, &unwanted, &wanted.resource_id, &mut rec, st).await?;
+    record(st, &wanted);
+    Ok(())
+}
+
+/// Deletes `n`'s alarms, then its policies (on `resource_id`), then its
+/// target; each success leaves `rec` and the state.
+async fn remove_listed(
+    env: &Env<'_>,
+    n: &ScalingNames,
+    resource_id: &str,
+    rec: &mut ScalingNames,
+    st: &mut Building,
+) -> Result<(), StepError> {
+    let c = env.clients;
+    for alarm in &n.alarms {
+        aws::alarm::delete(c, alarm)
+            .await
+            .map_err(at(format!("delete the alarm {alarm}")))?;
+        rec.alarms.retain(|x| x != alarm);
+        record(st, rec);
+    }
+    for policy in &n.policies {
+        aws::scaling::delete_policy(c, resource_id, policy)
+            .await
+            .map_err(at(format!("delete the scaling policy {policy}")))?;
+        rec.policies.retain(|x| x != policy);
+        record(st, rec);
+    }
+    if !n.resource_id.is_empty() {
+        aws::scaling::deregister_target(c, &n.resource_id)
+            .await
+            .map_err(at(format!("deregister {} from autoscaling", n.resource_id)))?;
+        rec.resource_id.clear();
+        record(st, rec);
+    }
+    Ok(())
+}
+
+/// Everything that may exist for the endpoint of `state`: what it lists,
+/// plus every derived name when autoscaling was configured (a lost answer
+/// may have left an object unlisted). Empty when scaling was never used.
+pub fn may_exist(state: &Value) -> ScalingNames {
+    let mut n = ScalingNames::from_state(state);
+    let configured = !state.get("autoscaling").is_null();
+    if let Some(ep) = state.get("endpoint_name").as_str()
+        && (configured || !n.is_empty())
+    {
+        let all = ScalingNames::all(ep);
+        n.resource_id = all.resource_id;
+        for p in all.policies {
+            if !n.policies.contains(&p) {
+                n.policies.push(p);
+            }
+        }
+        for a in all.alarms {
+            if !n.alarms.contains(&a) {
+                n.alarms.push(a);
+            }
+        }
+    }
+    n
+}
+
+/// Removes every scaling object of `state`'s endpoint; records in `st`.
+pub async fn remove_all(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(), StepError> {
+    let n = may_exist(state);
+    if n.is_empty() {
+        return Ok(());
+    }
+    let mut rec = ScalingNames::from_state(state);
+    remove_listed(env, &n, &n.resource_id.clone(), &mut rec, st).await?;
+    record(st, &ScalingNames::default());
+    Ok(())
+}
+
+/// True when an update must deregister the variant before UpdateEndpoint:
+/// the instance type changes while a scalable target may be registered.
+pub fn must_clear_before_switch(prior: &Value, new: &EndpointSpec) -> bool {
+    !may_exist(prior).is_empty()
+        && prior.get("instance_type").as_str() != Some(new.instance_type.as_str())
+}
+
+/// True when an update has scaling work to do after the endpoint settled.
+pub fn needs_update(prior: &Value, planned: &Value, cleared: bool) -> bool {
+    cleared
+        || prior.get("autoscaling") != planned.get("autoscaling")
+        || ScalingNames::from_state(prior) != ScalingNames::from_state(planned)
+        || (!planned.get("autoscaling").is_null()
+            && prior.get("tags_all") != planned.get("tags_all"))
+}
+
+/// The update's scaling step: ensure what the new settings ask for, or
+/// remove everything of `prior` when `autoscaling` is gone. `st` lists
+/// what exists now.
+pub async fn update(
+    env: &Env<'_>,
+    new: &Desired,
+    prior: &Value,
+    st: &mut Building,
+) -> Result<(), StepError> {
+    let existing = ScalingNames::from_state(&st.clone().finish());
+    match &new.spec.autoscaling {
+        Some(a) => ensure(env, new, a, existing, st).await,
+        None => remove_all(env, prior, st).await,
+    }
+}
+
+/// True when the endpoint's desired instance count belongs to autoscaling
+/// (on before and after the update): UpdateEndpoint must then keep the
+/// live count (RetainAllVariantProperties) instead of resetting it to
+/// `instance_count`.
+pub fn retain_live_count(prior: &Value, new: &EndpointSpec) -> bool {
+    !prior.get("autoscaling").is_null() && new.autoscaling.is_some()
+}
+
+/// Refresh: drops objects that no longer exist from the lists, and copies
+/// live bounds, target value and cooldowns that differ from the state into
+/// `autoscaling`, so the plan shows the drift. The endpoint's live instance
+/// count is never read: autoscaling owns it.
+pub async fn read(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(), StepError> {
+    let c = env.clients;
+    let mut n = ScalingNames::from_state(state);
+    if n.is_empty() {
+        return Ok(());
+    }
+    let is_async = !state.get("async_inference").is_null();
+    let configured = Autoscaling::from_value(state.get("autoscaling"), is_async)
+        .ok()
+        .flatten();
+    let mut live: Vec<(&str, Value)> = Vec::new();
+    if !n.resource_id.is_empty() {
+        let target = aws::scaling::find_target(c, &n.resource_id)
+            .await
+            .map_err(at(format!("read the scalable target {}", n.resource_id)))?;
+        match (target, &configured) {
+            (None, _) => n.resource_id.clear(),
+            (Some(t), Some(a)) => {
+                if i64::from(t.min_capacity) != a.min_capacity {
+                    live.push(("min_capacity", Value::int(t.min_capacity.into())));
+                }
+                if i64::from(t.max_capacity) != a.max_capacity {
+                    live.push(("max_capacity", Value::int(t.max_capacity.into())));
+                }
+            }
+            _ => {}
+        }
+    }
+    let rid = match state.get("endpoint_name").as_str() {
+        Some(ep) => ScalingNames::all(ep).resource_id,
+        None => n.resource_id.clone(),
+    };
+    let mut kept = Vec::new();
+    for policy in &n.policies {
+        let found = aws::scaling::find_policy(c, &rid, policy)
+            .await
+            .map_err(at(format!("read the scaling policy {policy}")))?;
+        let Some(p) = found else { continue };
+        kept.push(policy.clone());
+        if let Some(a) = &configured
+            && p.policy_type == "TargetTrackingScaling"
+        {
+            if let Some(v) = p.target_value
+                && v != a.target_value
+                && let Some(num) = crate::tfplugin::Number::from_f64(v)
+            {
+                live.push((target_attr(is_async), Value::Number(num)));
+            }
+            let cooldowns = [
+                (
+                    "scale_in_cooldown",
+                    p.scale_in_cooldown,
+                    a.scale_in_cooldown,
+                ),
+                (
+                    "scale_out_cooldown",
+                    p.scale_out_cooldown,
+                    a.scale_out_cooldown,
+                ),
+            ];
+            for (attr, got, want) in cooldowns {
+                if let Some(got) = got
+                    && i64::from(got) != want
+                {
+                    live.push((attr, Value::int(got.into())));
+                }
+            }
+        }
+    }
+    n.policies = kept;
+    let mut alarms = Vec::new();
+    for alarm in &n.alarms {
+        if aws::alarm::find(c, alarm)
+            .await
+            .map_err(at(format!("read the alarm {alarm}")))?
+            .is_some()
+        {
+            alarms.push(alarm.clone());
+        }
+    }
+    n.alarms = alarms;
+    record(st, &n);
+    if let Some(Value::Object(m)) = st.0.get_mut("autoscaling") {
+        for (attr, v) in live {
+            m.insert(attr.to_string(), v);
+        }
+    }
+    Ok(())
+}
+
+/// True when none of the scaling objects `state` lists exists any more.
+pub async fn nothing_left(env: &Env<'_>, state: &Value) -> Result<bool, StepError> {
+    let c = env.clients;
+    let n = ScalingNames::from_state(state);
+    if !n.resource_id.is_empty()
+        && aws::scaling::find_target(c, &n.resource_id)
+            .await
+            .map_err(at("read the scalable target"))?
+            .is_some()
+    {
+        return Ok(false);
+    }
+    for alarm in &n.alarms {
+        if aws::alarm::find(c, alarm)
+            .await
+            .map_err(at("read an alarm"))?
+            .is_some()
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,312 @@
+//! The typed `autoscaling` attribute, with its documented defaults, and the
+//! scaling objects it asks for (names from `aws::names`, specs for
+//! `aws::scaling` and `aws::alarm`). Pure; shared by plan, apply and read.
+
+use crate::aws::alarm::BacklogAlarmSpec;
+use crate::aws::endpoint_config::VARIANT_NAME;
+use crate::aws::names::{self, ScalingPolicyKind};
+use crate::aws::scaling::{StepSpec, TargetSpec, TargetTrackingSpec, TrackedMetric};
+use crate::tfplugin::Value;
+use std::collections::BTreeMap;
+
+/// Default `target_invocations_per_instance` (invocations per instance per
+/// minute) of a real-time endpoint.
+pub const DEFAULT_TARGET_INVOCATIONS: f64 = 70.0;
+/// Default `target_backlog_per_instance` (queued requests per instance) of
+/// an async endpoint.
+pub const DEFAULT_TARGET_BACKLOG: f64 = 5.0;
+/// Default `scale_in_cooldown`, in seconds.
+pub const DEFAULT_SCALE_IN_COOLDOWN: i64 = 300;
+/// Default `scale_out_cooldown`, in seconds.
+pub const DEFAULT_SCALE_OUT_COOLDOWN: i64 = 60;
+
+/// `autoscaling`, defaults applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Autoscaling {
+    pub min_capacity: i64,
+    pub max_capacity: i64,
+    /// The target value of the tracked metric (per the endpoint kind).
+    pub target_value: f64,
+    pub scale_in_cooldown: i64,
+    pub scale_out_cooldown: i64,
+    /// Async endpoint (backlog metric) rather than real-time (invocations).
+    pub is_async: bool,
+}
+
+/// Why `autoscaling` could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("autoscaling.{field}: {reason}")]
+pub struct ScalingError {
+    pub field: &'static str,
+    pub reason: &'static str,
+}
+
+fn int(v: &Value, field: &'static str, default: Option<i64>) -> Result<i64, ScalingError> {
+    match v.get(field) {
+        Value::Null => default.ok_or(ScalingError {
+            field,
+            reason: "is required",
+        }),
+        other => other.as_i64().ok_or(ScalingError {
+            field,
+            reason: "must be a known whole number",
+        }),
+    }
+}
+
+fn float(v: &Value, field: &'static str, default: f64) -> Result<f64, ScalingError> {
+    match v.get(field) {
+        Value::Null => Ok(default),
+        Value::Number(n) => n.as_f64().ok_or(ScalingError {
+            field,
+            reason: "must be a finite number",
+        }),
+        _ => Err(ScalingError {
+            field,
+            reason: "must be a known number",
+        }),
+    }
+}
+
+impl Autoscaling {
+    /// Reads `autoscaling` of a known configuration or state; `Ok(None)`
+    /// when it is null. `is_async` says whether `async_inference` is set.
+    pub fn from_value(v: &Value, is_async: bool) -> Result<Option<Autoscaling>, ScalingError> {
+        if v.is_null() {
+            return Ok(None);
+        }
+        let target = if is_async {
+            float(v, "target_backlog_per_instance", DEFAULT_TARGET_BACKLOG)?
+        } else {
+            float(
+                v,
+                "target_invocations_per_instance",
+                DEFAULT_TARGET_INVOCATIONS,
+            )?
+        };
+        Ok(Some(Autoscaling {
+            min_capacity: int(v, "min_capacity", None)?,
+            max_capacity: int(v, "max_capacity", None)?,
+            target_value: target,
+            scale_in_cooldown: int(v, "scale_in_cooldown", Some(DEFAULT_SCALE_IN_COOLDOWN))?,
+            scale_out_cooldown: int(v, "scale_out_cooldown", Some(DEFAULT_SCALE_OUT_COOLDOWN))?,
+            is_async,
+        }))
+    }
+
+    /// The attribute that holds the target value for this endpoint kind.
+    pub fn target_attr(&self) -> &'static str {
+        target_attr(self.is_async)
+    }
+
+    /// Async endpoints with `min_capacity = 0` also get the scale-from-zero
+    /// step policy and its alarm.
+    pub fn scales_from_zero(&self) -> bool {
+        self.is_async && self.min_capacity == 0
+    }
+}
+
+/// The attribute that holds the target value for an endpoint kind.
+pub fn target_attr(is_async: bool) -> &'static str {
+    if is_async {
+        "target_backlog_per_instance"
+    } else {
+        "target_invocations_per_instance"
+    }
+}
+
+/// The names of the scaling objects of one endpoint: what the computed
+/// attributes `scalable_target_resource_id`, `scaling_policy_names` and
+/// `scaling_alarm_names` list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScalingNames {
+    pub resource_id: String,
+    pub policies: Vec<String>,
+    pub alarms: Vec<String>,
+}
+
+impl ScalingNames {
+    /// Every name that could exist for `endpoint` (what a destroy removes).
+    pub fn all(endpoint: &str) -> ScalingNames {
+        ScalingNames {
+            resource_id: names::scaling_resource_id(endpoint, VARIANT_NAME),
+            policies: vec![
+                names::scaling_policy_name(endpoint, ScalingPolicyKind::TargetTracking),
+                names::scaling_policy_name(endpoint, ScalingPolicyKind::ScaleFromZero),
+            ],
+            alarms: vec![names::backlog_alarm_name(endpoint)],
+        }
+    }
+
+    /// The names `scaling` asks for.
+    pub fn wanted(endpoint: &str, scaling: &Autoscaling) -> ScalingNames {
+        let mut n = ScalingNames::all(endpoint);
+        if !scaling.scales_from_zero() {
+            n.policies.truncate(1);
+            n.alarms.clear();
+        }
+        n
+    }
+
+    /// The planned values of the three computed attributes.
+    pub fn to_values(&self) -> [(&'static str, Value); 3] {
+        let list = |v: &[String]| Value::List(v.iter().map(Value::string).collect());
+        [
+            (
+                "scalable_target_resource_id",
+                Value::string(&self.resource_id),
+            ),
+            ("scaling_policy_names", list(&self.policies)),
+            ("scaling_alarm_names", list(&self.alarms)),
+        ]
+    }
+
+    /// What a state lists (null attributes give empty lists).
+    pub fn from_state(state: &Value) -> ScalingNames {
+        let list = |attr: &str| -> Vec<String> {
+            state
+                .get(attr)
+                .as_elements()
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        ScalingNames {
+            resource_id: state
+                .get("scalable_target_resource_id")
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            policies: list("scaling_policy_names"),
+            alarms: list("scaling_alarm_names"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.resource_id.is_empty() && self.policies.is_empty() && self.alarms.is_empty()
+    }
+}
+
+/// The specs of every scaling object of `endpoint`.
+pub struct ScalingSpecs {
+    pub target: TargetSpec,
+    pub tracking: TargetTrackingSpec,
+    pub step: Option<StepSpec>,
+    /// The alarm; its action (the step policy ARN) is filled in at apply.
+    pub alarm: Option<BacklogAlarmSpec>,
+}
+
+impl ScalingSpecs {
+    pub fn new(endpoint: &str, a: &Autoscaling, tags: &BTreeMap<String, String>) -> ScalingSpecs {
+        let n = ScalingNames::wanted(endpoint, a);
+        let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        let metric = if a.is_async {
+            TrackedMetric::BacklogPerInstance {
+                endpoint: endpoint.to_string(),
+            }
+        } else {
+            TrackedMetric::InvocationsPerInstance
+        };
+        ScalingSpecs {
+            target: TargetSpec {
+                resource_id: n.resource_id.clone(),
+                min_capacity: clamp(a.min_capacity),
+                max_capacity: clamp(a.max_capacity),
+                tags: tags.clone(),
+            },
+            tracking: TargetTrackingSpec {
+                name: n.policies[0].clone(),
+                resource_id: n.resource_id.clone(),
+                metric,
+                target_value: a.target_value,
+                scale_in_cooldown: clamp(a.scale_in_cooldown),
+                scale_out_cooldown: clamp(a.scale_out_cooldown),
+            },
+            step: n.policies.get(1).map(|name| StepSpec {
+                name: name.clone(),
+                resource_id: n.resource_id.clone(),
+                cooldown: clamp(a.scale_out_cooldown),
+            }),
+            alarm: n.alarms.first().map(|name| BacklogAlarmSpec {
+                name: name.clone(),
+                endpoint: endpoint.to_string(),
+                action_arn: String::new(),
+                tags: tags.clone(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    fn block(min: i64, max: i64) -> Value {
+        obj(&[
+            ("min_capacity", n(min)),
+            ("max_capacity", n(max)),
+            ("target_invocations_per_instance", Value::Null),
+            ("target_backlog_per_instance", Value::Null),
+            ("scale_in_cooldown", Value::Null),
+            ("scale_out_cooldown", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn defaults_follow_the_endpoint_kind() {
+        let rt = Autoscaling::from_value(&block(1, 3), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(rt.target_value, DEFAULT_TARGET_INVOCATIONS);
+        assert_eq!(rt.scale_in_cooldown, 300);
+        assert_eq!(rt.scale_out_cooldown, 60);
+        assert!(!rt.scales_from_zero());
+        let a = Autoscaling::from_value(&block(0, 2), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.target_value, DEFAULT_TARGET_BACKLOG);
+        assert!(a.scales_from_zero());
+        assert!(
+            Autoscaling::from_value(&Value::Null, true)
+                .unwrap()
+                .is_none()
+        );
+        let bad = with(block(1, 2), &["min_capacity"], Value::Null);
+        assert!(Autoscaling::from_value(&bad, false).is_err());
+    }
+
+    #[test]
+    fn names_and_specs_per_kind() {
+        let rt = Autoscaling::from_value(&block(1, 3), false)
+            .unwrap()
+            .unwrap();
+        let n = ScalingNames::wanted("ep", &rt);
+        assert_eq!(n.resource_id, "endpoint/ep/variant/AllTraffic");
+        assert_eq!(n.policies, ["sm-ep-target-tracking"]);
+        assert!(n.alarms.is_empty());
+        let specs = ScalingSpecs::new("ep", &rt, &BTreeMap::new());
+        assert_eq!(specs.tracking.metric, TrackedMetric::InvocationsPerInstance);
+        assert!(specs.step.is_none() && specs.alarm.is_none());
+
+        let a = Autoscaling::from_value(&block(0, 2), true)
+            .unwrap()
+            .unwrap();
+        let n = ScalingNames::wanted("ep", &a);
+        assert_eq!(n.policies.len(), 2);
+        assert_eq!(n.alarms, ["sm-ep-backlog-without-capacity"]);
+        let specs = ScalingSpecs::new("ep", &a, &BTreeMap::new());
+        assert!(matches!(
+            specs.tracking.metric,
+            TrackedMetric::BacklogPerInstance { .. }
+        ));
+        assert_eq!(specs.step.unwrap().name, "sm-ep-scale-from-zero");
+        assert_eq!(specs.target.min_capacity, 0);
+
+        // State round trip of the names.
+        let st = obj(&n.to_values().map(|(k, v)| (k, v)));
+        assert_eq!(ScalingNames::from_state(&st), n);
+        assert!(ScalingNames::from_state(&Value::Null).is_empty());
+    }
+}

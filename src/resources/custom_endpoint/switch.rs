@@ -1,0 +1,109 @@
+//! The switch of an in-place update: UpdateEndpoint to the new config,
+//! keeping the live instance count when autoscaling owns it, then the wait
+//! until the endpoint serves the new config. A rollback (the endpoint back
+//! on the old config) is an error naming the reason.
+
+use super::apply::{StepError, at};
+use super::aws;
+use super::aws::error::AwsError;
+use super::create::not_cancelled;
+use super::delete::TRANSITIONAL;
+use super::desired::Desired;
+use super::private::{Kind, Pending};
+use super::scaling;
+use super::update::Run;
+use crate::tfplugin::Value;
+
+impl Run<'_> {
+    /// UpdateEndpoint to the new config and the wait for it. On a rollback
+    /// the new objects are deleted (or kept pending); on any other wait
+    /// error both generations are kept pending, since either may be live.
+    pub(super) async fn switch(&mut self, prior: &Value, new: &Desired) -> Result<(), StepError> {
+        let env = self.env;
+        let c = env.clients;
+        let name = new.endpoint_name();
+        not_cancelled(env, "update the endpoint")?;
+        let step = format!("update the endpoint {name}");
+        // An endpoint still busy (say, an earlier update that timed out)
+        // refuses UpdateEndpoint: let it settle first. If it already serves
+        // the new config, there is nothing to switch.
+        let mut current = aws::endpoint::find(c, name).await.map_err(at(&step))?;
+        if let Some(ep) = &current
+            && TRANSITIONAL.contains(&ep.status.as_str())
+        {
+            let settled =
+                aws::endpoint::wait_in_service(c, name, None, new.spec.timeouts.update, env.cancel)
+                    .await;
+            match settled {
+                Ok(ep) => current = Some(ep),
+                Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
+                Err(e) => return Err(at(&step)(e)),
+            }
+        }
+        let already = current
+            .as_ref()
+            .is_some_and(|ep| ep.config_name == new.config_name && ep.status == "InService");
+        if already {
+            self.target
+                .set("endpoint_status", Some("InService".to_string()));
+            return Ok(());
+        }
+        let retain = scaling::retain_live_count(prior, &new.spec);
+        aws::endpoint::update(c, name, &new.config_name, retain)
+            .await
+            .map_err(at(&step))?;
+        self.live
+            .set("endpoint_status", Some("Updating".to_string()));
+        let waited = aws::endpoint::wait_in_service(
+            c,
+            name,
+            Some(&new.config_name),
+            new.spec.timeouts.update,
+            env.cancel,
+        )
+        .await;
+        match waited {
+            Ok(ep) => {
+                self.target.set("endpoint_status", Some(ep.status));
+                Ok(())
+            }
+            Err(e) => {
+                match &e {
+                    AwsError::RolledBack { .. } => {
+                        self.live
+                            .set("endpoint_status", Some("InService".to_string()));
+                        for item in std::mem::take(&mut self.created) {
+                            if matches!(item.kind, Kind::Model | Kind::EndpointConfig) {
+                                self.delete_now(item).await;
+                            } else {
+                                self.created.push(item);
+                            }
+                        }
+                    }
+                    _ => {
+                        if let AwsError::Timeout { last_status, .. } = &e {
+                            self.live.set("endpoint_status", Some(last_status.clone()));
+                        }
+                        if let AwsError::Failed { .. } = &e {
+                            self.live.set("endpoint_status", Some("Failed".to_string()));
+                        }
+                        for (kind, attr) in [
+                            (Kind::EndpointConfig, "endpoint_config_name"),
+                            (Kind::Model, "model_name"),
+                        ] {
+                            if let Some(n) = prior.get(attr).as_str()
+                                && self.target.get(attr).as_str() != Some(n)
+                            {
+                                self.pending.add(Pending::new(kind, n));
+                            }
+                        }
+                    }
+                }
+                Err(at(format!(
+                    "wait for endpoint {name} to be InService on {}",
+                    new.config_name
+                ))(e))
+            }
+        }
+    }
+}
