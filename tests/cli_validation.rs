@@ -357,6 +357,45 @@ fn cases() -> Vec<Case> {
             snippet,
         });
     }
+    let bg = |extra: &str| {
+        format!(
+            "{{ blue_green = {{ traffic_routing_type = \"ALL_AT_ONCE\", \
+             maximum_execution_timeout_in_seconds = 3600{extra} }} }}"
+        )
+    };
+    v.push(Case {
+        name: "update timeout shorter than the deployment",
+        set: vec![("deployment_config", bg(""))],
+        extra: "timeouts {\n    update = \"30m\"\n  }",
+        provider: "",
+        at_plan: false,
+        summary: "Update timeout shorter than the deployment",
+        snippet: "update",
+    });
+    v.push(Case {
+        name: "canary without a size",
+        set: vec![(
+            "deployment_config",
+            "{ blue_green = { traffic_routing_type = \"CANARY\" } }".to_string(),
+        )],
+        extra: "",
+        provider: "",
+        at_plan: false,
+        summary: "Missing deployment step size",
+        snippet: "deployment_config",
+    });
+    v.push(Case {
+        name: "bad routing type",
+        set: vec![(
+            "deployment_config",
+            "{ blue_green = { traffic_routing_type = \"SLOW\" } }".to_string(),
+        )],
+        extra: "",
+        provider: "",
+        at_plan: false,
+        summary: "Invalid traffic routing type",
+        snippet: "SLOW",
+    });
     v.push(Case {
         name: "DLC in a region without a known account",
         set: vec![("container", dlc(""))],

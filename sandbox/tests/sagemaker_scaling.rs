@@ -1,11 +1,18 @@
-//! SageMaker emulation together with moto's Application Auto Scaling: an instance type change
-//! on a registered variant is refused, as SageMaker refuses it, and allowed after deregistering.
+//! The SageMaker emulation around safe rollouts: an instance type change on a variant registered
+//! with moto's Application Auto Scaling is refused, as SageMaker refuses it, and allowed after
+//! deregistering; a rollback rule on an update whose DeploymentConfig watches alarms names the
+//! alarm.
 
 mod common;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
-use aws_sdk_sagemaker::types::{ProductionVariant, ProductionVariantInstanceType};
+use aws_sdk_sagemaker::types::{
+    Alarm, AutoRollbackConfig, BlueGreenUpdatePolicy, CapacitySize, CapacitySizeType,
+    DeploymentConfig, ProductionVariant, ProductionVariantInstanceType, TrafficRoutingConfig,
+    TrafficRoutingConfigType,
+};
 use common::*;
+use sagemaker_sandbox::{FaultAction, FaultRule};
 
 #[tokio::test]
 async fn instance_type_change_needs_the_variant_deregistered() {
@@ -102,4 +109,86 @@ async fn instance_type_change_needs_the_variant_deregistered() {
         .send()
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn rollback_rule_names_the_alarm_of_the_deployment() {
+    let sb = start().await;
+    let sm = sagemaker(sb.url()).await;
+    let (model, config) = fixture(&sb, "ra").await;
+    let name = unique("ra-ep");
+    sm.create_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&config)
+        .send()
+        .await
+        .unwrap();
+    wait_for(&sm, &name, "InService").await;
+    let next = unique("ra-next");
+    create_config(&sm, &next, &model, 2).await;
+    sb.control()
+        .add_fault(
+            &FaultRule::new(
+                "sagemaker",
+                "UpdateEndpoint",
+                FaultAction::Rollback { reason: None },
+            )
+            .times(1),
+        )
+        .await
+        .unwrap();
+    let canary = TrafficRoutingConfig::builder()
+        .r#type(TrafficRoutingConfigType::Canary)
+        .wait_interval_in_seconds(60)
+        .canary_size(
+            CapacitySize::builder()
+                .r#type(CapacitySizeType::CapacityPercent)
+                .value(10)
+                .build(),
+        )
+        .build();
+    let dc = DeploymentConfig::builder()
+        .blue_green_update_policy(
+            BlueGreenUpdatePolicy::builder()
+                .traffic_routing_configuration(canary)
+                .build(),
+        )
+        .auto_rollback_configuration(
+            AutoRollbackConfig::builder()
+                .alarms(Alarm::builder().alarm_name("p99-latency").build())
+                .build(),
+        )
+        .build();
+    sm.update_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&next)
+        .deployment_config(dc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_for(&sm, &name, "InService").await,
+        vec!["Updating", "RollingBack", "InService"]
+    );
+    let d = sm
+        .describe_endpoint()
+        .endpoint_name(&name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(d.endpoint_config_name(), Some(config.as_str()));
+    let reason = d.failure_reason().unwrap_or_default();
+    assert!(reason.contains("\"p99-latency\""), "{reason}");
+    let last = d.last_deployment_config().unwrap();
+    let routing = last
+        .blue_green_update_policy()
+        .and_then(|b| b.traffic_routing_configuration())
+        .unwrap();
+    assert_eq!(routing.r#type(), Some(&TrafficRoutingConfigType::Canary));
+    sm.delete_endpoint()
+        .endpoint_name(&name)
+        .send()
+        .await
+        .unwrap();
+    sb.stop();
 }

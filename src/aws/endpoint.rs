@@ -3,6 +3,7 @@
 //! any SageMaker ARN (models and configs too).
 
 use super::clients::Clients;
+use super::deployment::DeploymentSpec;
 use super::error::AwsError;
 use super::wait::{Cancel, Probe, wait_until};
 use aws_sdk_sagemaker::types::Tag;
@@ -103,12 +104,27 @@ pub async fn update(
     config_name: &str,
     retain_variant_properties: bool,
 ) -> Result<(), AwsError> {
+    update_with(c, name, config_name, retain_variant_properties, None).await
+}
+
+/// UpdateEndpoint to `config_name`, rolled out as `deployment` says (else
+/// SageMaker's default). `retain_variant_properties` keeps the live
+/// instance count and weight (RetainAllVariantProperties) instead of the
+/// new config's initial values: what an autoscaled endpoint needs.
+pub async fn update_with(
+    c: &Clients,
+    name: &str,
+    config_name: &str,
+    retain_variant_properties: bool,
+    deployment: Option<&DeploymentSpec>,
+) -> Result<(), AwsError> {
     tracing::debug!(name, config_name, "sagemaker:UpdateEndpoint");
     c.sagemaker
         .update_endpoint()
         .endpoint_name(name)
         .endpoint_config_name(config_name)
         .retain_all_variant_properties(retain_variant_properties)
+        .set_deployment_config(deployment.map(DeploymentSpec::to_sdk))
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("UpdateEndpoint", e))?;

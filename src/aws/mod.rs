@@ -4,6 +4,7 @@
 //! - [`error`]: the [`error::AwsError`] type and its classification;
 //! - [`wait`]: the one adaptive wait loop, with cancellation;
 //! - [`endpoint`], [`endpoint_config`], [`model`]: SageMaker objects;
+//!   [`deployment`]: how UpdateEndpoint rolls a new config out;
 //! - [`role`] and [`policy`]: the generated execution role and its
 //!   least-privilege policy; [`topic`]: the async-inference SNS topics;
 //! - [`scaling`] (Application Auto Scaling target and policies) and
@@ -17,6 +18,7 @@
 
 pub mod alarm;
 pub mod clients;
+pub mod deployment;
 pub mod dlc;
 pub mod endpoint;
 pub mod endpoint_config;

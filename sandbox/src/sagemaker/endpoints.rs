@@ -330,11 +330,20 @@ pub async fn update(
     }
     let mut failure = deployment_failure(app, &models).await;
     if let Some(Directive::Rollback(reason)) = directive {
-        failure = Some(reason.unwrap_or_else(|| {
-            format!(
+        // Without a reason, a deployment that watches alarms is rolled back by the first one.
+        let alarm = input
+            .pointer("/DeploymentConfig/AutoRollbackConfiguration/Alarms/0/AlarmName")
+            .and_then(Value::as_str);
+        failure = Some(reason.unwrap_or_else(|| match alarm {
+            Some(a) => format!(
+                "The update to endpoint configuration \"{}\" was rolled back because CloudWatch \
+                 alarm \"{a}\" went into ALARM during the deployment.",
+                target.config_name
+            ),
+            None => format!(
                 "The update to endpoint configuration \"{}\" failed its health checks and was rolled back.",
                 target.config_name
-            )
+            ),
         }));
     }
     let durations = app.durations();

@@ -96,8 +96,9 @@ fn describe(step: &str, e: &AwsError) -> (String, String) {
         } => (
             "Endpoint update rolled back".to_string(),
             format!(
-                "{what} went back to endpoint configuration {live_config}: {reason}. The \
-                 state records the configuration that is really in service."
+                "{what} went back to endpoint configuration {live_config}: {}. The state \
+                 records the configuration that is really in service.",
+                reason.trim_end_matches('.')
             ),
         ),
     }

@@ -11,7 +11,8 @@
 //! - `checks`, `s3uri`, `duration`: small format parsers;
 //! - `scaling_model` (the typed `autoscaling` attribute and the names and
 //!   specs of its objects) and `scaling` (registering, updating, reading
-//!   and removing them); `switch` (UpdateEndpoint and its wait);
+//!   and removing them); `deploy_model` (the typed `deployment_config`)
+//!   and `switch` (UpdateEndpoint with it, and rollback reporting);
 //! - the apply side, as plain async functions over the AWS layer: `apply`
 //!   (dispatch and shared error handling), `create`, `update`, `delete`,
 //!   `read`, `import`, with `desired` (the objects a state asks for) and
@@ -21,6 +22,7 @@ mod apply;
 mod checks;
 mod create;
 mod delete;
+mod deploy_model;
 mod derive;
 mod desired;
 mod duration;
@@ -172,5 +174,7 @@ mod testutil;
 mod update_tests;
 #[cfg(test)]
 mod validate_cases;
+#[cfg(test)]
+mod validate_rollout_cases;
 #[cfg(test)]
 mod validate_tests;

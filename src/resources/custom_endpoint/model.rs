@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::deploy_model;
 use super::duration::{DurationError, parse_go_duration};
 use super::s3uri::{S3Uri, S3UriError};
 use super::scaling_model::Autoscaling;
@@ -12,6 +13,7 @@ use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
 };
+use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
 use crate::tfplugin::Value;
 
@@ -177,6 +179,7 @@ pub struct EndpointSpec {
     pub volume_size_in_gb: Option<i64>,
     pub async_inference: Option<AsyncInference>,
     pub autoscaling: Option<Autoscaling>,
+    pub deployment: Option<DeploymentSpec>,
     pub tags: BTreeMap<String, String>,
     pub timeouts: Timeouts,
 }
@@ -240,6 +243,12 @@ impl EndpointSpec {
             volume_size_in_gb: r.opt_int(v, "volume_size_in_gb")?,
             async_inference,
             autoscaling,
+            deployment: deploy_model::from_value(v.get("deployment_config")).map_err(|e| {
+                ModelError::Invalid {
+                    path: format!("deployment_config.{}", e.path),
+                    reason: e.reason.to_string(),
+                }
+            })?,
             tags: r.str_map(v, "tags")?,
             timeouts: read_timeouts(v.get("timeouts"))?,
         })

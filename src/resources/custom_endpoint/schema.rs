@@ -243,6 +243,7 @@ fn build() -> Schema {
         .optional(),
         async_inference(),
         super::schema_rollout::autoscaling(),
+        super::schema_rollout::deployment_config(),
         string_map(
             "tags",
             "Tags for every object the provider creates. Keys are 1 to 128 characters and must \

@@ -1,5 +1,5 @@
 //! The schema of the rollout attributes of `sagemaker_custom_endpoint`:
-//! `autoscaling`. Kept apart from `schema` so each
+//! `autoscaling` and `deployment_config`. Kept apart from `schema` so each
 //! file stays readable; descriptions are Markdown, as everywhere.
 
 use crate::tfplugin::Type;
@@ -64,6 +64,140 @@ pub fn autoscaling() -> Attribute {
          the alarm and the scalable target; they are also removed before the endpoint is \
          deleted, and around an instance type change (Application Auto Scaling refuses that \
          change on a registered variant).",
+    )
+    .optional()
+}
+
+fn string(name: &str, desc: &str) -> Attribute {
+    Attribute::typed(name, Type::String, desc)
+}
+
+/// A `{ type, value }` step size.
+fn capacity(name: &str, desc: &str) -> Attribute {
+    Attribute::nested(
+        name,
+        Nesting::Single,
+        vec![
+            string(
+                "type",
+                "`INSTANCE_COUNT` (a number of instances) or `CAPACITY_PERCENT` (a percentage \
+                 of the fleet).",
+            )
+            .required(),
+            number(
+                "value",
+                "The size: at least `1`; at most `100` for `CAPACITY_PERCENT`.",
+            )
+            .required(),
+        ],
+        desc,
+    )
+}
+
+fn blue_green() -> Attribute {
+    Attribute::nested(
+        "blue_green",
+        Nesting::Single,
+        vec![
+            string(
+                "traffic_routing_type",
+                "How traffic moves to the new fleet: `ALL_AT_ONCE`, `CANARY` (a canary share \
+                 first, then the rest) or `LINEAR` (equal steps).",
+            )
+            .required(),
+            capacity(
+                "canary_size",
+                "Required with `CANARY`: the share of traffic the canary receives first.",
+            )
+            .optional(),
+            capacity(
+                "linear_step_size",
+                "Required with `LINEAR`: the share of traffic moved at each step.",
+            )
+            .optional(),
+            number(
+                "wait_interval_in_seconds",
+                "Seconds to watch each traffic step (and the alarms) before the next one, 0 to \
+                 3600. Defaults to `300`.",
+            )
+            .optional(),
+            number(
+                "termination_wait_in_seconds",
+                "Seconds the old fleet is kept after all traffic moved, 0 to 3600 (a quick \
+                 rollback stays possible meanwhile). Defaults to `0`.",
+            )
+            .optional(),
+            number(
+                "maximum_execution_timeout_in_seconds",
+                "Longest the whole deployment may take, 600 to 14400; SageMaker rolls back \
+                 after that. `timeouts.update` must be longer than this plus \
+                 `termination_wait_in_seconds`.",
+            )
+            .optional(),
+        ],
+        "Blue/green deployment: SageMaker starts a new fleet next to the old one and shifts \
+         traffic to it as configured.",
+    )
+    .optional()
+}
+
+fn rolling_update() -> Attribute {
+    Attribute::nested(
+        "rolling_update",
+        Nesting::Single,
+        vec![
+            capacity(
+                "maximum_batch_size",
+                "How many instances (or what share of the fleet) are replaced per batch.",
+            )
+            .required(),
+            number(
+                "wait_interval_in_seconds",
+                "Seconds to watch each batch (and the alarms) before the next one, 0 to 3600. \
+                 Defaults to `300`.",
+            )
+            .optional(),
+            number(
+                "maximum_execution_timeout_in_seconds",
+                "Longest the whole deployment may take, 600 to 28800; SageMaker rolls back \
+                 after that. `timeouts.update` must be longer than this.",
+            )
+            .optional(),
+            capacity(
+                "rollback_maximum_batch_size",
+                "Batch size used when rolling back; the whole fleet at once when unset.",
+            )
+            .optional(),
+        ],
+        "Rolling deployment: SageMaker replaces the fleet in batches instead of starting a \
+         full second fleet.",
+    )
+    .optional()
+}
+
+pub fn deployment_config() -> Attribute {
+    Attribute::nested(
+        "deployment_config",
+        Nesting::Single,
+        vec![
+            blue_green(),
+            rolling_update(),
+            Attribute::typed(
+                "auto_rollback_alarms",
+                Type::list(Type::String),
+                "Names of existing CloudWatch alarms (at most 10) that SageMaker watches \
+                 during a deployment; if one goes into `ALARM`, the deployment is rolled back \
+                 and the apply fails naming the alarm.",
+            )
+            .optional(),
+        ],
+        "How an in-place update moves traffic to the new endpoint configuration, as \
+         SageMaker's `DeploymentConfig`: set exactly one of `blue_green` or \
+         `rolling_update`, optionally with `auto_rollback_alarms`. Used by every update \
+         that deploys a new configuration; omitted means SageMaker's default blue/green \
+         all-at-once deployment. A rolled-back update fails the apply with the reason, and \
+         the state keeps the configuration that is really in service, so the next plan \
+         proposes the update again.",
     )
     .optional()
 }

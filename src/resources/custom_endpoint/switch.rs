@@ -1,8 +1,11 @@
 //! The switch of an in-place update: UpdateEndpoint to the new config,
-//! keeping the live instance count when autoscaling owns it, then the wait
-//! until the endpoint serves the new config. A rollback (the endpoint back
-//! on the old config) is an error naming the reason.
+//! rolled out as `deployment_config` says and keeping the live instance
+//! count when autoscaling owns it, then the wait until the endpoint serves
+//! the new config. A rollback (the endpoint back on the old config) is an
+//! error naming the reason and, when `auto_rollback_alarms` are set, the
+//! alarms that were firing.
 
+use super::Env;
 use super::apply::{StepError, at};
 use super::aws;
 use super::aws::error::AwsError;
@@ -49,7 +52,8 @@ impl Run<'_> {
             return Ok(());
         }
         let retain = scaling::retain_live_count(prior, &new.spec);
-        aws::endpoint::update(c, name, &new.config_name, retain)
+        let deployment = new.spec.deployment.as_ref();
+        aws::endpoint::update_with(c, name, &new.config_name, retain, deployment)
             .await
             .map_err(at(&step))?;
         self.live
@@ -62,6 +66,18 @@ impl Run<'_> {
             env.cancel,
         )
         .await;
+        let waited = match waited {
+            Err(AwsError::RolledBack {
+                what,
+                live_config,
+                reason,
+            }) => Err(AwsError::RolledBack {
+                what,
+                live_config,
+                reason: with_firing_alarms(env, new, reason).await,
+            }),
+            other => other,
+        };
         match waited {
             Ok(ep) => {
                 self.target.set("endpoint_status", Some(ep.status));
@@ -105,5 +121,32 @@ impl Run<'_> {
                 ))(e))
             }
         }
+    }
+}
+
+/// The rollback reason, completed with the `auto_rollback_alarms` that are
+/// in ALARM (when SageMaker's reason does not already name them). A failed
+/// alarm lookup only loses the addition, never the error.
+async fn with_firing_alarms(env: &Env<'_>, new: &Desired, reason: String) -> String {
+    let Some(d) = &new.spec.deployment else {
+        return reason;
+    };
+    let mut firing = Vec::new();
+    for name in &d.rollback_alarms {
+        match aws::alarm::find(env.clients, name).await {
+            Ok(Some(a)) if a.state.as_deref() == Some("ALARM") && !reason.contains(name) => {
+                firing.push(name.as_str())
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("could not read rollback alarm {name}: {e}"),
+        }
+    }
+    if firing.is_empty() {
+        reason
+    } else {
+        format!(
+            "{reason} (auto-rollback alarm in ALARM state: {})",
+            firing.join(", ")
+        )
     }
 }

@@ -84,6 +84,7 @@ impl Validator {
         self.async_inference(c.get("async_inference"));
         self.timeouts(c.get("timeouts"));
         super::validate_rollout::autoscaling(self, c);
+        super::validate_rollout::deployment_config(self, c);
     }
 
     /// Adds an error whose detail ends with the value that was given.

@@ -44,7 +44,7 @@ pub fn cases() -> Vec<Case> {
     };
     let strs = |v: &[String]| Value::Set(v.iter().map(|x| s(x)).collect());
     let dlc = [("repository_name", s("repo")), ("tag", s("t1"))];
-    let mut all = scaling_cases();
+    let mut all = super::validate_rollout_cases::cases();
     all.extend(vec![
         (
             "empty endpoint name",
@@ -457,109 +457,4 @@ pub fn cases() -> Vec<Case> {
         ),
     ]);
     all
-}
-
-/// `autoscaling` with the given fields set (the rest null).
-pub fn scaling(fields: &[(&str, Value)]) -> Value {
-    let mut m: std::collections::BTreeMap<String, Value> = [
-        "min_capacity",
-        "max_capacity",
-        "target_invocations_per_instance",
-        "target_backlog_per_instance",
-        "scale_in_cooldown",
-        "scale_out_cooldown",
-    ]
-    .iter()
-    .map(|f| (f.to_string(), Value::Null))
-    .collect();
-    for (k, v) in fields {
-        m.insert(k.to_string(), v.clone());
-    }
-    Value::Object(m)
-}
-
-/// The `autoscaling` cases.
-fn scaling_cases() -> Vec<Case> {
-    let rt = |f: &[(&str, Value)]| with(valid_config(), &["autoscaling"], scaling(f));
-    let asy = |f: &[(&str, Value)]| {
-        with(
-            rt(f),
-            &["async_inference"],
-            async_block("s3://out-bucket/r/"),
-        )
-    };
-    let bounds = |min: i64, max: i64| vec![("min_capacity", n(min)), ("max_capacity", n(max))];
-    let plus = |mut b: Vec<(&'static str, Value)>, k: &'static str, v: Value| {
-        b.push((k, v));
-        b
-    };
-    vec![
-        (
-            "scale to zero on a real-time endpoint",
-            rt(&bounds(0, 2)),
-            "Scale to zero needs an asynchronous endpoint",
-            "autoscaling.min_capacity",
-            Some("0".into()),
-        ),
-        (
-            "negative min capacity",
-            asy(&bounds(-1, 2)),
-            "Value out of range",
-            "autoscaling.min_capacity",
-            Some("-1".into()),
-        ),
-        (
-            "max below min",
-            rt(&bounds(3, 2)),
-            "Invalid capacity range",
-            "autoscaling.max_capacity",
-            Some("2".into()),
-        ),
-        (
-            "instance count above max",
-            with(rt(&bounds(1, 2)), &["instance_count"], n(3)),
-            "Instance count outside the autoscaling range",
-            "instance_count",
-            Some("3".into()),
-        ),
-        (
-            "default instance count below min",
-            rt(&bounds(2, 4)),
-            "Instance count outside the autoscaling range",
-            "instance_count",
-            Some("1".into()),
-        ),
-        (
-            "backlog target on a real-time endpoint",
-            rt(&plus(bounds(1, 2), "target_backlog_per_instance", n(5))),
-            "Scaling target does not match the endpoint kind",
-            "autoscaling.target_backlog_per_instance",
-            Some("5".into()),
-        ),
-        (
-            "invocations target on an async endpoint",
-            asy(&plus(
-                bounds(0, 2),
-                "target_invocations_per_instance",
-                n(70),
-            )),
-            "Scaling target does not match the endpoint kind",
-            "autoscaling.target_invocations_per_instance",
-            Some("70".into()),
-        ),
-        (
-            "zero target",
-            rt(&plus(bounds(1, 2), "target_invocations_per_instance", n(0))),
-            "Value out of range",
-            "autoscaling.target_invocations_per_instance",
-            Some("0".into()),
-        ),
-        (
-            "negative cooldown",
-            rt(&plus(bounds(1, 2), "scale_in_cooldown", n(-5))),
-            "Value out of range",
-            "autoscaling.scale_in_cooldown",
-            Some("-5".into()),
-        ),
-    ]
 }
