@@ -91,6 +91,24 @@ fn wait_in_service(acc: &Acc, name: &str) {
     }
 }
 
+/// Changes the live desired count as autoscaling would, and waits for it.
+fn set_live_count(acc: &Acc, count: i32) {
+    acc.block_on(
+        acc.sagemaker()
+            .update_endpoint_weights_and_capacities()
+            .endpoint_name("scaled")
+            .desired_weights_and_capacities(
+                DesiredWeightAndCapacity::builder()
+                    .variant_name("AllTraffic")
+                    .desired_instance_count(count)
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    wait_in_service(acc, "scaled");
+}
+
 #[test]
 fn real_time_autoscaling_keeps_the_live_count_and_cleans_up() {
     let acc = Acc::new();
@@ -128,20 +146,7 @@ fn real_time_autoscaling_keeps_the_live_count_and_cleans_up() {
 
     // Autoscaling moves the live count (simulated out of band): refresh
     // reports no drift.
-    acc.block_on(
-        acc.sagemaker()
-            .update_endpoint_weights_and_capacities()
-            .endpoint_name("scaled")
-            .desired_weights_and_capacities(
-                DesiredWeightAndCapacity::builder()
-                    .variant_name("AllTraffic")
-                    .desired_instance_count(3)
-                    .build(),
-            )
-            .send(),
-    )
-    .unwrap();
-    wait_in_service(&acc, "scaled");
+    set_live_count(&acc, 3);
     acc.assert_plan_empty();
 
     // Another setting changes: the update keeps the live count.
@@ -243,9 +248,12 @@ fn removing_and_adding_autoscaling_and_changing_the_instance_type() {
     acc.apply_ok();
     assert!(target(&acc).is_some());
 
-    // Removing the attribute deregisters everything.
+    // Removing the attribute deregisters everything, and the count
+    // autoscaling left behind goes back to instance_count.
+    set_live_count(&acc, 3);
     acc.config(&endpoint_hcl("s", "scaled", "  instance_count = 2"));
     acc.apply_ok();
+    assert_eq!(desired_count(&acc, "scaled"), 2);
     let inv = acc.block_on(acc.control().inventory()).unwrap();
     assert!(
         inv.application_autoscaling.scalable_targets.is_empty()

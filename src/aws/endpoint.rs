@@ -6,7 +6,7 @@ use super::clients::Clients;
 use super::deployment::DeploymentSpec;
 use super::error::AwsError;
 use super::wait::{Cancel, Probe, wait_until};
-use aws_sdk_sagemaker::types::Tag;
+use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, Tag};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -128,6 +128,36 @@ pub async fn update_with(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("UpdateEndpoint", e))?;
+    Ok(())
+}
+
+/// UpdateEndpointWeightsAndCapacities: sets the desired instance count of
+/// one variant without a new config (as autoscaling does). Follow with
+/// [`wait_in_service`].
+pub async fn set_instance_count(
+    c: &Clients,
+    name: &str,
+    variant: &str,
+    count: i32,
+) -> Result<(), AwsError> {
+    tracing::debug!(
+        name,
+        variant,
+        count,
+        "sagemaker:UpdateEndpointWeightsAndCapacities"
+    );
+    c.sagemaker
+        .update_endpoint_weights_and_capacities()
+        .endpoint_name(name)
+        .desired_weights_and_capacities(
+            DesiredWeightAndCapacity::builder()
+                .variant_name(variant)
+                .desired_instance_count(count)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("UpdateEndpointWeightsAndCapacities", e))?;
     Ok(())
 }
 

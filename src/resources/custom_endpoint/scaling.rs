@@ -221,8 +221,38 @@ pub async fn update(
     let existing = ScalingNames::from_state(&st.clone().finish());
     match &new.spec.autoscaling {
         Some(a) => ensure(env, new, a, existing, st).await,
-        None => remove_all(env, prior, st).await,
+        None => {
+            remove_all(env, prior, st).await?;
+            if prior.get("autoscaling").is_null() {
+                return Ok(());
+            }
+            restore_count(env, new).await
+        }
     }
+}
+
+/// Without autoscaling the endpoint runs `instance_count` instances again:
+/// the count autoscaling left behind is reset when it differs.
+async fn restore_count(env: &Env<'_>, new: &Desired) -> Result<(), StepError> {
+    let c = env.clients;
+    let name = new.endpoint_name();
+    let step = format!("reset the instance count of endpoint {name}");
+    let Ok(count) = i32::try_from(new.spec.instance_count) else {
+        return Ok(());
+    };
+    let ep = aws::endpoint::find(c, name).await.map_err(at(&step))?;
+    if ep.is_none_or(|ep| ep.desired_instance_count == Some(count)) {
+        return Ok(());
+    }
+    let variant = aws::endpoint_config::VARIANT_NAME;
+    aws::endpoint::set_instance_count(c, name, variant, count)
+        .await
+        .map_err(at(&step))?;
+    let timeout = new.spec.timeouts.update;
+    aws::endpoint::wait_in_service(c, name, None, timeout, env.cancel)
+        .await
+        .map_err(at(&step))?;
+    Ok(())
 }
 
 /// True when the endpoint's desired instance count belongs to autoscaling

@@ -61,7 +61,8 @@ pub fn autoscaling() -> Attribute {
          first instance when requests wait. While autoscaling is on, `instance_count` is only \
          the initial count: the provider never resets the count autoscaling chose, and \
          refreshes do not report it as drift. Removing the attribute removes the policies, \
-         the alarm and the scalable target; they are also removed before the endpoint is \
+         the alarm and the scalable target, and sets the endpoint back to `instance_count` \
+         instances; they are also removed before the endpoint is \
          deleted, and around an instance type change (Application Auto Scaling refuses that \
          change on a registered variant).",
     )
