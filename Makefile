@@ -1,5 +1,5 @@
 # Entry points; the README names `make quickstart` and `make test`.
-.PHONY: quickstart test venv lint build
+.PHONY: quickstart test venv lint build release examples-check
 
 build:
 	cargo build --bin terraform-provider-sagemaker
@@ -8,6 +8,8 @@ build:
 venv:
 	scripts/sandbox-venv.sh
 
+# Builds, starts the sandbox, applies examples/quickstart, shows the outputs,
+# destroys everything and stops the sandbox (also on failure or Ctrl-C).
 quickstart:
 	scripts/quickstart.sh
 
@@ -15,7 +17,20 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# The whole suite: unit, property, sandbox and CLI acceptance tests.
+# The whole suite: unit, property, sandbox and CLI acceptance tests, including
+# `terraform fmt -check` and `terraform validate` of every example
+# (tests/cli_examples.rs), the quickstart script end to end
+# (tests/cli_quickstart.rs) and installing the packaged provider from a
+# filesystem mirror (tests/cli_release.rs).
 test: venv
 	@command -v terraform >/dev/null || { echo "make test: the Terraform CLI (1.11+) must be on PATH" >&2; exit 1; }
 	cargo test --workspace
+
+# Only the example checks (formatting, validation, offline plans).
+examples-check:
+	cargo test --test cli_examples
+
+# Optimised, stripped binary packaged for Terraform in dist/: the zip, the
+# SHA256SUMS file and the manifest.
+release:
+	scripts/release.sh

@@ -144,3 +144,93 @@ resource "sagemaker_custom_endpoint" "x" {
     );
     assert!(out.combined().contains("AWS_REGION"), "{}", out.combined());
 }
+
+/// Every directory under `examples/`, sorted.
+fn example_names() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_documented_examples_exist() {
+    let names = example_names();
+    for want in [
+        "async",
+        "existing-role",
+        "import",
+        "prefix-model-data",
+        "quickstart",
+        "realtime",
+        "vpc",
+    ] {
+        assert!(names.iter().any(|n| n == want), "examples/{want} is missing: {names:?}");
+    }
+}
+
+#[test]
+fn examples_are_formatted() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let w = Workdir::new("");
+    let out = w.terraform(&[
+        "fmt",
+        "-check",
+        "-recursive",
+        "-diff",
+        "-no-color",
+        examples.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.code,
+        0,
+        "`terraform fmt -check -recursive examples` found unformatted files \
+         (run `terraform fmt -recursive examples`):\n{}",
+        out.combined()
+    );
+}
+
+#[test]
+fn every_example_validates_without_warnings() {
+    for name in example_names() {
+        let w = Workdir::from_example(&name);
+        let out = w.terraform(&["validate", "-json", "-no-color"]);
+        let doc: Json = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("examples/{name}: validate JSON: {e}\n{}", out.combined()));
+        assert_eq!(doc["valid"], true, "examples/{name} is invalid: {doc:#}");
+        assert_eq!(doc["warning_count"], 0, "examples/{name} has warnings: {doc:#}");
+        assert_eq!(out.code, 0, "examples/{name}: {}", out.combined());
+    }
+}
+
+/// Validation sees unknown variables; a plan with the examples' defaults also
+/// checks the values themselves (ranges, URIs, durations) offline. The import
+/// example is left out: planning it reads the endpoint from AWS.
+#[test]
+fn every_example_plans_offline_with_its_defaults() {
+    for name in example_names().into_iter().filter(|n| n != "import") {
+        let w = Workdir::from_example(&name);
+        // The quickstart has no default for the sandbox URL; planning a create
+        // makes no AWS call, so any URL does.
+        let extra: &[&str] = if name == "quickstart" {
+            &["-var", "sandbox_url=http://127.0.0.1:9"]
+        } else {
+            &[]
+        };
+        let plan = w.plan_json(extra);
+        let changes = plan["resource_changes"].as_array().expect("resource_changes");
+        assert!(!changes.is_empty(), "examples/{name} plans nothing");
+        for change in changes {
+            assert_eq!(
+                change["change"]["actions"],
+                serde_json::json!(["create"]),
+                "examples/{name}: {change:#}"
+            );
+        }
+    }
+}

@@ -57,18 +57,21 @@ impl Workdir {
     }
 
     fn empty() -> Workdir {
-        let dir = tempfile::tempdir().expect("temp dir");
         let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-sagemaker"));
         let bin_dir = bin.parent().expect("binary has a parent dir");
+        Workdir::with_cli_config(&format!(
+            "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+            bin_dir.display()
+        ))
+    }
+
+    /// An empty working directory whose Terraform runs use `cli_config` as
+    /// their CLI configuration instead of the dev_overrides one (for
+    /// installing the provider the way users do).
+    pub fn with_cli_config(cli_config_text: &str) -> Workdir {
+        let dir = tempfile::tempdir().expect("temp dir");
         let cli_config = dir.path().join("terraform.rc");
-        std::fs::write(
-            &cli_config,
-            format!(
-                "provider_installation {{\n  dev_overrides {{\n    \"{SOURCE}\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
-                bin_dir.display()
-            ),
-        )
-        .unwrap();
+        std::fs::write(&cli_config, cli_config_text).unwrap();
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
         Workdir { dir, cli_config }
