@@ -100,7 +100,7 @@ cleanup() {
   trap '' INT TERM # a second Ctrl-C must not cut the cleanup short
   if [[ -f $example/terraform.tfstate && -n $sandbox_url ]]; then
     step "terraform destroy (cleanup)"
-    if tf destroy -auto-approve -input=false -no-color -var "sandbox_url=$sandbox_url"; then
+    if tf destroy -auto-approve -input=false -no-color -compact-warnings -var "sandbox_url=$sandbox_url"; then
       assert_nothing_left || true
     else
       echo "quickstart: destroy failed; the sandbox is stopped anyway, so nothing outlives it" >&2
@@ -161,7 +161,7 @@ export TF_CLI_CONFIG_FILE=$work/terraform.rc TF_IN_AUTOMATION=1 TF_INPUT=0 CHECK
 export TF_VAR_model_data_url=$model_data_url
 
 step "terraform apply examples/quickstart (provider from $(dirname "$provider_bin"))"
-tf apply -auto-approve -input=false -no-color -var "sandbox_url=$sandbox_url"
+tf apply -auto-approve -input=false -no-color -compact-warnings -var "sandbox_url=$sandbox_url"
 
 # --- 4. show -------------------------------------------------------------------
 step "outputs"
@@ -179,10 +179,10 @@ for kind, items in [("SageMaker endpoints", inv["sagemaker"]["endpoints"]),
                     ("models", inv["sagemaker"]["models"]),
                     ("IAM roles", inv["iam"]["roles"]),
                     ("inline role policies", inv["iam"]["role_policies"])]:
-    print(f"  {kind}: {', '.join(items) or '-'}")
+    print("  " + kind + ": " + (", ".join(items) or "-"))
 '
 
 step "terraform destroy"
-tf destroy -auto-approve -input=false -no-color -var "sandbox_url=$sandbox_url"
+tf destroy -auto-approve -input=false -no-color -compact-warnings -var "sandbox_url=$sandbox_url"
 rm -f "$example/terraform.tfstate"
 assert_nothing_left

@@ -73,8 +73,14 @@ fn assert_process_gone(pid: u32) {
 }
 
 fn assert_dir_empty(dir: &Path) {
-    let left: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    assert!(left.is_empty(), "the quickstart left files behind: {left:?}");
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the quickstart left files behind: {left:?}"
+    );
 }
 
 #[test]
@@ -124,8 +130,14 @@ fn quickstart_applies_shows_outputs_and_cleans_up() {
         "the invoke policy names the endpoint: {all}"
     );
     // What existed before destroy: the endpoint and the generated role.
-    assert!(stdout.contains("SageMaker endpoints: quickstart-sentiment"), "{all}");
-    assert!(!stdout.contains("IAM roles: -"), "a role was generated: {all}");
+    assert!(
+        stdout.contains("SageMaker endpoints: quickstart-sentiment"),
+        "{all}"
+    );
+    assert!(
+        !stdout.contains("IAM roles: -"),
+        "a role was generated: {all}"
+    );
 
     assert_process_gone(sandbox_pid(&stdout));
     assert_dir_empty(tmp.path());
@@ -174,7 +186,10 @@ fn ctrl_c_during_apply_still_destroys_and_stops_the_sandbox() {
     let stderr = stderr_reader.join().unwrap();
     let all = format!("{stdout}\n--- stderr\n{stderr}");
 
-    assert!(!status.success(), "an interrupted quickstart must fail:\n{all}");
+    assert!(
+        !status.success(),
+        "an interrupted quickstart must fail:\n{all}"
+    );
     assert!(stderr.contains("interrupted"), "{all}");
     assert!(stdout.contains("terraform destroy (cleanup)"), "{all}");
     assert!(stdout.contains("Destroy complete!"), "{all}");

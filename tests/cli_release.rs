@@ -53,7 +53,10 @@ fn artifacts(scratch: &Path) -> PathBuf {
 
 fn sha256_hex(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Runs a small Python program (the zip module is in Python's standard
@@ -85,7 +88,10 @@ fn check_artifacts(dist: &Path) -> PathBuf {
 
     let doc: Json = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
     assert_eq!(doc["version"], 1, "{doc}");
-    assert_eq!(doc["metadata"]["protocol_versions"], serde_json::json!(["6.0"]));
+    assert_eq!(
+        doc["metadata"]["protocol_versions"],
+        serde_json::json!(["6.0"])
+    );
 
     let listed = std::fs::read_to_string(&sums).unwrap();
     let mut seen = 0;
@@ -164,7 +170,10 @@ fn init_and_plan(w: &Workdir) -> String {
         init.stdout
     );
     let lock = w.read(".terraform.lock.hcl");
-    assert!(lock.contains("registry.terraform.io/tfsm/sagemaker"), "{lock}");
+    assert!(
+        lock.contains("registry.terraform.io/tfsm/sagemaker"),
+        "{lock}"
+    );
 
     let plan = w.plan_json(&[]);
     let changes = plan["resource_changes"].as_array().expect("changes");
@@ -201,17 +210,39 @@ fn release_installs_from_a_filesystem_mirror_offline() {
         &[&zip, &target],
     );
     let w = mirror_workdir(&unpacked);
-    init_and_plan(&w);
+    let unpacked_lock = init_and_plan(&w);
 
-    // Packed layout: the zip itself in <host>/<namespace>/<type>/. Terraform
-    // unpacks it and records the zip's SHA-256 in the lock file, which must be
-    // the checksum SHA256SUMS publishes.
+    // Packed layout: the zip itself in <host>/<namespace>/<type>/, which
+    // Terraform unpacks.
     let packed = scratch.path().join("packed");
     let dir = provider_dir.iter().fold(packed.clone(), |p, s| p.join(s));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(&zip, dir.join(zip.file_name().unwrap())).unwrap();
     let w = mirror_workdir(&packed);
-    let lock = init_and_plan(&w);
-    let zh = format!("zh:{}", sha256_hex(&zip));
-    assert!(lock.contains(&zh), "lock file lacks {zh}:\n{lock}");
+    let packed_lock = init_and_plan(&w);
+
+    // Both installs record the same `h1:` hash, and it is the hash of the
+    // binary in our zip: Terraform installed exactly what we packaged.
+    let h1 = h1_of_zip(&zip);
+    for lock in [&unpacked_lock, &packed_lock] {
+        assert!(lock.contains(&h1), "lock file lacks {h1}:\n{lock}");
+    }
+}
+
+/// Terraform's `h1:` package hash of the files in a zip: the SHA-256 of the
+/// lines `<sha256 hex>  <name>\n`, sorted by name, in base64.
+fn h1_of_zip(zip: &Path) -> String {
+    use base64::Engine;
+    let listing = python(
+        "import hashlib, sys, zipfile\n\
+         z = zipfile.ZipFile(sys.argv[1])\n\
+         for n in sorted(z.namelist()):\n\
+         \x20   print(hashlib.sha256(z.read(n)).hexdigest() + '  ' + n)",
+        &[zip],
+    );
+    let digest = Sha256::digest(listing.as_bytes());
+    format!(
+        "h1:{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
