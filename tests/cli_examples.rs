@@ -163,6 +163,7 @@ fn the_documented_examples_exist() {
     let names = example_names();
     for want in [
         "async",
+        "autoscaling",
         "existing-role",
         "import",
         "prefix-model-data",
