@@ -178,7 +178,9 @@ async fn iam_propagation_is_retried_within_the_bound_only() {
         "{:?}",
         t.elapsed()
     );
-    assert!(t.elapsed() < Duration::from_secs(6), "{:?}", t.elapsed());
+    // Well under the one-minute bound: the retry stops as soon as the role
+    // works instead of waiting out the bound (loose, as the machine may be busy).
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
     assert_eq!(model::find(&c, &m.name).await.unwrap(), Some(m.clone()));
 
     // Cancelling stops the retry at once.
