@@ -7,9 +7,11 @@
 //! - [`tfplugin`]: protocol values, types, schemas and diagnostics;
 //! - [`provider`]: the tfplugin6 `Provider` gRPC service and provider configuration;
 //! - [`resources`]: the resources, each split into schema, model, validate and plan;
+//! - [`functions`]: provider-defined functions (`provider::sagemaker::...`);
 //! - [`aws`]: helpers for AWS objects (derived names, the DLC image table).
 
 pub mod aws;
+pub mod functions;
 pub mod plugin;
 pub mod proto;
 pub mod provider;

@@ -47,18 +47,87 @@ const OTHER_ACCOUNTS: &[(&str, &str)] = &[
     ("me-south-1", "217643126080"),
 ];
 
-/// Why no image URI could be formed.
+/// Which input of an image URI a [`DlcError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Repository,
+    Tag,
+    Region,
+    Account,
+}
+
+/// Why no image URI could be formed. The messages name no attribute or
+/// argument: the resource and the provider function each say where the value
+/// came from, so both report the same problem in the same words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DlcError {
+    #[error("the repository name must not be empty")]
+    EmptyRepository,
     #[error(
-        "no Deep Learning Containers account is known for region {region:?}; set \
-         `account_id` in `container` to the AWS account that hosts the image in that region"
+        "an ECR repository name is 2 to 256 lowercase letters, digits, '.', '_', '-' or '/', \
+         starting and ending with a letter or digit"
     )]
+    InvalidRepository,
+    #[error("the image tag must not be empty")]
+    EmptyTag,
+    #[error(
+        "an image tag is 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'"
+    )]
+    InvalidTag,
+    #[error("the region must not be empty")]
+    EmptyRegion,
+    #[error("an AWS account ID is exactly 12 digits")]
+    InvalidAccount,
+    #[error("the provider has no Deep Learning Containers registry account for region {region:?}")]
     UnknownRegion { region: String },
-    #[error("`account_id` must be a 12-digit AWS account ID, got {account:?}")]
-    InvalidAccount { account: String },
-    #[error("the image {field} must not be empty")]
-    Empty { field: &'static str },
+}
+
+impl DlcError {
+    /// The input the error is about.
+    pub fn input(&self) -> Input {
+        match self {
+            DlcError::EmptyRepository | DlcError::InvalidRepository => Input::Repository,
+            DlcError::EmptyTag | DlcError::InvalidTag => Input::Tag,
+            DlcError::EmptyRegion | DlcError::UnknownRegion { .. } => Input::Region,
+            DlcError::InvalidAccount => Input::Account,
+        }
+    }
+}
+
+/// An ECR repository name: 2-256 characters of lowercase letters, digits and
+/// `._-/`, starting and ending with a letter or digit.
+pub fn check_repository(name: &str) -> Result<(), DlcError> {
+    let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if name.is_empty() {
+        return Err(DlcError::EmptyRepository);
+    }
+    let ok = (2..=256).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b))
+        && alnum(name.bytes().next())
+        && alnum(name.bytes().last());
+    ok.then_some(()).ok_or(DlcError::InvalidRepository)
+}
+
+/// A Docker image tag: 1-128 characters of `[A-Za-z0-9_.-]`, not starting
+/// with `.` or `-`.
+pub fn check_tag(tag: &str) -> Result<(), DlcError> {
+    if tag.is_empty() {
+        return Err(DlcError::EmptyTag);
+    }
+    let ok = tag.len() <= 128
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        && !tag.starts_with(['.', '-']);
+    ok.then_some(()).ok_or(DlcError::InvalidTag)
+}
+
+/// A 12-digit AWS account ID.
+pub fn check_account(account: &str) -> Result<(), DlcError> {
+    let ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(()).ok_or(DlcError::InvalidAccount)
 }
 
 /// The DLC account for `region`, when the table knows it.
@@ -100,29 +169,22 @@ pub fn dns_suffix(region: &str) -> &'static str {
 
 /// The URI of a DLC image: `<account>.dkr.ecr.<region>.<suffix>/<repository>:<tag>`.
 /// `account` overrides the table; without it the region must be in the table.
+/// Inputs are checked in argument order, so the first bad one is reported.
 pub fn image_uri(
     repository: &str,
     tag: &str,
     region: &str,
     account: Option<&str>,
 ) -> Result<String, DlcError> {
-    if repository.is_empty() {
-        return Err(DlcError::Empty {
-            field: "repository name",
-        });
-    }
-    if tag.is_empty() {
-        return Err(DlcError::Empty { field: "tag" });
-    }
+    check_repository(repository)?;
+    check_tag(tag)?;
     if region.is_empty() {
-        return Err(DlcError::Empty { field: "region" });
+        return Err(DlcError::EmptyRegion);
     }
     let account = match account {
-        Some(a) if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => a,
         Some(a) => {
-            return Err(DlcError::InvalidAccount {
-                account: a.to_string(),
-            });
+            check_account(a)?;
+            a
         }
         None => account_for(region).ok_or_else(|| DlcError::UnknownRegion {
             region: region.to_string(),
@@ -254,28 +316,37 @@ mod tests {
             }
         );
         let msg = err.to_string();
-        assert!(
-            msg.contains("\"il-central-1\"") && msg.contains("account_id"),
-            "{msg}"
-        );
-        assert!(matches!(
-            image_uri("repo", "t", "us-east-1", Some("12345")),
-            Err(DlcError::InvalidAccount { .. })
-        ));
-        assert!(matches!(
-            image_uri("repo", "t", "us-east-1", Some("12345678901a")),
-            Err(DlcError::InvalidAccount { .. })
-        ));
+        assert!(msg.contains("\"il-central-1\""), "{msg}");
+        assert_eq!(err.input(), Input::Region);
+        for bad in ["12345", "12345678901a", "1234567890123"] {
+            let err = image_uri("repo", "t", "us-east-1", Some(bad)).unwrap_err();
+            assert_eq!(err, DlcError::InvalidAccount, "{bad}");
+            assert_eq!(err.input(), Input::Account);
+        }
         assert_eq!(
             image_uri("", "t", "us-east-1", None),
-            Err(DlcError::Empty {
-                field: "repository name"
-            })
+            Err(DlcError::EmptyRepository)
         );
         assert_eq!(
-            image_uri("r", "", "us-east-1", None),
-            Err(DlcError::Empty { field: "tag" })
+            image_uri("Repo", "t", "us-east-1", None),
+            Err(DlcError::InvalidRepository)
         );
-        assert!(image_uri("r", "t", "", Some("123456789012")).is_err());
+        assert_eq!(
+            image_uri("rr", "", "us-east-1", None),
+            Err(DlcError::EmptyTag)
+        );
+        assert_eq!(
+            image_uri("rr", "-t", "us-east-1", None),
+            Err(DlcError::InvalidTag)
+        );
+        assert_eq!(
+            image_uri("rr", "t", "", Some("123456789012")),
+            Err(DlcError::EmptyRegion)
+        );
+        // The first bad input, in argument order, is the one reported.
+        assert_eq!(
+            image_uri("", "", "", Some("x")),
+            Err(DlcError::EmptyRepository)
+        );
     }
 }

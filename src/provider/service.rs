@@ -3,12 +3,14 @@
 //!
 //! Value decoding errors, unknown type names and a missing provider
 //! configuration all become diagnostics; gRPC errors are only used for RPCs
-//! this provider does not offer. StopProvider and plugin shutdown cancel every
-//! AWS wait in progress; the resource then returns the state it has so far.
+//! this provider does not offer. Provider functions need no configuration.
+//! StopProvider and plugin shutdown cancel every AWS wait in progress; the
+//! resource then returns the state it has so far.
 
 use super::config::{self, AwsContext};
 use crate::aws::clients::Clients;
 use crate::aws::wait::Cancel;
+use crate::functions;
 use crate::proto::tfplugin6 as pb;
 use crate::resources::custom_endpoint as endpoint;
 use crate::tfplugin::codec;
@@ -180,6 +182,11 @@ impl Provider for ProviderService {
             resources: vec![pb::get_metadata::ResourceMetadata {
                 type_name: endpoint::TYPE_NAME.into(),
             }],
+            functions: functions::specs()
+                .map(|f| pb::get_metadata::FunctionMetadata {
+                    name: f.name.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -195,6 +202,7 @@ impl Provider for ProviderService {
                 endpoint::schema().to_proto(),
             )]),
             server_capabilities: Some(capabilities()),
+            functions: functions::definitions(),
             ..Default::default()
         }))
     }
@@ -464,7 +472,10 @@ impl Provider for ProviderService {
         &self,
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(pb::get_functions::Response {
+            functions: functions::definitions(),
+            diagnostics: vec![],
+        }))
     }
 
     async fn stop_provider(
@@ -534,9 +545,10 @@ impl Provider for ProviderService {
 
     async fn call_function(
         &self,
-        _request: Request<pb::call_function::Request>,
+        request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        Err(unsupported("call_function"))
+        let req = request.into_inner();
+        Ok(Response::new(functions::call(&req.name, &req.arguments)))
     }
 }
 

@@ -2,6 +2,8 @@
 //! Each returns `Err(reason)` with a sentence saying what was expected; the
 //! validator adds the attribute path and the value that was given.
 
+use crate::aws::dlc;
+
 /// `ml.<family>.<size>`, e.g. `ml.g5.2xlarge` or `ml.inf2.xlarge`.
 pub fn instance_type(t: &str) -> Result<(), String> {
     let Some(rest) = t.strip_prefix("ml.") else {
@@ -85,59 +87,20 @@ pub fn policy_arn(arn: &str) -> Result<(), String> {
     }
 }
 
-/// Exactly 12 digits.
+/// A 12-digit AWS account ID (the same rule as the DLC image table's).
 pub fn account_id(id: &str) -> Result<(), String> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err("an AWS account ID is exactly 12 digits".into())
-    }
+    dlc::check_account(id).map_err(|e| e.to_string())
 }
 
-/// An ECR repository name: 2-256 characters of lowercase letters, digits and
-/// `._-/`, starting and ending with a letter or digit.
+/// An ECR repository name, checked as [`dlc::check_repository`] does, so the
+/// resource and the `dlc_image_uri` function give the same reason.
 pub fn repository_name(name: &str) -> Result<(), String> {
-    let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if name.is_empty() {
-        return Err("the repository name must not be empty".into());
-    }
-    let ok = (2..=256).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b))
-        && alnum(name.bytes().next())
-        && alnum(name.bytes().last());
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            "an ECR repository name is 2 to 256 lowercase letters, digits, '.', '_', '-' \
-             or '/', starting and ending with a letter or digit"
-                .into(),
-        )
-    }
+    dlc::check_repository(name).map_err(|e| e.to_string())
 }
 
-/// A Docker image tag: 1-128 characters of `[A-Za-z0-9_.-]`, not starting
-/// with `.` or `-`.
+/// A Docker image tag, checked as [`dlc::check_tag`] does.
 pub fn image_tag(tag: &str) -> Result<(), String> {
-    if tag.is_empty() {
-        return Err("the image tag must not be empty".into());
-    }
-    let ok = tag.len() <= 128
-        && tag
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        && !tag.starts_with(['.', '-']);
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            "an image tag is 1 to 128 letters, digits, '_', '.' or '-', not starting with \
-             '.' or '-'"
-                .into(),
-        )
-    }
+    dlc::check_tag(tag).map_err(|e| e.to_string())
 }
 
 /// A direct image URI as SageMaker accepts it: 1-255 non-space characters.

@@ -276,11 +276,12 @@ fn dlc_region_problem(container: &Value, region: &str) -> Option<String> {
     let no_account = container.get("account_id").is_null();
     (container.as_object().is_some() && dlc_form && no_account && !dlc::known_region(region)).then(
         || {
+            let unknown = dlc::DlcError::UnknownRegion {
+                region: region.to_string(),
+            };
             format!(
-                "container: the provider has no Deep Learning Containers registry \
-                 account for region {region:?}. Set container.account_id to the 12-digit \
-                 account that hosts the images in that region, or give a full \
-                 container.image_uri."
+                "container: {unknown}. Set container.account_id to the 12-digit account that \
+                 hosts the images in that region, or give a full container.image_uri."
             )
         },
     )
