@@ -51,8 +51,9 @@ pub struct VpcSpec {
     pub subnets: Vec<String>,
 }
 
-/// Everything CreateModel needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything CreateModel needs. Its `Debug` shows environment keys only:
+/// some values are secrets (`environment_secrets`).
+#[derive(Clone, PartialEq, Eq)]
 pub struct ModelSpec {
     pub name: String,
     pub execution_role_arn: String,
@@ -62,6 +63,20 @@ pub struct ModelSpec {
     pub environment: BTreeMap<String, String>,
     pub vpc: Option<VpcSpec>,
     pub tags: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for ModelSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelSpec")
+            .field("name", &self.name)
+            .field("execution_role_arn", &self.execution_role_arn)
+            .field("image", &self.image)
+            .field("model_data", &self.model_data)
+            .field("environment_keys", &self.environment.keys())
+            .field("vpc", &self.vpc)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 
 /// A model that exists.

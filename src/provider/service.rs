@@ -244,7 +244,13 @@ impl Provider for ProviderService {
                     "resource configuration",
                 )
             })
-            .map(|c| locatable(endpoint::validate(&c)))
+            .map(|c| {
+                let write_only = req
+                    .client_capabilities
+                    .as_ref()
+                    .is_some_and(|caps| caps.write_only_attributes_allowed);
+                locatable(endpoint::validate(&c, write_only))
+            })
             .unwrap_or_else(|d| d);
         Ok(Response::new(pb::validate_resource_config::Response {
             diagnostics: diags.to_proto(),

@@ -95,6 +95,14 @@ impl Workdir {
         TfOutput::from(out)
     }
 
+    /// Runs `terraform <args>` here with extra environment variables (for
+    /// example `TF_LOG`), on top of the clean environment of [`terraform`].
+    pub fn terraform_env(&self, args: &[&str], vars: &[(&str, &str)]) -> TfOutput {
+        let mut cmd = self.command(args);
+        cmd.envs(vars.iter().copied());
+        TfOutput::from(cmd.output().expect("run terraform"))
+    }
+
     /// Starts `terraform <args>` without waiting (output discarded).
     pub fn spawn_terraform(&self, args: &[&str]) -> std::process::Child {
         self.command(args)

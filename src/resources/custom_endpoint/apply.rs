@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::aws::error::AwsError;
 use super::desired::{DesiredError, Place};
 use super::private::PrivateState;
+use super::secrets;
 use super::{ApplyResult, Env};
 use crate::tfplugin::{Diagnostics, Value};
 
@@ -171,20 +172,26 @@ pub async fn apply(
     env: &Env<'_>,
     prior: &Value,
     planned: &Value,
-    _config: &Value,
+    config: &Value,
     private: &[u8],
 ) -> ApplyResult {
     let pending = PrivateState::decode_lenient(private);
-    match (prior.is_null(), planned.is_null()) {
+    // The key names of the secrets are known now even if they were not at
+    // plan time; their values come from `config` only.
+    let planned = &secrets::scrub(planned.clone(), config);
+    let mut result = match (prior.is_null(), planned.is_null()) {
         (true, true) => ApplyResult {
             new_state: Value::Null,
             private: pending.encode(),
             diagnostics: Diagnostics::new(),
         },
-        (true, false) => super::create::create(env, planned, pending).await,
+        (true, false) => super::create::create(env, planned, config, pending).await,
         (false, true) => super::delete::delete(env, prior, pending).await,
-        (false, false) => super::update::update(env, prior, planned, pending).await,
-    }
+        (false, false) => super::update::update(env, prior, planned, config, pending).await,
+    };
+    // Terraform rejects a new state holding a write-only value.
+    result.new_state = secrets::scrub(result.new_state, config);
+    result
 }
 
 /// The gRPC service runs these futures on a multi-threaded runtime, so they

@@ -15,10 +15,15 @@ use super::scaling;
 use super::scaling_model::ScalingNames;
 use crate::tfplugin::{Diagnostics, Value};
 
-pub async fn create(env: &Env<'_>, planned: &Value, pending: PrivateState) -> ApplyResult {
+pub async fn create(
+    env: &Env<'_>,
+    planned: &Value,
+    config: &Value,
+    pending: PrivateState,
+) -> ApplyResult {
     let mut diagnostics = Diagnostics::new();
     let d = match Desired::from_state(planned, &env.place()) {
-        Ok(d) => d,
+        Ok(d) => d.with_secrets(config),
         Err(e) => {
             // Nothing exists yet: a null state loses nothing.
             StepError::from(e).report(&mut diagnostics);

@@ -8,7 +8,9 @@
 //! interrupted one created, and a changed input gets a fresh name that cannot
 //! collide with the object still in service. The hash inputs are:
 //! - **model**: region, resolved image URI, `model_data_url`, `environment`,
-//!   `vpc_config` (sorted IDs), and `role_arn` (or "generated");
+//!   `vpc_config` (sorted IDs), and `role_arn` (or "generated"), plus, only
+//!   when set, the secret key names and `environment_secrets_version` (never
+//!   the secret values);
 //! - **endpoint config**: model name, `instance_type`, `instance_count`, both
 //!   container timeouts, `volume_size_in_gb`, and the `async_inference`
 //!   settings.
@@ -26,6 +28,7 @@ use super::model::{Container, ImageError};
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
+use super::secrets;
 use crate::aws::names;
 use crate::tfplugin::Value;
 
@@ -78,6 +81,10 @@ pub struct ModelInputs {
     pub image_uri: String,
     pub model_data_url: String,
     pub environment: BTreeMap<String, String>,
+    /// Names of the write-only secret variables (sorted), never values.
+    pub secret_keys: Vec<String>,
+    /// `environment_secrets_version`, as written.
+    pub secrets_version: Option<String>,
     pub vpc: Option<(Vec<String>, Vec<String>)>,
     pub role_arn: Option<String>,
 }
@@ -124,7 +131,8 @@ fn int_or(v: &Value, default: Option<i64>) -> Option<Option<i64>> {
     }
 }
 
-fn sorted_strings(v: &Value) -> Option<Vec<String>> {
+/// The strings of a known set or list, sorted; `None` otherwise.
+pub(super) fn sorted_strings(v: &Value) -> Option<Vec<String>> {
     let mut out = v
         .as_elements()?
         .iter()
@@ -160,12 +168,19 @@ impl ModelInputs {
             )),
             _ => return None,
         };
+        let secrets_version = match state.get(secrets::VERSION) {
+            Value::Null => None,
+            Value::Number(n) => Some(n.as_i64().map_or_else(|| n.to_string(), |i| i.to_string())),
+            _ => return None,
+        };
         Some(ModelInputs {
             endpoint_name: req_str(state.get("endpoint_name"))?,
             region: region.to_string(),
             image_uri: req_str(state.get("image_uri"))?,
             model_data_url: req_str(state.get("model_data_url"))?,
             environment,
+            secret_keys: secrets::keys_in(state)?,
+            secrets_version,
             vpc,
             role_arn: known_str(state.get("role_arn"))?,
         })
@@ -184,7 +199,7 @@ impl ModelInputs {
             None => String::new(),
         };
         let role = self.role_arn.as_deref().unwrap_or("generated");
-        names::content_hash(&[
+        let mut parts = vec![
             "model-v1",
             &self.region,
             &self.image_uri,
@@ -192,7 +207,18 @@ impl ModelInputs {
             &env,
             &vpc,
             role,
-        ])
+        ];
+        // Appended only when used, so models without secrets keep the names
+        // they were deployed under.
+        let used = !self.secret_keys.is_empty() || self.secrets_version.is_some();
+        let secret_part = used.then(|| {
+            let version = self.secrets_version.as_deref().unwrap_or("");
+            serde_json::json!([self.secret_keys, version]).to_string()
+        });
+        if let Some(part) = &secret_part {
+            parts.extend(["secrets", part.as_str()]);
+        }
+        names::content_hash(&parts)
     }
 
     /// The derived model name.

@@ -12,6 +12,7 @@ use super::aws::policy::{self, PolicyInputs};
 use super::aws::role::RoleSpec;
 use super::derive::{derived_names, tags_all};
 use super::model::{EndpointSpec, ImageError, ModelError};
+use super::secrets::Secrets;
 use crate::aws::dlc;
 use crate::tfplugin::Value;
 
@@ -65,6 +66,9 @@ pub struct Desired {
     pub model_name: String,
     pub config_name: String,
     pub tags_all: BTreeMap<String, String>,
+    /// Write-only secret variables, from the configuration of this apply
+    /// (empty when reading a prior state: values are never stored).
+    pub secrets: Secrets,
 }
 
 fn string_map(v: &Value) -> BTreeMap<String, String> {
@@ -108,6 +112,7 @@ impl Desired {
             model_name,
             config_name,
             tags_all: string_map(&all),
+            secrets: Secrets::default(),
         })
     }
 
@@ -129,11 +134,20 @@ impl Desired {
         t
     }
 
+    /// The desired objects of a planned state, with the secret values of
+    /// the configuration being applied.
+    pub fn with_secrets(mut self, config: &Value) -> Desired {
+        self.secrets = Secrets::from_config(config);
+        self
+    }
+
     /// The model's environment: `SAGEMAKER_REGION` merged with the user's
-    /// map, where the user's keys win.
+    /// map, where the user's keys win, then the secret variables (validation
+    /// keeps their keys apart from `environment`).
     pub fn environment(&self, region: &str) -> BTreeMap<String, String> {
         let mut env = BTreeMap::from([(REGION_ENV.to_string(), region.to_string())]);
         env.extend(self.spec.environment.clone());
+        env.extend(self.secrets.iter().map(|(k, v)| (k.clone(), v.clone())));
         env
     }
 

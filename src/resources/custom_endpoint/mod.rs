@@ -16,7 +16,9 @@
 //! - the apply side, as plain async functions over the AWS layer: `apply`
 //!   (dispatch and shared error handling), `create`, `update`, `delete`,
 //!   `read`, `import`, with `desired` (the objects a state asks for) and
-//!   `private` (pending cleanups kept in Terraform's private state).
+//!   `private` (pending cleanups kept in Terraform's private state);
+//! - `secrets`: the write-only `environment_secrets`, kept out of every
+//!   state the provider returns.
 
 mod apply;
 mod checks;
@@ -36,6 +38,7 @@ mod scaling;
 mod scaling_model;
 mod schema;
 mod schema_rollout;
+mod secrets;
 mod switch;
 mod update;
 mod validate;
@@ -71,9 +74,12 @@ pub fn schema() -> &'static Schema {
 }
 
 /// Static checks for ValidateResourceConfig (no provider config available
-/// yet). Unknown values are skipped.
-pub fn validate(config: &Value) -> Diagnostics {
-    validate::validate(config)
+/// yet). Unknown values are skipped. `write_only_allowed` is Terraform's
+/// client capability of the same name.
+pub fn validate(config: &Value, write_only_allowed: bool) -> Diagnostics {
+    let mut d = validate::write_only_allowed(config, write_only_allowed);
+    d.extend(validate::validate(config));
+    d
 }
 
 /// What planning needs from the provider configuration.

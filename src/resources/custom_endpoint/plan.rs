@@ -14,6 +14,7 @@ use super::scaling_model::{Autoscaling, ScalingNames};
 use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
+use super::secrets;
 use super::{PlanRequest, PlanResponse};
 use crate::aws::dlc;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
@@ -64,6 +65,10 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
             Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
         );
     }
+
+    // Secret values never enter the plan; their key names do.
+    p.insert(secrets::SECRETS.into(), Value::Null);
+    p.insert(secrets::KEYS.into(), secrets::keys_value(config));
 
     let image_uri = if region.is_empty() {
         diagnostics.error(

@@ -15,6 +15,7 @@ use super::aws::names;
 use super::derive::invoke_policy_json;
 use super::import::{describe, state_from};
 use super::private::{Kind, Pending, PrivateState};
+use super::secrets;
 use super::{Env, ReadResult};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
@@ -178,7 +179,13 @@ async fn refresh(
                         attrs.extend(MODEL_ATTRS);
                     }
                     for attr in attrs {
-                        st.0.insert(attr.to_string(), live.get(attr).clone());
+                        let mut v = live.get(attr).clone();
+                        if attr == "environment" {
+                            // Secret variables are not drift of `environment`,
+                            // and their values never enter the state.
+                            v = secrets::without_secret_keys(v, state);
+                        }
+                        st.0.insert(attr.to_string(), v);
                     }
                 }
             }

@@ -217,9 +217,39 @@ fn build() -> Schema {
         string_map(
             "environment",
             "Environment variables for the inference container. `SAGEMAKER_REGION` is set to \
-             the provider region unless you set it here.",
+             the provider region unless you set it here. Values are stored in the state; put \
+             tokens and passwords in `environment_secrets` instead. Changing it creates a new \
+             model and updates the endpoint in place.",
         )
         .optional(),
+        string_map(
+            "environment_secrets",
+            "Secret environment variables for the inference container, such as an API token. \
+             Write-only (Terraform 1.11 or later): the values are passed to SageMaker when the \
+             model is created and are never stored in the plan or the state, so they can come \
+             from an `ephemeral` variable. Because Terraform cannot compare a value it does not \
+             store, changing a value alone does nothing: bump `environment_secrets_version` to \
+             deploy new values. Adding or removing a key is seen (through \
+             `environment_secret_keys`) and deploys a new model. A key must not also appear \
+             in `environment`.",
+        )
+        .optional()
+        .sensitive()
+        .write_only(),
+        number(
+            "environment_secrets_version",
+            "Any number you change to roll out the current `environment_secrets` values: a \
+             new model is created with them and the endpoint is updated in place, without \
+             downtime.",
+        )
+        .optional(),
+        string_set(
+            "environment_secret_keys",
+            "The names (never the values) of the variables in `environment_secrets`. The \
+             provider uses them to tell the secret variables of the live model apart from \
+             `environment`.",
+        )
+        .computed(),
         vpc_config(),
         number(
             "startup_health_check_timeout_in_seconds",
@@ -266,7 +296,8 @@ fn build() -> Schema {
         string(
             "model_name",
             "Name of the SageMaker model: the endpoint name plus a short hash of the \
-             model-relevant inputs (image, model data, environment, VPC, role, region).",
+             model-relevant inputs (image, model data, environment, secret key names and \
+             version, VPC, role, region).",
         )
         .computed(),
         string("model_arn", "ARN of the SageMaker model.").computed(),
@@ -412,7 +443,8 @@ mod tests {
                 "model_data_download_timeout_in_seconds"
             ]
         );
-        assert_eq!(names(|a| !a.optional && a.computed).len(), 16);
+        assert_eq!(names(|a| !a.optional && a.computed).len(), 17);
+        assert_eq!(names(|a| a.write_only), ["environment_secrets"]);
         assert_eq!(b.blocks.len(), 1);
         assert_eq!(b.blocks[0].type_name, "timeouts");
     }

@@ -126,12 +126,13 @@ pub async fn update(
     env: &Env<'_>,
     prior: &Value,
     planned: &Value,
+    config: &Value,
     pending: PrivateState,
 ) -> ApplyResult {
     let mut diagnostics = Diagnostics::new();
     let place = env.place();
     let new = match Desired::from_state(planned, &place) {
-        Ok(d) => d,
+        Ok(d) => d.with_secrets(config),
         Err(e) => {
             StepError::from(e).report(&mut diagnostics);
             return ApplyResult {

@@ -7,6 +7,7 @@
 
 use super::checks;
 use super::s3uri::{S3Uri, S3UriError};
+use super::secrets;
 use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
 
 use crate::aws::names;
@@ -25,6 +26,26 @@ pub fn validate(config: &Value) -> Diagnostics {
         v.run(config);
     }
     v.diags
+}
+
+/// Write-only attributes may only be set when Terraform says it can keep
+/// them out of plan and state (the `write_only_attributes_allowed` client
+/// capability, Terraform 1.11 and later).
+pub fn write_only_allowed(config: &Value, allowed: bool) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    if !allowed && !config.get(secrets::SECRETS).is_null() {
+        d.attr_error(
+            root(secrets::SECRETS),
+            "Write-only attribute not supported by this Terraform",
+            format!(
+                "{}: this Terraform did not declare support for write-only attributes, so it \
+                 could store the values in plan and state. Use Terraform 1.11 or later, or \
+                 move the variables to environment.",
+                secrets::SECRETS
+            ),
+        );
+    }
+    d
 }
 
 #[derive(Default)]
@@ -79,7 +100,7 @@ impl Validator {
             Some(512),
         );
         self.vpc(c.get("vpc_config"));
-        self.environment(c.get("environment"));
+        self.environment(c);
         self.tags(c.get("tags"));
         self.async_inference(c.get("async_inference"));
         self.timeouts(c.get("timeouts"));
@@ -327,35 +348,60 @@ impl Validator {
         }
     }
 
-    fn environment(&mut self, env: &Value) {
-        let Some(m) = env.as_object() else { return };
-        let path = root("environment");
-        if m.len() > MAX_ENV_VARS {
+    /// `environment` and the write-only `environment_secrets`: valid names,
+    /// bounded values, no key in both, and at most SageMaker's count in all.
+    /// Messages name keys and lengths, never a value.
+    fn environment(&mut self, c: &Value) {
+        let plain = c.get("environment").as_object();
+        let secret = c.get(secrets::SECRETS).as_object();
+        let total = plain.map_or(0, |m| m.len()) + secret.map_or(0, |m| m.len());
+        if total > MAX_ENV_VARS {
+            let path = root(if secret.is_some() {
+                secrets::SECRETS
+            } else {
+                "environment"
+            });
             self.diags.attr_error(
-                path.clone(),
+                path,
                 "Too many environment variables",
                 format!(
-                    "environment: SageMaker accepts at most {MAX_ENV_VARS}; got {}.",
-                    m.len()
+                    "environment and environment_secrets: SageMaker accepts at most \
+                     {MAX_ENV_VARS} variables in all; got {total}."
                 ),
             );
         }
-        for (k, v) in m {
-            if let Err(e) = checks::env_name(k) {
-                self.error(path.key(k), "Invalid environment variable name", e, k);
-            }
-            if let Some(s) = v.as_str()
-                && s.chars().count() > MAX_ENV_VALUE_LEN
-            {
-                let p = path.key(k);
-                let detail = format!(
-                    "{p}: values are at most {MAX_ENV_VALUE_LEN} characters; this one has {}.",
-                    s.chars().count()
-                );
-                self.diags
-                    .attr_error(p, "Environment value too long", detail);
+        for (name, m) in [("environment", plain), (secrets::SECRETS, secret)] {
+            let path = root(name);
+            for (k, v) in m.into_iter().flatten() {
+                if let Err(e) = checks::env_name(k) {
+                    self.error(path.key(k), "Invalid environment variable name", e, k);
+                }
+                if let Some(s) = v.as_str()
+                    && s.chars().count() > MAX_ENV_VALUE_LEN
+                {
+                    let p = path.key(k);
+                    let detail = format!(
+                        "{p}: values are at most {MAX_ENV_VALUE_LEN} characters; this one has \
+                         {}.",
+                        s.chars().count()
+                    );
+                    self.diags
+                        .attr_error(p, "Environment value too long", detail);
+                }
             }
         }
+        for k in secret.into_iter().flatten().map(|(k, _)| k) {
+            if plain.is_some_and(|m| m.contains_key(k)) {
+                let p = root(secrets::SECRETS).key(k);
+                let detail = format!(
+                    "{p}: {k:?} is also set in environment. A variable is either plain or \
+                     secret; remove it from one of the two maps."
+                );
+                self.diags
+                    .attr_error(p, "Variable in both environment maps", detail);
+            }
+        }
+        self.int_range(root(secrets::VERSION), c.get(secrets::VERSION), 0, None);
     }
 
     fn tags(&mut self, tags: &Value) {

@@ -2,8 +2,12 @@
 //! summary, attribute path and the value quoted back to the user.
 
 use super::testutil::*;
-use super::validate;
-use crate::tfplugin::{Number, Severity, Value};
+use crate::tfplugin::{Diagnostics, Number, Severity, Value};
+
+/// The static checks, as a client with write-only support runs them.
+fn validate(config: &Value) -> Diagnostics {
+    super::validate(config, true)
+}
 
 use super::validate_cases::{POLICY, ROLE, cases};
 
@@ -225,4 +229,56 @@ fn several_mistakes_are_all_reported() {
             .collect();
     paths.sort();
     assert_eq!(paths, ["endpoint_name", "instance_count", "instance_type"]);
+}
+
+#[test]
+fn secret_problems_name_the_attribute_and_never_the_value() {
+    let long = "v".repeat(1025);
+    let cfg = with(valid_config(), &["environment"], map(&[("TOKEN", "plain")]));
+    let cfg = with(
+        cfg,
+        &["environment_secrets"],
+        map(&[("TOKEN", "hunter2"), ("9X", "hunter3"), ("BIG", &long)]),
+    );
+    let diags = validate(&cfg);
+    let found: Vec<(String, String)> = diags
+        .0
+        .iter()
+        .map(|d| (d.summary.clone(), d.path.as_ref().unwrap().to_string()))
+        .collect();
+    for (summary, path) in [
+        (
+            "Variable in both environment maps",
+            "environment_secrets[\"TOKEN\"]",
+        ),
+        (
+            "Invalid environment variable name",
+            "environment_secrets[\"9X\"]",
+        ),
+        ("Environment value too long", "environment_secrets[\"BIG\"]"),
+    ] {
+        assert!(
+            found.contains(&(summary.to_string(), path.to_string())),
+            "{summary} at {path} in {found:?}"
+        );
+    }
+    for d in &diags.0 {
+        for secret in ["hunter2", "hunter3", long.as_str()] {
+            assert!(!d.detail.contains(secret), "{}", d.detail);
+        }
+    }
+    let bad_version = with(valid_config(), &["environment_secrets_version"], n(-1));
+    assert_eq!(validate(&bad_version).0[0].summary, "Value out of range");
+}
+
+#[test]
+fn write_only_secrets_need_the_client_capability() {
+    let cfg = with(valid_config(), &["environment_secrets"], map(&[("T", "x")]));
+    let refused = super::validate::write_only_allowed(&cfg, false);
+    assert_eq!(
+        refused.0[0].path.as_ref().unwrap().to_string(),
+        "environment_secrets"
+    );
+    assert!(super::validate::write_only_allowed(&cfg, true).is_empty());
+    assert!(super::validate::write_only_allowed(&valid_config(), false).is_empty());
 }

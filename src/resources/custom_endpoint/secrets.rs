@@ -1,0 +1,159 @@
+//! Write-only secret environment variables (`environment_secrets`).
+//!
+//! The values exist only in the configuration Terraform sends with
+//! ValidateResourceConfig, PlanResourceChange and ApplyResourceChange. They are
+//! read from there when a model is created, and everything the provider
+//! returns (planned state, new state, refreshed or imported state) carries
+//! null for them. What the state does keep is non-secret:
+//! - `environment_secret_keys`, the key names, so that planning sees keys
+//!   being added or removed and refresh can tell the secret variables of the
+//!   live model apart from `environment`;
+//! - `environment_secrets_version`, which the user bumps to roll out new
+//!   values.
+//!
+//! Both feed the model's content hash, so a change of either deploys a new
+//! model. No value, and no hash of a value, is stored or logged anywhere.
+
+use std::collections::BTreeMap;
+
+use super::derive::sorted_strings;
+use crate::tfplugin::Value;
+
+/// The write-only map.
+pub const SECRETS: &str = "environment_secrets";
+/// The number that triggers a rotation.
+pub const VERSION: &str = "environment_secrets_version";
+/// The computed key names.
+pub const KEYS: &str = "environment_secret_keys";
+
+/// Secret values read from a configuration. Its `Debug` prints key names
+/// only, so a stray `{:?}` cannot leak a value into the logs.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secrets(BTreeMap<String, String>);
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set()
+            .entries(self.0.keys().map(|k| format!("{k}=<redacted>")))
+            .finish()
+    }
+}
+
+impl Secrets {
+    /// The known, non-null entries of `config.environment_secrets`.
+    pub fn from_config(config: &Value) -> Secrets {
+        let entries = config.get(SECRETS).as_object().into_iter().flatten();
+        Secrets(
+            entries
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect(),
+        )
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter()
+    }
+}
+
+/// What `environment_secret_keys` should be for a configuration: null
+/// without secrets, unknown while the map is unknown, else the key set.
+pub fn keys_value(config: &Value) -> Value {
+    match config.get(SECRETS) {
+        Value::Unknown => Value::Unknown,
+        v => match v.as_object() {
+            Some(m) if !m.is_empty() => {
+                Value::Set(m.keys().map(|k| Value::string(k.as_str())).collect())
+            }
+            _ => Value::Null,
+        },
+    }
+}
+
+/// The key names recorded in a state, sorted; `None` while unknown.
+pub fn keys_in(state: &Value) -> Option<Vec<String>> {
+    match state.get(KEYS) {
+        Value::Null => Some(Vec::new()),
+        v => sorted_strings(v),
+    }
+}
+
+/// `state` as Terraform must receive it: the write-only map null, and the key
+/// names filled from the configuration when planning could not know them.
+pub fn scrub(state: Value, config: &Value) -> Value {
+    let Value::Object(mut m) = state else {
+        return state;
+    };
+    m.insert(SECRETS.into(), Value::Null);
+    if m.get(KEYS).is_some_and(Value::is_unknown) {
+        m.insert(KEYS.into(), keys_value(config));
+    }
+    Value::Object(m)
+}
+
+/// A live model's environment without the variables `state` records as
+/// secret, so that refresh neither shows them as drift of `environment` nor
+/// copies their values into the state.
+pub fn without_secret_keys(environment: Value, state: &Value) -> Value {
+    let keys = keys_in(state).unwrap_or_default();
+    match environment {
+        Value::Map(mut m) if !keys.is_empty() => {
+            m.retain(|k, _| !keys.contains(k));
+            if m.is_empty() {
+                Value::Null
+            } else {
+                Value::Map(m)
+            }
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::custom_endpoint::testutil::*;
+
+    #[test]
+    fn debug_output_names_keys_but_never_values() {
+        let c = obj(&[(SECRETS, map(&[("HF_TOKEN", "hf_live_value")]))]);
+        let s = Secrets::from_config(&c);
+        let shown = format!("{s:?}");
+        assert!(
+            shown.contains("HF_TOKEN") && !shown.contains("hf_live_value"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn key_names_follow_the_configuration() {
+        assert_eq!(keys_value(&obj(&[(SECRETS, Value::Null)])), Value::Null);
+        assert_eq!(
+            keys_value(&obj(&[(SECRETS, Value::Unknown)])),
+            Value::Unknown
+        );
+        assert_eq!(keys_value(&obj(&[(SECRETS, map(&[]))])), Value::Null);
+        let c = obj(&[(SECRETS, map(&[("B", "2"), ("A", "1")]))]);
+        assert_eq!(keys_value(&c), Value::Set(vec![s("A"), s("B")]));
+    }
+
+    #[test]
+    fn scrubbing_nulls_values_and_fills_unknown_keys() {
+        let c = obj(&[(SECRETS, map(&[("A", "secret")]))]);
+        let st = obj(&[(SECRETS, map(&[("A", "secret")])), (KEYS, Value::Unknown)]);
+        let out = scrub(st, &c);
+        assert_eq!(out.get(SECRETS), &Value::Null);
+        assert_eq!(out.get(KEYS), &Value::Set(vec![s("A")]));
+    }
+
+    #[test]
+    fn refresh_drops_secret_keys_from_the_live_environment() {
+        let st = obj(&[(KEYS, Value::Set(vec![s("TOKEN")]))]);
+        let live = map(&[("TOKEN", "value"), ("MODE", "fast")]);
+        assert_eq!(without_secret_keys(live, &st), map(&[("MODE", "fast")]));
+        let only = map(&[("TOKEN", "value")]);
+        assert_eq!(without_secret_keys(only, &st), Value::Null);
+        let none = obj(&[(KEYS, Value::Null)]);
+        let live = map(&[("TOKEN", "value")]);
+        assert_eq!(without_secret_keys(live.clone(), &none), live);
+    }
+}
