@@ -1,5 +1,5 @@
 # Entry points; the README names `make quickstart` and `make test`.
-.PHONY: quickstart test venv lint build release examples-check
+.PHONY: quickstart test venv lint build release examples-check docs docs-check
 
 build:
 	cargo build --bin terraform-provider-sagemaker
@@ -12,6 +12,13 @@ venv:
 # destroys everything and stops the sandbox (also on failure or Ctrl-C).
 quickstart:
 	scripts/quickstart.sh
+
+# Registry docs (docs/) from templates/ and the schemas the provider serves.
+docs:
+	cargo run --quiet --bin gen-docs
+
+docs-check:
+	cargo run --quiet --bin gen-docs -- --check
 
 lint:
 	cargo fmt --all -- --check

@@ -8,9 +8,11 @@
 //! - [`provider`]: the tfplugin6 `Provider` gRPC service and provider configuration;
 //! - [`resources`]: the resources, each split into schema, model, validate and plan;
 //! - [`functions`]: provider-defined functions (`provider::sagemaker::...`);
+//! - [`docs`]: the registry documentation, generated from the schemas above;
 //! - [`aws`]: helpers for AWS objects (derived names, the DLC image table).
 
 pub mod aws;
+pub mod docs;
 pub mod functions;
 pub mod plugin;
 pub mod proto;
