@@ -39,32 +39,53 @@ pub fn schema() -> &'static Schema {
 fn build_schema() -> Schema {
     let s = |name: &str, desc: &str| Attribute::typed(name, Type::String, desc).optional();
     let endpoints = Block::new(
-        "Custom service endpoint URLs, for example a local sandbox. Each must be an http(s) URL.",
+        "Overrides the URL of individual AWS service APIs, for example to use the local sandbox or \
+         a VPC endpoint. Each value must be an `http://` or `https://` URL; services left out use \
+         the regular regional endpoint.",
         ENDPOINT_SERVICES
             .iter()
-            .map(|svc| s(svc, &format!("Endpoint URL for the `{svc}` API.")))
+            .map(|svc| {
+                s(
+                    svc,
+                    &format!(
+                        "URL to send `{svc}` API calls to instead of the regional AWS endpoint."
+                    ),
+                )
+            })
             .collect(),
         vec![],
     );
     let assume_role = Block::new(
-        "Assume this IAM role (with STS AssumeRole) before making any call.",
+        "Assumes an IAM role with STS `AssumeRole` first; every other call then runs as that role, \
+         while the credentials found as usual are only used for the `AssumeRole` call itself.",
         vec![
-            Attribute::typed("role_arn", Type::String, "ARN of the role to assume.").required(),
-            s("session_name", "Session name for the assumed-role session."),
+            Attribute::typed(
+                "role_arn",
+                Type::String,
+                "ARN of the role to assume, for example \
+                 `arn:aws:iam::123456789012:role/deployer`.",
+            )
+            .required(),
+            s(
+                "session_name",
+                "Session name recorded in CloudTrail for the assumed-role session: 2 to 64 \
+                 letters, digits or `_+=,.@-`.",
+            ),
             s(
                 "external_id",
-                "External ID the role's trust policy requires, if any.",
+                "External ID, when the role's trust policy requires one (`sts:ExternalId`).",
             ),
         ],
         vec![],
     );
     let default_tags = Block::new(
-        "Tags added to every object the provider creates; resource `tags` win on conflict.",
+        "Tags added to every AWS object the provider creates. A resource's own `tags` win when \
+         both set the same key; the merged result is the resource's `tags_all`.",
         vec![
             Attribute::typed(
                 "tags",
                 Type::map(Type::String),
-                "Tags applied to all resources.",
+                "The default tags, key to value.",
             )
             .optional(),
         ],
@@ -73,7 +94,9 @@ fn build_schema() -> Schema {
     Schema {
         version: 0,
         block: Block::new(
-            "Deploys custom models to Amazon SageMaker endpoints.",
+            "Deploys custom models (a container image plus model artifacts in S3) to Amazon \
+             SageMaker endpoints, creating and tracking the role, model, endpoint \
+             configuration, endpoint, SNS topics and autoscaling they need.",
             vec![
                 s(
                     "region",
@@ -82,7 +105,8 @@ fn build_schema() -> Schema {
                 ),
                 s(
                     "profile",
-                    "Named profile from the shared config and credentials files.",
+                    "Named profile to read from the shared config and credentials files, like \
+                     `AWS_PROFILE`.",
                 ),
                 Attribute::typed(
                     "shared_config_files",
@@ -98,9 +122,14 @@ fn build_schema() -> Schema {
                 .optional(),
                 s(
                     "access_key",
-                    "Static access key ID. Prefer profiles or the environment.",
+                    "Static access key ID, used together with `secret_key`. Prefer a profile, the \
+                     environment or an assumed role, which keep keys out of the configuration.",
                 ),
-                s("secret_key", "Static secret access key.").sensitive(),
+                s(
+                    "secret_key",
+                    "Static secret access key, used together with `access_key`.",
+                )
+                .sensitive(),
                 Attribute::typed(
                     "max_retries",
                     Type::Number,
