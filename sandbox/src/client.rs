@@ -13,6 +13,7 @@ use crate::faults::{FaultRule, FaultRuleStatus};
 use crate::inventory::Inventory;
 use crate::log::LogEntry;
 use crate::options::{Durations, DurationsPatch};
+use crate::sagemaker::lifecycle::EndpointTimes;
 
 /// Talks to `/_sandbox/…` of one sandbox. Needs a Tokio runtime.
 #[derive(Clone, Debug)]
@@ -135,6 +136,11 @@ impl ControlClient {
         self.call::<Value>(Method::DELETE, "log", None)
             .await
             .map(|_| ())
+    }
+
+    /// Every endpoint's status and when it entered it (`GET /_sandbox/endpoints`).
+    pub async fn endpoints(&self) -> Result<Vec<EndpointTimes>, SandboxError> {
+        self.call(Method::GET, "endpoints", None).await
     }
 
     pub async fn inventory(&self) -> Result<Inventory, SandboxError> {

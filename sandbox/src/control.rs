@@ -80,6 +80,10 @@ pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Byte
                 json!(app.log().query(service.as_deref(), operation.as_deref())),
             )
         }
+        (&Method::GET, "endpoints") => {
+            let times = app.sagemaker().endpoint_times(crate::sagemaker::now());
+            reply(200, json!(times))
+        }
         (&Method::DELETE, "log") => {
             app.log().clear();
             reply(200, json!({}))

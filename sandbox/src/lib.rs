@@ -41,6 +41,7 @@ pub use faults::{FaultAction, FaultRule, FaultRuleStatus};
 pub use inventory::Inventory;
 pub use log::LogEntry;
 pub use options::{Durations, DurationsPatch, SandboxOptions};
+pub use sagemaker::lifecycle::EndpointTimes;
 pub use sandbox::Sandbox;
 
 /// The account id every ARN uses (moto's default account).

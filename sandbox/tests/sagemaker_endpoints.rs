@@ -547,3 +547,59 @@ async fn failed_update_rolls_back_to_old_config() {
             .contains("no-such-bucket-anywhere")
     );
 }
+
+/// `GET /_sandbox/endpoints` tells when an endpoint entered its status, from the
+/// sandbox's own clock and without any DescribeEndpoint (benchmarks use it to time how soon
+/// a client notices InService).
+#[tokio::test]
+async fn control_api_reports_when_each_status_began() {
+    // Its own sandbox: the DescribeEndpoint count below must not see other tests' calls.
+    let sb = &start().await;
+    let sm = sagemaker(sb.url()).await;
+    let ctl = sb.control();
+    let (_, config) = fixture(sb, "times").await;
+    let name = unique("Timed-Endpoint");
+    let find =
+        |all: Vec<sagemaker_sandbox::EndpointTimes>| all.into_iter().find(|e| e.name == name);
+    sm.create_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&config)
+        .send()
+        .await
+        .unwrap();
+    let creating = find(ctl.endpoints().await.unwrap()).expect("listed");
+    assert_eq!(
+        (creating.status.as_str(), creating.region.as_str()),
+        ("Creating", "us-east-1")
+    );
+    assert_eq!(creating.status_since, creating.creation_time);
+    let ends = creating.phase_ends.expect("a running create phase");
+    let create_ms = sb.control().durations().await.unwrap().endpoint_create_ms;
+    assert!((ends - creating.creation_time - create_ms as f64 / 1000.0).abs() < 1e-6);
+
+    tokio::time::sleep(std::time::Duration::from_millis(create_ms + 300)).await;
+    let describes = ctl.count("sagemaker", "DescribeEndpoint").await.unwrap();
+    let ready = find(ctl.endpoints().await.unwrap()).expect("listed");
+    assert_eq!(ready.status, "InService");
+    assert_eq!(
+        ready.status_since, ends,
+        "the moment the create ended, not when asked"
+    );
+    assert_eq!(ready.phase_ends, None);
+    assert_eq!(
+        ctl.count("sagemaker", "DescribeEndpoint").await.unwrap(),
+        describes,
+        "control calls are not AWS calls"
+    );
+
+    sm.delete_endpoint()
+        .endpoint_name(&name)
+        .send()
+        .await
+        .unwrap();
+    let deleting = find(ctl.endpoints().await.unwrap()).expect("listed");
+    assert_eq!(deleting.status, "Deleting");
+    assert!(deleting.status_since > ends && deleting.phase_ends.is_some());
+    wait_for(&sm, &name, "Gone").await;
+    assert!(find(ctl.endpoints().await.unwrap()).is_none());
+}

@@ -3,9 +3,27 @@
 //! Each transitional phase stores the time it ends; [`Endpoint::advance`] applies every phase
 //! that has ended, so the status a caller sees is always computed from the clock.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::time::plus_ms;
+
+/// An endpoint's status and when it entered it, as `GET /_sandbox/endpoints` reports them:
+/// benchmarks use `status_since` to measure how soon a client notices a transition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndpointTimes {
+    pub name: String,
+    pub region: String,
+    pub status: String,
+    /// Epoch seconds of CreateEndpoint.
+    pub creation_time: f64,
+    /// Epoch seconds when the endpoint entered `status` (for InService after a create: the
+    /// moment the create phase ended, whether or not anyone has described it since).
+    pub status_since: f64,
+    /// Epoch seconds when the running phase ends, if one is running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_ends: Option<f64>,
+}
 
 /// Live state of one production variant.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +97,30 @@ impl Endpoint {
             Phase::Updating { .. } | Phase::Scaling { .. } => "Updating",
             Phase::RollingBack { .. } => "RollingBack",
             Phase::Deleting { .. } => "Deleting",
+        }
+    }
+
+    /// End time of the running transitional phase.
+    pub fn phase_ends(&self) -> Option<f64> {
+        match &self.phase {
+            Phase::Steady => None,
+            Phase::Creating { ends, .. }
+            | Phase::Updating { ends, .. }
+            | Phase::RollingBack { ends, .. }
+            | Phase::Scaling { ends }
+            | Phase::Deleting { ends } => Some(*ends),
+        }
+    }
+
+    /// Status and timing (call [`Endpoint::advance`] first).
+    pub fn times(&self, region: &str) -> EndpointTimes {
+        EndpointTimes {
+            name: self.name.clone(),
+            region: region.to_string(),
+            status: self.status().to_string(),
+            creation_time: self.creation_time,
+            status_since: self.last_modified,
+            phase_ends: self.phase_ends(),
         }
     }
 

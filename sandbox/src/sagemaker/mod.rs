@@ -103,6 +103,15 @@ pub struct State {
 }
 
 impl State {
+    /// Every endpoint's status and timing at `now` (sorted by region, then name).
+    pub fn endpoint_times(&mut self, now: f64) -> Vec<lifecycle::EndpointTimes> {
+        self.advance(now);
+        self.endpoints
+            .iter()
+            .map(|((region, _), e)| e.times(region))
+            .collect()
+    }
+
     /// Moves every endpoint's lifecycle forward to `now`, dropping the deleted ones.
     pub fn advance(&mut self, now: f64) {
         let mut gone = Vec::new();
