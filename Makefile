@@ -1,5 +1,5 @@
 # Entry points; the README names `make quickstart` and `make test`.
-.PHONY: quickstart test venv lint build release examples-check docs docs-check
+.PHONY: quickstart test venv lint build release examples-check docs docs-check bench
 
 build:
 	cargo build --bin terraform-provider-sagemaker
@@ -41,3 +41,7 @@ examples-check:
 # SHA256SUMS file and the manifest.
 release:
 	scripts/release.sh
+
+# Benchmarks against the peers (SageMaker Python SDK, boto3) on the sandbox; see bench/README.md.
+bench:
+	bench/run.sh
