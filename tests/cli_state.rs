@@ -66,6 +66,15 @@ fn write_applied_state(w: &Workdir, extra_attrs: &[(&str, Json)]) -> Json {
     for (k, v) in extra_attrs {
         attrs.insert(k.to_string(), v.clone());
     }
+    // Terraform records the sensitive attributes (here the write-only secrets)
+    // in state; without them the next plan proposes an update of the marks.
+    let sensitive: Vec<Json> = change["after_sensitive"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, marked)| **marked == json!(true))
+        .map(|(k, _)| json!([{ "type": "get_attr", "value": k }]))
+        .collect();
     let state = json!({
         "version": 4,
         "terraform_version": "1.11.4",
@@ -80,7 +89,7 @@ fn write_applied_state(w: &Workdir, extra_attrs: &[(&str, Json)]) -> Json {
             "instances": [{
                 "schema_version": 0,
                 "attributes": attrs,
-                "sensitive_attributes": []
+                "sensitive_attributes": sensitive
             }]
         }]
     });
