@@ -83,9 +83,18 @@ async fn topics_are_encrypted_tls_only_idempotent_and_deletable() {
     let c = clients(sb).await;
     let ep = unique("topic-ep");
     let name = names::topic_name(&ep, names::TopicKind::Success);
-    let arn = topic::ensure(&c, &name, &owner(&ep)).await.unwrap();
+    let want = topic_arn(&c, &name).await;
+    let arn = topic::ensure(&c, &name, &want, &owner(&ep)).await.unwrap();
     assert!(arn.ends_with(&format!(":{name}")), "{arn}");
-    assert_eq!(topic::ensure(&c, &name, &owner(&ep)).await.unwrap(), arn);
+    assert_eq!(
+        topic::ensure(&c, &name, &want, &owner(&ep)).await.unwrap(),
+        arn
+    );
+    // Somebody else's mark: not adopted, not changed.
+    let mut other = owner(&ep);
+    other.insert(tfsm::aws::owner::OWNER_TAG.into(), "someone-else".into());
+    let refused = topic::ensure(&c, &name, &want, &other).await;
+    assert!(matches!(refused, Err(AwsError::Foreign(_))), "{refused:?}");
     let attrs = topic::attributes(&c, &arn).await.unwrap().unwrap();
     assert_eq!(attrs["KmsMasterKeyId"], "alias/aws/sns");
     let policy: Value = serde_json::from_str(&attrs["Policy"]).unwrap();
@@ -198,6 +207,7 @@ async fn endpoint_configs_plain_and_async() {
     let success = topic::ensure(
         &c,
         &names::topic_name(&ep, names::TopicKind::Success),
+        &topic_arn(&c, &names::topic_name(&ep, names::TopicKind::Success)).await,
         &owner(&ep),
     )
     .await
@@ -205,6 +215,7 @@ async fn endpoint_configs_plain_and_async() {
     let error = topic::ensure(
         &c,
         &names::topic_name(&ep, names::TopicKind::Error),
+        &topic_arn(&c, &names::topic_name(&ep, names::TopicKind::Error)).await,
         &owner(&ep),
     )
     .await

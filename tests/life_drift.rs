@@ -276,9 +276,29 @@ async fn read_follows_the_endpoint_to_another_config() {
         state.get("endpoint_config_name").as_str()
     );
 
-    // Destroy removes what the state names, and the pending config.
+    // Destroy removes what the state names and is ours, and the pending
+    // config; the config someone else made is reached only through drift
+    // and is left alone, with a warning naming it.
     let (_, r) = w.apply(st, &Value::Null, &read.private).await;
     no_errors(&r.diagnostics);
+    assert!(
+        r.diagnostics
+            .0
+            .iter()
+            .any(|d| d.detail.contains("endpoint configuration life-oob-manual")),
+        "{:#?}",
+        r.diagnostics
+    );
+    assert!(
+        endpoint_config::find(&w.clients, "life-oob-manual")
+            .await
+            .unwrap()
+            .is_some(),
+        "someone else's config must survive the destroy"
+    );
+    endpoint_config::delete(&w.clients, "life-oob-manual")
+        .await
+        .unwrap();
     empty(&sandbox).await;
 }
 

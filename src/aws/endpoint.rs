@@ -5,6 +5,7 @@
 use super::clients::Clients;
 use super::deployment::DeploymentSpec;
 use super::error::AwsError;
+use super::owner::{self, Foreign};
 use super::wait::{Cancel, Probe, wait_until};
 use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, Tag};
 use std::collections::BTreeMap;
@@ -66,7 +67,9 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<Endpoint>, AwsError>
 }
 
 /// CreateEndpoint; returns the ARN. An endpoint that already exists under
-/// this name is adopted (its ARN returned) — the caller then waits on it.
+/// this name is adopted (its ARN returned, the caller then waits on it) only
+/// when it carries the ownership mark of `tags`; otherwise the answer is
+/// [`AwsError::Foreign`] and nothing is changed.
 pub async fn create(
     c: &Clients,
     name: &str,
@@ -89,7 +92,8 @@ pub async fn create(
             if e.is_already_exists()
                 && let Some(ep) = find(c, name).await?
             {
-                tracing::debug!(name, "adopting existing endpoint");
+                adopt_if_owned(c, "endpoint", name, &ep.arn, tags).await?;
+                tracing::debug!(name, "adopting our own existing endpoint");
                 return Ok(ep.arn);
             }
             Err(e)
@@ -260,6 +264,61 @@ pub async fn wait_deleted(
         })
     })
     .await
+}
+
+/// After an "already exists": Ok when the SageMaker object at `arn` carries
+/// the ownership mark of `wanted` (the tags we would have created it with),
+/// [`AwsError::Foreign`] with its tags otherwise.
+pub(crate) async fn adopt_if_owned(
+    c: &Clients,
+    kind: &'static str,
+    name: &str,
+    arn: &str,
+    wanted: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let existing = list_tags(c, arn).await?;
+    if owner::is_owned(&existing, owner::mark_of(wanted)) {
+        Ok(())
+    } else {
+        Err(AwsError::Foreign(Foreign {
+            kind,
+            name: name.to_string(),
+            tags: existing,
+        }))
+    }
+}
+
+/// The tags of a SageMaker object at `arn` when it is ours (`Ok(Ok)`), or
+/// the [`Foreign`] description of it.
+pub(crate) async fn check_owned(
+    c: &Clients,
+    kind: &'static str,
+    name: &str,
+    arn: &str,
+    owner_id: &str,
+) -> Result<Result<BTreeMap<String, String>, Foreign>, AwsError> {
+    let tags = list_tags(c, arn).await?;
+    Ok(if owner::is_owned(&tags, owner_id) {
+        Ok(tags)
+    } else {
+        Err(Foreign {
+            kind,
+            name: name.to_string(),
+            tags,
+        })
+    })
+}
+
+/// ListTags of any SageMaker ARN; `Ok(None)` when the object is gone.
+pub async fn tags_if_exists(
+    c: &Clients,
+    arn: &str,
+) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+    match list_tags(c, arn).await {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// ListTags of any SageMaker ARN (all pages).

@@ -6,6 +6,7 @@
 use super::clients::Clients;
 use super::endpoint::sagemaker_tags;
 use super::error::AwsError;
+use super::owner::Deleted;
 use aws_sdk_sagemaker::types::{
     AsyncInferenceClientConfig, AsyncInferenceConfig, AsyncInferenceNotificationConfig,
     AsyncInferenceOutputConfig, ProductionVariant, ProductionVariantInstanceType,
@@ -169,7 +170,8 @@ fn async_config(a: &AsyncSpec) -> AsyncInferenceConfig {
         .build()
 }
 
-/// CreateEndpointConfig; an existing config of the same name is adopted.
+/// CreateEndpointConfig; an existing config of the same name is adopted
+/// when it carries the ownership mark of `spec.tags`.
 pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointConfig, AwsError> {
     tracing::debug!(name = %spec.name, "sagemaker:CreateEndpointConfig");
     let res = c
@@ -192,12 +194,33 @@ pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointCo
             if e.is_already_exists()
                 && let Some(cfg) = find(c, &spec.name).await?
             {
-                tracing::debug!(name = %spec.name, "adopting existing endpoint config");
+                super::endpoint::adopt_if_owned(
+                    c,
+                    "endpoint configuration",
+                    &spec.name,
+                    &cfg.arn,
+                    &spec.tags,
+                )
+                .await?;
+                tracing::debug!(name = %spec.name, "adopting our own existing endpoint config");
                 return Ok(cfg);
             }
             Err(e)
         }
     }
+}
+
+/// Deletes the config only when it carries the mark `owner_id`.
+pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+    let Some(cfg) = find(c, name).await? else {
+        return Ok(Deleted::Gone);
+    };
+    let kind = "endpoint configuration";
+    if let Err(f) = super::endpoint::check_owned(c, kind, name, &cfg.arn, owner_id).await? {
+        return Ok(Deleted::NotOurs(f));
+    }
+    delete(c, name).await?;
+    Ok(Deleted::Done)
 }
 
 /// DeleteEndpointConfig; a missing config counts as deleted.

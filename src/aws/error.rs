@@ -35,6 +35,10 @@ pub enum AwsError {
     /// The object reached a terminal failure state.
     #[error("{what} failed: {reason}")]
     Failed { what: String, reason: String },
+    /// An object exists under the name we need, without this resource's
+    /// ownership mark: nothing was changed.
+    #[error("{0}")]
+    Foreign(super::owner::Foreign),
     /// An endpoint update ended back on the old configuration.
     #[error("{what} rolled back to endpoint config {live_config}: {reason}")]
     RolledBack {

@@ -13,8 +13,11 @@
 //!   rules and deterministic derived names).
 //!
 //! Finds are one API call and answer `Ok(None)` for a missing object; deletes
-//! treat "not found" as done; creates adopt an object that already exists
-//! under the same (deterministic) name.
+//! treat "not found" as done. Creates adopt an object that already exists
+//! under the same (deterministic) name only when it carries the caller's
+//! ownership mark ([`owner`]); otherwise they fail with
+//! [`error::AwsError::Foreign`] and change nothing. The `*_owned` deletes
+//! check the mark the same way.
 
 pub mod alarm;
 pub mod clients;
@@ -25,6 +28,7 @@ pub mod endpoint_config;
 pub mod error;
 pub mod model;
 pub mod names;
+pub mod owner;
 pub mod policy;
 pub mod role;
 pub mod scaling;
@@ -33,8 +37,9 @@ pub mod wait;
 
 use std::collections::BTreeMap;
 
-/// Tag put on every object the provider creates; its value is the endpoint name.
-pub const OWNERSHIP_TAG: &str = "tfsm:endpoint";
+/// Tag put on every object the provider creates; its value is the endpoint
+/// name. The mark that decides ownership is [`owner::OWNER_TAG`].
+pub const OWNERSHIP_TAG: &str = owner::ENDPOINT_TAG;
 
 /// What moving an object's tags from `old` to `new` takes: the keys to
 /// remove, and the tags to add or overwrite. Shared by every tagging API.
@@ -107,7 +112,7 @@ mod tests {
         send(super::endpoint::set_tags(c, "arn", &tags, &tags));
         send(super::role::ensure(c, r));
         send(super::role::delete(c, "r"));
-        send(super::topic::ensure(c, "t", &tags));
+        send(super::topic::ensure(c, "t", "arn", &tags));
         send(super::topic::delete(c, "arn"));
     }
 }

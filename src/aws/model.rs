@@ -8,6 +8,7 @@
 use super::clients::Clients;
 use super::endpoint::sagemaker_tags;
 use super::error::AwsError;
+use super::owner::Deleted;
 use super::wait::{Cancel, Probe, wait_until};
 use aws_sdk_sagemaker::types::{
     ContainerDefinition, ContainerMode, ModelCompressionType, ModelDataSource, S3ModelDataSource,
@@ -175,7 +176,8 @@ fn container(spec: &ModelSpec) -> ContainerDefinition {
     .build()
 }
 
-/// One CreateModel call; adopts an existing model of the same name.
+/// One CreateModel call; adopts an existing model of the same name when it
+/// carries the ownership mark of `spec.tags`.
 async fn create_once(c: &Clients, spec: &ModelSpec) -> Result<Model, AwsError> {
     tracing::debug!(name = %spec.name, "sagemaker:CreateModel");
     let vpc = spec.vpc.as_ref().map(|v| {
@@ -204,7 +206,8 @@ async fn create_once(c: &Clients, spec: &ModelSpec) -> Result<Model, AwsError> {
             if e.is_already_exists()
                 && let Some(m) = find(c, &spec.name).await?
             {
-                tracing::debug!(name = %spec.name, "adopting existing model");
+                super::endpoint::adopt_if_owned(c, "model", &spec.name, &m.arn, &spec.tags).await?;
+                tracing::debug!(name = %spec.name, "adopting our own existing model");
                 return Ok(m);
             }
             Err(e)
@@ -247,6 +250,18 @@ pub async fn create(
         },
         other => other,
     }
+}
+
+/// Deletes the model only when it carries the mark `owner_id`.
+pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+    let Some(m) = find(c, name).await? else {
+        return Ok(Deleted::Gone);
+    };
+    if let Err(f) = super::endpoint::check_owned(c, "model", name, &m.arn, owner_id).await? {
+        return Ok(Deleted::NotOurs(f));
+    }
+    delete(c, name).await?;
+    Ok(Deleted::Done)
 }
 
 /// DeleteModel; a missing model counts as deleted.

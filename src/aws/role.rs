@@ -5,6 +5,7 @@
 
 use super::clients::Clients;
 use super::error::AwsError;
+use super::owner::{self, Deleted, Foreign};
 use aws_sdk_iam::types::Tag;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,19 +29,121 @@ pub struct Role {
     pub arn: String,
 }
 
+/// What GetRole says about a role: enough to check ownership and the trust
+/// policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleDescription {
+    pub name: String,
+    pub arn: String,
+    /// The trust policy, parsed (IAM returns it URL-encoded).
+    pub trust_policy: Option<serde_json::Value>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A policy document as IAM returns it (URL-encoded JSON, or plain JSON from
+/// some emulators), parsed.
+pub fn parse_document(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text).ok().or_else(|| {
+        let decoded = percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .ok()?;
+        serde_json::from_str(&decoded).ok()
+    })
+}
+
 /// GetRole; `Ok(None)` when it does not exist.
-pub async fn find(c: &Clients, name: &str) -> Result<Option<Role>, AwsError> {
+pub async fn describe(c: &Clients, name: &str) -> Result<Option<RoleDescription>, AwsError> {
     tracing::debug!(name, "iam:GetRole");
     match c.iam.get_role().role_name(name).send().await {
-        Ok(out) => Ok(out.role().map(|r| Role {
+        Ok(out) => Ok(out.role().map(|r| RoleDescription {
             name: r.role_name().to_string(),
             arn: r.arn().to_string(),
+            trust_policy: r.assume_role_policy_document().and_then(parse_document),
+            tags: r
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect(),
         })),
         Err(e) => {
             let e = AwsError::from_sdk("GetRole", e);
             if e.is_not_found() { Ok(None) } else { Err(e) }
         }
     }
+}
+
+/// GetRole reduced to name and ARN; `Ok(None)` when it does not exist.
+pub async fn find(c: &Clients, name: &str) -> Result<Option<Role>, AwsError> {
+    Ok(describe(c, name).await?.map(|r| Role {
+        name: r.name,
+        arn: r.arn,
+    }))
+}
+
+/// The document of one inline policy (GetRolePolicy); `Ok(None)` when the
+/// role or the policy does not exist.
+pub async fn inline_policy(
+    c: &Clients,
+    role: &str,
+    policy: &str,
+) -> Result<Option<serde_json::Value>, AwsError> {
+    tracing::debug!(role, policy, "iam:GetRolePolicy");
+    match c
+        .iam
+        .get_role_policy()
+        .role_name(role)
+        .policy_name(policy)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(parse_document(out.policy_document())),
+        Err(e) => {
+            let e = AwsError::from_sdk("GetRolePolicy", e);
+            if e.is_not_found() { Ok(None) } else { Err(e) }
+        }
+    }
+}
+
+/// The role name at the end of a role ARN (`arn:...:role/path/name`).
+pub fn name_of_arn(arn: &str) -> Option<&str> {
+    arn.split_once(":role/")
+        .map(|(_, rest)| rest.rsplit('/').next().unwrap_or(rest))
+}
+
+/// Adds (or overwrites) tags on the role (TagRole).
+pub async fn add_tags(
+    c: &Clients,
+    name: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    let Some(tags) = iam_tags(tags)? else {
+        return Ok(());
+    };
+    tracing::debug!(name, "iam:TagRole");
+    c.iam
+        .tag_role()
+        .role_name(name)
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("TagRole", e))?;
+    Ok(())
+}
+
+/// Deletes the role only when it carries the mark `owner_id`.
+pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+    let Some(r) = describe(c, name).await? else {
+        return Ok(Deleted::Gone);
+    };
+    if !owner::is_owned(&r.tags, owner_id) {
+        return Ok(Deleted::NotOurs(Foreign {
+            kind: "IAM role",
+            name: name.to_string(),
+            tags: r.tags,
+        }));
+    }
+    delete(c, name).await?;
+    Ok(Deleted::Done)
 }
 
 fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Option<Vec<Tag>>, AwsError> {
@@ -59,9 +162,11 @@ fn iam_tags(tags: &BTreeMap<String, String>) -> Result<Option<Vec<Tag>>, AwsErro
         .map(Some)
 }
 
-/// Creates the role, or adopts it when it already exists (then its trust
-/// policy and tags are brought in line). Then puts the inline policy and makes
-/// the managed attachments exactly `spec.managed_policy_arns`.
+/// Creates the role, or adopts it when it already exists and carries the
+/// ownership mark of `spec.tags` (then its trust policy and tags are brought
+/// in line); a role without the mark is [`AwsError::Foreign`] and is left
+/// untouched. Then puts the inline policy and makes the managed attachments
+/// exactly `spec.managed_policy_arns`.
 pub async fn ensure(c: &Clients, spec: &RoleSpec) -> Result<Role, AwsError> {
     let trust = spec.trust_policy.to_string();
     let tags = iam_tags(&spec.tags)?;
@@ -88,10 +193,37 @@ pub async fn ensure(c: &Clients, spec: &RoleSpec) -> Result<Role, AwsError> {
             if !e.is_already_exists() {
                 return Err(e);
             }
-            let Some(role) = find(c, &spec.name).await? else {
+            let Some(existing) = describe(c, &spec.name).await? else {
                 return Err(e);
             };
-            tracing::debug!(name = %spec.name, "adopting existing role; iam:UpdateAssumeRolePolicy");
+            if !owner::is_owned(&existing.tags, owner::mark_of(&spec.tags)) {
+                return Err(AwsError::Foreign(Foreign {
+                    kind: "IAM role",
+                    name: spec.name.clone(),
+                    tags: existing.tags,
+                }));
+            }
+            let role = Role {
+                name: existing.name,
+                arn: existing.arn,
+            };
+            let stale: Vec<String> = existing
+                .tags
+                .keys()
+                .filter(|k| !spec.tags.contains_key(*k))
+                .cloned()
+                .collect();
+            if !stale.is_empty() {
+                tracing::debug!(name = %spec.name, ?stale, "iam:UntagRole");
+                c.iam
+                    .untag_role()
+                    .role_name(&spec.name)
+                    .set_tag_keys(Some(stale))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("UntagRole", e))?;
+            }
+            tracing::debug!(name = %spec.name, "adopting our own role; iam:UpdateAssumeRolePolicy");
             c.iam
                 .update_assume_role_policy()
                 .role_name(&spec.name)

@@ -1,10 +1,12 @@
 //! The SNS topics of asynchronous inference: encrypted with the AWS-managed
 //! key `alias/aws/sns`, with a policy denying `sns:Publish` over plain HTTP.
-//! CreateTopic is idempotent for a name with the same attributes, so ensuring
-//! a topic twice returns the same ARN.
+//! CreateTopic is idempotent for a name with the same attributes, so it would
+//! silently hand back somebody else's topic: ensuring a topic therefore
+//! looks at the existing one's tags first and adopts only our own.
 
 use super::clients::Clients;
 use super::error::AwsError;
+use super::owner::{self, Deleted, Foreign};
 use aws_sdk_sns::types::Tag;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -27,37 +29,112 @@ pub fn topic_policy(arn: &str) -> Value {
     })
 }
 
-/// Creates the topic (or finds it, CreateTopic being idempotent), sets its
-/// policy and tags; returns its ARN.
+/// Creates the topic `name` (whose ARN is `arn`) encrypted with
+/// [`KMS_KEY`], with its tags, then sets its policy; returns its ARN. A topic
+/// that already exists is adopted only when it carries the ownership mark of
+/// `tags`: then its encryption, policy and tags are put back as they should
+/// be (a repair). Without the mark it is [`AwsError::Foreign`] and untouched.
 pub async fn ensure(
     c: &Clients,
     name: &str,
+    arn: &str,
     tags: &BTreeMap<String, String>,
 ) -> Result<String, AwsError> {
-    tracing::debug!(name, "sns:CreateTopic");
-    let out = c
-        .sns
-        .create_topic()
-        .name(name)
-        .attributes("KmsMasterKeyId", KMS_KEY)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("CreateTopic", e))?;
-    let arn = out
-        .topic_arn()
-        .map(str::to_string)
-        .ok_or_else(|| AwsError::invalid_request("CreateTopic", "no TopicArn in the answer"))?;
-    tracing::debug!(arn, "sns:SetTopicAttributes Policy");
+    let arn = match tags_of(c, arn).await? {
+        Some(existing) => {
+            if !owner::is_owned(&existing, owner::mark_of(tags)) {
+                return Err(AwsError::Foreign(Foreign {
+                    kind: "SNS topic",
+                    name: arn.to_string(),
+                    tags: existing,
+                }));
+            }
+            set_attribute(c, arn, "KmsMasterKeyId", KMS_KEY).await?;
+            set_tags(c, arn, &existing, tags).await?;
+            arn.to_string()
+        }
+        None => {
+            tracing::debug!(name, "sns:CreateTopic");
+            let out = c
+                .sns
+                .create_topic()
+                .name(name)
+                .attributes("KmsMasterKeyId", KMS_KEY)
+                .set_tags(Some(sns_tags(tags)?).filter(|t| !t.is_empty()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("CreateTopic", e))?;
+            out.topic_arn().map(str::to_string).ok_or_else(|| {
+                AwsError::invalid_request("CreateTopic", "no TopicArn in the answer")
+            })?
+        }
+    };
+    set_attribute(c, &arn, "Policy", &topic_policy(&arn).to_string()).await?;
+    Ok(arn)
+}
+
+async fn set_attribute(c: &Clients, arn: &str, name: &str, value: &str) -> Result<(), AwsError> {
+    tracing::debug!(arn, name, "sns:SetTopicAttributes");
     c.sns
         .set_topic_attributes()
-        .topic_arn(&arn)
-        .attribute_name("Policy")
-        .attribute_value(topic_policy(&arn).to_string())
+        .topic_arn(arn)
+        .attribute_name(name)
+        .attribute_value(value)
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("SetTopicAttributes", e))?;
-    set_tags(c, &arn, &BTreeMap::new(), tags).await?;
-    Ok(arn)
+    Ok(())
+}
+
+fn sns_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError::invalid_request("TagResource", e.to_string()))
+        })
+        .collect()
+}
+
+/// The topic's tags (ListTagsForResource); `Ok(None)` when it does not exist.
+pub async fn tags_of(c: &Clients, arn: &str) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+    tracing::debug!(arn, "sns:ListTagsForResource");
+    match c
+        .sns
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(Some(
+            out.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect(),
+        )),
+        Err(e) => {
+            let e = AwsError::from_sdk("ListTagsForResource", e);
+            if e.is_not_found() { Ok(None) } else { Err(e) }
+        }
+    }
+}
+
+/// Deletes the topic only when it carries the mark `owner_id`.
+pub async fn delete_owned(c: &Clients, arn: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+    let Some(tags) = tags_of(c, arn).await? else {
+        return Ok(Deleted::Gone);
+    };
+    if !owner::is_owned(&tags, owner_id) {
+        return Ok(Deleted::NotOurs(Foreign {
+            kind: "SNS topic",
+            name: arn.to_string(),
+            tags,
+        }));
+    }
+    delete(c, arn).await?;
+    Ok(Deleted::Done)
 }
 
 /// Moves a topic's tags from `old` to `new`: UntagResource for keys that
@@ -79,16 +156,11 @@ pub async fn set_tags(
             .await
             .map_err(|e| AwsError::from_sdk("UntagResource", e))?;
     }
-    let changed = changed
+    let changed: BTreeMap<String, String> = changed
         .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| AwsError::invalid_request("TagResource", e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let changed = sns_tags(&changed)?;
     if !changed.is_empty() {
         tracing::debug!(arn, "sns:TagResource");
         c.sns

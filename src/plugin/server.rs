@@ -104,6 +104,9 @@ pub async fn run(mode: Mode, settings: Settings) -> Result<(), PluginError> {
     // Stay alive through Ctrl-C in plugin mode: the terminal sends SIGINT to
     // Terraform and to us, and Terraform then stops us through gRPC.
     watch_signals(mode).map_err(io_err("cannot install signal handlers"))?;
+    if mode == Mode::Plugin {
+        watch_parent();
+    }
 
     let (listener, _socket_dir) = bind(&settings).await?;
     let addr = listener
@@ -230,6 +233,27 @@ async fn serve(
         .serve_with_incoming_shutdown(incoming, until)
         .await?;
     Ok(())
+}
+
+/// Stops the plugin when the Terraform process that started it dies without
+/// a word (SIGKILL, a crash): the plugin is then re-parented, and staying
+/// alive would only leave a stray process behind. An operation in progress
+/// is already abandoned by then, as its connection is gone.
+fn watch_parent() {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!("Terraform (pid {parent}) is gone; shutting down");
+                    shutdown::trigger();
+                    return;
+                }
+            }
+        });
+    }
 }
 
 /// Installs the signal handlers: SIGTERM always stops the plugin; SIGINT

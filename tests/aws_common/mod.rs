@@ -81,8 +81,23 @@ pub async fn clients(sb: &Sandbox) -> Clients {
     Clients::new(&context(sb.url()).await)
 }
 
+/// The ownership tags of a test object: the endpoint tag and a mark that
+/// is the same for every call with the same endpoint.
 pub fn owner(endpoint: &str) -> BTreeMap<String, String> {
-    [(OWNERSHIP_TAG.to_string(), endpoint.to_string())].into()
+    [
+        (OWNERSHIP_TAG.to_string(), endpoint.to_string()),
+        (
+            tfsm::aws::owner::OWNER_TAG.to_string(),
+            format!("test-{endpoint}"),
+        ),
+    ]
+    .into()
+}
+
+/// The ARN of the sandbox topic `name`.
+pub async fn topic_arn(c: &Clients, name: &str) -> String {
+    let account = c.account_id().await.expect("account id");
+    format!("arn:aws:sns:us-east-1:{account}:{name}")
 }
 
 /// Creates the generated role for `endpoint` (least-privilege policy only).

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::aws;
 use super::aws::error::AwsError;
 use super::desired::{DesiredError, Place};
 use super::private::PrivateState;
@@ -21,6 +22,12 @@ pub enum StepError {
         step: String,
         #[source]
         source: AwsError,
+    },
+    /// Create found objects under the names it needs that are not its own.
+    #[error("objects for endpoint {endpoint} already exist")]
+    Taken {
+        endpoint: String,
+        found: Vec<aws::owner::Foreign>,
     },
     #[error("{0}")]
     Other(String),
@@ -41,6 +48,10 @@ impl StepError {
                 diags.error("Invalid configuration for apply", e.to_string());
             }
             StepError::Other(m) => diags.error("Operation failed", m.clone()),
+            StepError::Taken { endpoint, found } => diags.error(
+                format!("Endpoint {endpoint} already exists outside this resource"),
+                taken_detail(endpoint, found),
+            ),
             StepError::Aws { step, source } => {
                 let (summary, detail) = describe(step, source);
                 diags.error(summary, detail);
@@ -55,6 +66,40 @@ impl StepError {
             _ => None,
         }
     }
+}
+
+/// How to adopt an endpoint made elsewhere, for error details. Terraform
+/// does not tell providers the resource address, so the commands use a
+/// placeholder and say where to find it.
+pub fn import_advice(endpoint: &str) -> String {
+    format!(
+        "To manage it with this resource, import it; replace ADDRESS with this resource's \
+         address from the \"with\" line above (for example sagemaker_custom_endpoint.main):\n\n  \
+         terraform import ADDRESS {endpoint}\n\nor add this block to the configuration and \
+         apply again:\n\n  import {{\n    to = ADDRESS\n    id = \"{endpoint}\"\n  }}\n\n\
+         Otherwise choose another endpoint_name."
+    )
+}
+
+fn taken_detail(endpoint: &str, found: &[aws::owner::Foreign]) -> String {
+    let list: String = found
+        .iter()
+        .map(|f| {
+            format!(
+                "  - {} {} (tags: {}): appears to belong to {}\n",
+                f.kind,
+                f.name,
+                f.tag_list(),
+                f.owner_hint()
+            )
+        })
+        .collect();
+    format!(
+        "These objects already exist under the names this resource needs, and do not carry \
+         its ownership mark:\n{list}\nNothing was created or changed: this resource never \
+         takes over, changes or deletes objects it did not create. {}",
+        import_advice(endpoint)
+    )
 }
 
 const KEPT: &str = "Every object created so far is recorded in the state, so the next apply or \
@@ -89,6 +134,14 @@ fn describe(step: &str, e: &AwsError) -> (String, String) {
         AwsError::Failed { what, reason } => (
             format!("{what} failed"),
             format!("While trying to {step}, SageMaker reported: {reason}"),
+        ),
+        AwsError::Foreign(f) => (
+            format!("{} {} is not owned by this resource", f.kind, f.name),
+            format!(
+                "While trying to {step}: {f}. It was left exactly as it is. Delete or rename \
+                 it if it is a leftover, or remove it from the other configuration that \
+                 manages it."
+            ),
         ),
         AwsError::RolledBack {
             what,

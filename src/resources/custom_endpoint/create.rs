@@ -1,4 +1,6 @@
-//! Create: the role (unless given) and the topics (when asynchronous) at the
+//! Create: first a check that no object it would make exists yet (any that
+//! does belongs to someone else: the ownership mark is new), then the role
+//! (unless given) and the topics (when asynchronous) at the
 //! same time, then the model, the endpoint config and the endpoint, then a
 //! wait for InService, then the autoscaling objects. Each object is written into the state as soon as it
 //! exists, so any failure returns a state naming everything created.
@@ -22,11 +24,11 @@ pub async fn create(
     pending: PrivateState,
 ) -> ApplyResult {
     let mut diagnostics = Diagnostics::new();
-    let d = match Desired::from_state(planned, &env.place()) {
-        Ok(d) => d.with_secrets(config),
+    let d = match prepare(env, planned, config).await {
+        Ok(d) => d,
         Err(e) => {
             // Nothing exists yet: a null state loses nothing.
-            StepError::from(e).report(&mut diagnostics);
+            e.report(&mut diagnostics);
             return ApplyResult {
                 new_state: Value::Null,
                 private: pending.encode(),
@@ -34,16 +36,10 @@ pub async fn create(
             };
         }
     };
-    if let Err(e) = not_cancelled(env, "create the endpoint") {
-        e.report(&mut diagnostics);
-        return ApplyResult {
-            new_state: Value::Null,
-            private: pending.encode(),
-            diagnostics,
-        };
-    }
     let mut st = Building::from(planned);
     fill_computed(&mut st, &d);
+    st.set("ownership_id", Some(d.ownership_id.clone()));
+    st.0.insert("out_of_band_changes".into(), Value::Null);
     // Nothing of the autoscaling exists yet; `scaling` lists it as it comes.
     scaling::clear(&mut st);
     if let Err(e) = build(env, &d, &mut st).await {
@@ -53,6 +49,97 @@ pub async fn create(
         new_state: st.finish(),
         private: pending.encode(),
         diagnostics,
+    }
+}
+
+/// Everything before the first object is made: the desired objects with a
+/// fresh ownership mark, and the check that none of their names is taken
+/// (by someone else: our mark is brand new).
+async fn prepare(env: &Env<'_>, planned: &Value, config: &Value) -> Result<Desired, StepError> {
+    let mut d = Desired::from_state(planned, &env.place())?.with_secrets(config);
+    not_cancelled(env, "create the endpoint")?;
+    if d.ownership_id.is_empty() {
+        d.ownership_id = aws::owner::new_ownership_id().map_err(StepError::Other)?;
+    }
+    preflight(env, &d).await?;
+    Ok(d)
+}
+
+/// Looks up every object create would make under a derived name, all at
+/// once; any that exists is not ours (this instance's mark is new), so the
+/// create stops before changing anything, naming them all.
+async fn preflight(env: &Env<'_>, d: &Desired) -> Result<(), StepError> {
+    use aws::owner::Foreign;
+    let c = env.clients;
+    let place = env.place();
+    let name = d.endpoint_name();
+    let sagemaker = |kind: &'static str, name: String, arn: Option<String>| async move {
+        let Some(arn) = arn else {
+            return Ok::<_, AwsError>(None);
+        };
+        let tags = aws::endpoint::list_tags(c, &arn).await?;
+        Ok(Some(Foreign { kind, name, tags }))
+    };
+    let endpoint = async {
+        let ep = aws::endpoint::find(c, name).await?;
+        sagemaker("endpoint", name.to_string(), ep.map(|e| e.arn)).await
+    };
+    let config = async {
+        let cfg = aws::endpoint_config::find(c, &d.config_name).await?;
+        let arn = cfg.map(|x| x.arn);
+        sagemaker("endpoint configuration", d.config_name.clone(), arn).await
+    };
+    let model = async {
+        let m = aws::model::find(c, &d.model_name).await?;
+        sagemaker("model", d.model_name.clone(), m.map(|x| x.arn)).await
+    };
+    let role = async {
+        if !d.role_is_managed() {
+            return Ok(None);
+        }
+        let r = aws::role::describe(c, &d.role_name(&place)).await?;
+        Ok::<_, AwsError>(r.map(|r| Foreign {
+            kind: "IAM role",
+            name: r.name,
+            tags: r.tags,
+        }))
+    };
+    let topics = async {
+        let mut found = Vec::new();
+        for arn in d
+            .topic_arns(&place)
+            .map(|(s, e)| [s, e])
+            .into_iter()
+            .flatten()
+        {
+            if let Some(tags) = aws::topic::tags_of(c, &arn).await? {
+                found.push(Foreign {
+                    kind: "SNS topic",
+                    name: arn,
+                    tags,
+                });
+            }
+        }
+        Ok::<_, AwsError>(found)
+    };
+    let step = format!("check that the names of endpoint {name} are free");
+    let (endpoint, config, model, role, topics) =
+        tokio::join!(endpoint, config, model, role, topics);
+    let mut found: Vec<Foreign> = [endpoint, config, model, role]
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(at(&step))?
+        .into_iter()
+        .flatten()
+        .collect();
+    found.extend(topics.map_err(at(step))?);
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(StepError::Taken {
+            endpoint: name.to_string(),
+            found,
+        })
     }
 }
 
@@ -97,11 +184,13 @@ pub async fn ensure_topics(
     d: &Desired,
 ) -> Option<(Result<String, StepError>, Result<String, StepError>)> {
     let (success, error) = d.topic_names()?;
+    let place = env.place();
+    let (success_arn, error_arn) = (place.topic_arn(&success), place.topic_arn(&error));
     let tags = d.base_tags();
     let c = env.clients;
     let (s, e) = tokio::join!(
-        aws::topic::ensure(c, &success, &tags),
-        aws::topic::ensure(c, &error, &tags)
+        aws::topic::ensure(c, &success, &success_arn, &tags),
+        aws::topic::ensure(c, &error, &error_arn, &tags)
     );
     Some((
         s.map_err(at("create the success topic")),

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::apply::{Building, StepError, at};
 use super::aws;
 use super::aws::error::AwsError;
-use super::aws::names;
+use super::aws::owner::{Deleted, Foreign};
 use super::duration::parse_go_duration;
 use super::private::{Kind, PrivateState};
 use super::schema::DEFAULT_DELETE_TIMEOUT;
@@ -25,9 +25,11 @@ pub async fn delete(env: &Env<'_>, prior: &Value, mut pending: PrivateState) -> 
     let mut diagnostics = Diagnostics::new();
     let mut st = Building::from(prior);
     let mut errors = Vec::new();
-    if let Err(e) = teardown(env, prior, &mut st, &mut pending).await {
+    let mut skipped = Vec::new();
+    if let Err(e) = teardown(env, prior, &mut st, &mut pending, &mut skipped).await {
         errors.push(e);
     }
+    report_skipped(&skipped, &mut diagnostics);
     if errors.is_empty() && !pending.is_empty() {
         errors.push(StepError::Other(format!(
             "These objects could not be deleted and are kept for the next destroy: {}",
@@ -61,18 +63,26 @@ fn delete_timeout(state: &Value) -> Duration {
         .unwrap_or(Duration::from_secs(1800))
 }
 
-/// Deletes the endpoint and waits until DescribeEndpoint no longer finds it.
-/// An endpoint still being created or updated is waited for first.
+/// Deletes the endpoint, when it carries the mark `owner`, and waits until
+/// DescribeEndpoint no longer finds it. An endpoint still being created or
+/// updated is waited for first. Someone else's endpoint is left alone.
 pub async fn delete_endpoint(
     env: &Env<'_>,
     name: &str,
+    owner: &str,
     timeout: Duration,
-) -> Result<(), StepError> {
+) -> Result<Deleted, StepError> {
     let c = env.clients;
     let step = format!("delete the endpoint {name}");
     let Some(ep) = aws::endpoint::find(c, name).await.map_err(at(&step))? else {
-        return Ok(());
+        return Ok(Deleted::Gone);
     };
+    if let Err(f) = aws::endpoint::check_owned(c, "endpoint", name, &ep.arn, owner)
+        .await
+        .map_err(at(&step))?
+    {
+        return Ok(Deleted::NotOurs(f));
+    }
     if TRANSITIONAL.contains(&ep.status.as_str()) {
         match aws::endpoint::wait_in_service(c, name, None, timeout, env.cancel).await {
             Ok(_) | Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
@@ -84,7 +94,39 @@ pub async fn delete_endpoint(
     }
     aws::endpoint::wait_deleted(c, name, timeout, env.cancel)
         .await
-        .map_err(at(format!("wait for the endpoint {name} to be deleted")))
+        .map_err(at(format!("wait for the endpoint {name} to be deleted")))?;
+    Ok(Deleted::Done)
+}
+
+/// Deletes one object the state names, only when it carries the mark
+/// `owner`; someone else's object goes to `skipped`.
+async fn delete_one(
+    env: &Env<'_>,
+    kind: Kind,
+    name: &str,
+    owner: &str,
+    skipped: &mut Vec<Foreign>,
+) -> Result<(), AwsError> {
+    if let Deleted::NotOurs(f) = delete_owned(env, kind, name, owner).await? {
+        skipped.push(f);
+    }
+    Ok(())
+}
+
+/// The owned delete of one object of `kind` (the ARN for topics).
+pub async fn delete_owned(
+    env: &Env<'_>,
+    kind: Kind,
+    name: &str,
+    owner: &str,
+) -> Result<Deleted, AwsError> {
+    let c = env.clients;
+    match kind {
+        Kind::EndpointConfig => aws::endpoint_config::delete_owned(c, name, owner).await,
+        Kind::Model => aws::model::delete_owned(c, name, owner).await,
+        Kind::Topic => aws::topic::delete_owned(c, name, owner).await,
+        Kind::Role => aws::role::delete_owned(c, name, owner).await,
+    }
 }
 
 async fn teardown(
@@ -92,68 +134,92 @@ async fn teardown(
     prior: &Value,
     st: &mut Building,
     pending: &mut PrivateState,
+    skipped: &mut Vec<Foreign>,
 ) -> Result<(), StepError> {
-    let c = env.clients;
     let Some(name) = prior.get("endpoint_name").as_str() else {
         return Err(StepError::Other("the state has no endpoint_name".into()));
     };
-    // Autoscaling first: a registered variant would scale a dying endpoint.
-    super::scaling::remove_all(env, prior, st).await?;
-    delete_endpoint(env, name, delete_timeout(prior)).await?;
+    let owner = prior.get("ownership_id").as_str().unwrap_or_default();
+    // Autoscaling first (a registered variant would scale a dying
+    // endpoint), but only on an endpoint that is ours.
+    let c = env.clients;
+    let ours = match aws::endpoint::find(c, name)
+        .await
+        .map_err(at(format!("read the endpoint {name}")))?
+    {
+        Some(ep) => aws::endpoint::check_owned(c, "endpoint", name, &ep.arn, owner)
+            .await
+            .map_err(at(format!("read the tags of endpoint {name}")))?
+            .is_ok(),
+        None => true,
+    };
+    if ours {
+        super::scaling::remove_all(env, prior, st).await?;
+    }
+    if let Deleted::NotOurs(f) = delete_endpoint(env, name, owner, delete_timeout(prior)).await? {
+        skipped.push(f);
+    }
     for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
         st.set(attr, None);
     }
 
     if let Some(cfg) = prior.get("endpoint_config_name").as_str() {
-        aws::endpoint_config::delete(c, cfg)
+        delete_one(env, Kind::EndpointConfig, cfg, owner, skipped)
             .await
             .map_err(at(format!("delete the endpoint configuration {cfg}")))?;
     }
     st.set("endpoint_config_name", None);
     st.set("endpoint_config_arn", None);
     if let Some(model) = prior.get("model_name").as_str() {
-        aws::model::delete(c, model)
+        delete_one(env, Kind::Model, model, owner, skipped)
             .await
             .map_err(at(format!("delete the model {model}")))?;
     }
     st.set("model_name", None);
     st.set("model_arn", None);
 
-    run_pending(env, pending, &BTreeSet::new()).await;
+    run_pending(env, owner, pending, &BTreeSet::new()).await;
 
-    // Topics: only ours (derived names). Recorded ones under other names
-    // (an import) are not ours to delete; derived ones are also deleted when
-    // a crash left them unrecorded.
-    let ours = [names::TopicKind::Success, names::TopicKind::Error]
-        .map(|kind| names::topic_name(name, kind));
-    let mut topics = BTreeSet::new();
+    // Topics and the role: exactly those the state names, never names
+    // derived again; each only with our mark.
     for attr in ["success_topic_arn", "error_topic_arn"] {
-        if let Some(arn) = prior.get(attr).as_str()
-            && ours.iter().any(|n| topic_name_of(arn) == n)
-        {
-            topics.insert(arn.to_string());
+        if let Some(arn) = prior.get(attr).as_str() {
+            delete_one(env, Kind::Topic, arn, owner, skipped)
+                .await
+                .map_err(at(format!("delete the topic {arn}")))?;
         }
+        st.set(attr, None);
     }
-    if !prior.get("async_inference").is_null() && !env.account_id.is_empty() {
-        let place = env.place();
-        topics.extend(ours.iter().map(|n| place.topic_arn(n)));
-    }
-    for arn in &topics {
-        aws::topic::delete(c, arn)
-            .await
-            .map_err(at(format!("delete the topic {arn}")))?;
-    }
-    st.set("success_topic_arn", None);
-    st.set("error_topic_arn", None);
-
-    if prior.get("role_arn").is_null() {
-        let role = names::role_name(name, env.region);
-        aws::role::delete(c, &role)
+    if prior.get("role_arn").is_null()
+        && let Some(role) = prior
+            .get("execution_role_arn")
+            .as_str()
+            .and_then(aws::role::name_of_arn)
+    {
+        delete_one(env, Kind::Role, role, owner, skipped)
             .await
             .map_err(at(format!("delete the execution role {role}")))?;
-        st.set("execution_role_arn", None);
     }
+    st.set("execution_role_arn", None);
     Ok(())
+}
+
+/// A warning naming the objects a delete left alone because they are not
+/// this resource's.
+pub fn report_skipped(skipped: &[Foreign], diags: &mut Diagnostics) {
+    if skipped.is_empty() {
+        return;
+    }
+    let list: String = skipped.iter().map(|f| format!("\n  - {f}")).collect();
+    diags.warning(
+        "Objects not owned by this resource were left in place",
+        format!(
+            "The state named these objects, but they do not carry this resource's ownership \
+             mark (tag {} = this resource's ownership_id), so they were neither changed nor \
+             deleted:{list}",
+            aws::owner::OWNER_TAG
+        ),
+    );
 }
 
 /// The topic name at the end of a topic ARN.
@@ -162,22 +228,25 @@ pub fn topic_name_of(arn: &str) -> &str {
 }
 
 /// Retries the pending cleanups, except objects named in `keep` (what the
-/// state or the live endpoint still uses). Successes leave the list;
-/// failures stay for the next time and are logged.
-pub async fn run_pending(env: &Env<'_>, pending: &mut PrivateState, keep: &BTreeSet<String>) {
-    let c = env.clients;
+/// state or the live endpoint still uses). Only objects with the mark
+/// `owner` are deleted; others leave the list untouched (never ours).
+/// Successes leave the list; failures stay for the next time and are logged.
+pub async fn run_pending(
+    env: &Env<'_>,
+    owner: &str,
+    pending: &mut PrivateState,
+    keep: &BTreeSet<String>,
+) {
     let mut left = PrivateState::default();
     for item in std::mem::take(&mut pending.pending_cleanup) {
         if keep.contains(&item.name) {
             left.add(item);
             continue;
         }
-        let result = match item.kind {
-            Kind::EndpointConfig => aws::endpoint_config::delete(c, &item.name).await,
-            Kind::Model => aws::model::delete(c, &item.name).await,
-            Kind::Topic => aws::topic::delete(c, &item.name).await,
-            Kind::Role => aws::role::delete(c, &item.name).await,
-        };
+        let result = delete_owned(env, item.kind, &item.name, owner).await;
+        if let Ok(Deleted::NotOurs(f)) = &result {
+            tracing::warn!("not cleaning up {f}");
+        }
         if let Err(e) = result {
             tracing::warn!(
                 "cleanup of {:?} {} failed, kept for later: {e}",

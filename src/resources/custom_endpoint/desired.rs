@@ -69,6 +69,8 @@ pub struct Desired {
     /// Write-only secret variables, from the configuration of this apply
     /// (empty when reading a prior state: values are never stored).
     pub secrets: Secrets,
+    /// This resource instance's ownership mark ("" until create picks it).
+    pub ownership_id: String,
 }
 
 fn string_map(v: &Value) -> BTreeMap<String, String> {
@@ -113,6 +115,11 @@ impl Desired {
             config_name,
             tags_all: string_map(&all),
             secrets: Secrets::default(),
+            ownership_id: state
+                .get("ownership_id")
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
         })
     }
 
@@ -120,10 +127,13 @@ impl Desired {
         &self.spec.endpoint_name
     }
 
-    /// `tags_all` plus the ownership tag: what every object gets.
+    /// `tags_all` plus the ownership tags: what every object gets.
     pub fn base_tags(&self) -> BTreeMap<String, String> {
         let mut t = self.tags_all.clone();
         t.insert(aws::OWNERSHIP_TAG.into(), self.spec.endpoint_name.clone());
+        if !self.ownership_id.is_empty() {
+            t.insert(aws::owner::OWNER_TAG.into(), self.ownership_id.clone());
+        }
         t
     }
 

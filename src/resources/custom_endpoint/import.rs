@@ -69,8 +69,8 @@ fn api<E: ProvideErrorMetadata>(operation: &'static str) -> impl FnOnce(E) -> Aw
 
 pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
     let mut diagnostics = Diagnostics::new();
-    let new_state = match describe(env, id).await {
-        Ok(Some(d)) => state_from(&d, env.region, env.default_tags),
+    let new_state = match adopt(env, id).await {
+        Ok(Some(v)) => v,
         Ok(None) => {
             diagnostics.error(
                 "Cannot import: endpoint not found",
@@ -92,6 +92,71 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
         private: Vec::new(),
         diagnostics,
     }
+}
+
+/// Describes the endpoint and puts this new instance's ownership mark on
+/// everything it adopts: the endpoint, its config and model, and the role
+/// and topics when they are the ones this provider generates for the name.
+/// A role or topics made elsewhere are recorded but not adopted.
+async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
+    let Some(d) = describe(env, id).await? else {
+        return Ok(None);
+    };
+    let owner = aws::owner::new_ownership_id().map_err(StepError::Other)?;
+    let mark = BTreeMap::from([
+        (aws::OWNERSHIP_TAG.to_string(), id.to_string()),
+        (aws::owner::OWNER_TAG.to_string(), owner.clone()),
+    ]);
+    let c = env.clients;
+    for arn in [&d.endpoint_arn, &d.config_arn, &d.model_arn] {
+        if arn.is_empty() {
+            continue;
+        }
+        let current = aws::endpoint::list_tags(c, arn)
+            .await
+            .map_err(at(format!("read the tags of {arn}")))?;
+        let mut wanted = current.clone();
+        wanted.extend(mark.clone());
+        aws::endpoint::set_tags(c, arn, &current, &wanted)
+            .await
+            .map_err(at(format!("mark {arn} as owned by this resource")))?;
+    }
+    let mut state = state_from(&d, env.region, env.default_tags);
+    if d.role_managed
+        && let Some(role) = aws::role::name_of_arn(&d.execution_role_arn)
+    {
+        aws::role::add_tags(c, role, &mark)
+            .await
+            .map_err(at(format!(
+                "mark the role {role} as owned by this resource"
+            )))?;
+    }
+    let derived = [names::TopicKind::Success, names::TopicKind::Error]
+        .map(|k| env.place().topic_arn(&names::topic_name(id, k)));
+    for attr in ["success_topic_arn", "error_topic_arn"] {
+        let Some(arn) = state.get(attr).as_str().map(str::to_string) else {
+            continue;
+        };
+        if !derived.contains(&arn) {
+            continue;
+        }
+        let step = || at(format!("mark the topic {arn} as owned by this resource"));
+        let Some(current) = aws::topic::tags_of(c, &arn).await.map_err(step())? else {
+            continue;
+        };
+        if current.get(aws::OWNERSHIP_TAG).map(String::as_str) != Some(id) {
+            continue;
+        }
+        let mut wanted = current.clone();
+        wanted.extend(mark.clone());
+        aws::topic::set_tags(c, &arn, &current, &wanted)
+            .await
+            .map_err(step())?;
+    }
+    if let Some(m) = state.get_mut("ownership_id") {
+        *m = Value::String(owner);
+    }
+    Ok(Some(state))
 }
 
 pub(super) async fn describe(env: &Env<'_>, id: &str) -> Result<Option<Described>, StepError> {
@@ -375,6 +440,8 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
         .iter()
         .filter(|(k, v)| {
             k.as_str() != aws::OWNERSHIP_TAG
+                && k.as_str() != aws::owner::OWNER_TAG
+                && !k.starts_with("aws:")
                 && k.as_str() != MODEL_ID_TAG
                 && default_tags.get(k.as_str()) != Some(v)
         })

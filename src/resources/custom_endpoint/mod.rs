@@ -18,7 +18,9 @@
 //!   `read`, `import`, with `desired` (the objects a state asks for) and
 //!   `private` (pending cleanups kept in Terraform's private state);
 //! - `secrets`: the write-only `environment_secrets`, kept out of every
-//!   state the provider returns.
+//!   state the provider returns;
+//! - `drift`: what refresh compares on the owned objects that no other
+//!   attribute shows (`out_of_band_changes`), repaired by the next apply.
 
 mod apply;
 mod checks;
@@ -27,6 +29,7 @@ mod delete;
 mod deploy_model;
 mod derive;
 mod desired;
+mod drift;
 mod duration;
 mod import;
 mod model;

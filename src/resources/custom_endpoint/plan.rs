@@ -161,6 +161,14 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let missing =
         !creating && prior.get("endpoint_status").is_null() && prior.get("endpoint_arn").is_null();
     p.insert("endpoint_arn".into(), keep("endpoint_arn", same_name));
+    // The instance's mark lives as long as the instance; a replacement is a
+    // new instance with a new mark.
+    p.insert(
+        "ownership_id".into(),
+        keep("ownership_id", same_name && !failed && !missing),
+    );
+    // Whatever refresh found changed out of band, apply puts back.
+    p.insert("out_of_band_changes".into(), Value::Null);
     p.insert(
         "endpoint_status".into(),
         keep("endpoint_status", config_kept && !failed && !missing),

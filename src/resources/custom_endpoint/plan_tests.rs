@@ -90,6 +90,11 @@ fn apply(planned: &Value) -> Value {
     fill(&mut m, "endpoint_status", "InService".into());
     fill(
         &mut m,
+        "ownership_id",
+        "0123456789abcdef0123456789abcdef".into(),
+    );
+    fill(
+        &mut m,
         "execution_role_arn",
         format!("arn:aws:iam::123456789012:role/{name}-gen"),
     );

@@ -11,13 +11,15 @@
 
 use super::apply::{Building, StepError, at};
 use super::aws;
-use super::aws::names;
 use super::derive::invoke_policy_json;
+use super::desired::Desired;
+use super::drift;
 use super::import::{describe, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
 use super::{Env, ReadResult};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
+use std::collections::BTreeMap;
 
 /// Attributes that come from the endpoint config.
 const VARIANT_ATTRS: [&str; 5] = [
@@ -30,12 +32,53 @@ const VARIANT_ATTRS: [&str; 5] = [
 /// Attributes that come from the model.
 const MODEL_ATTRS: [&str; 3] = ["image_uri", "model_data_url", "environment"];
 
+/// `k=v, ...` of a tag map.
+fn tag_list(tags: &BTreeMap<String, String>) -> String {
+    tags.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes the endpoint's live tags into `tags_all` (without the provider's
+/// own tags) and its `modelId` tag into `model_id`, keeping the state's
+/// values when they already match.
+fn mirror_tags(state: &Value, tags: &BTreeMap<String, String>, st: &mut Building) {
+    let system = [
+        aws::OWNERSHIP_TAG,
+        aws::owner::OWNER_TAG,
+        super::desired::MODEL_ID_TAG,
+    ];
+    let live: BTreeMap<String, Value> = tags
+        .iter()
+        .filter(|(k, _)| !system.contains(&k.as_str()) && !k.starts_with("aws:"))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let recorded = state
+        .get("tags_all")
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    if recorded != live {
+        st.0.insert("tags_all".into(), Value::Map(live));
+    }
+    let model_id = tags.get(super::desired::MODEL_ID_TAG).map(String::as_str);
+    if state.get("model_id").as_str() != model_id {
+        st.set("model_id", model_id.map(str::to_string));
+    }
+}
+
+/// The desired objects of a state, for the drift checks; `None` for a
+/// state too incomplete to say (then nothing is compared).
+fn drift_inputs(env: &Env<'_>, state: &Value) -> Option<Desired> {
+    Desired::from_state(state, &env.place()).ok()
+}
+
 /// True when no object the state names (model, config, our role and topics)
 /// exists any more and no cleanup is pending.
 async fn nothing_left(
     env: &Env<'_>,
     state: &Value,
-    name: &str,
     pending: &PrivateState,
 ) -> Result<bool, StepError> {
     let c = env.clients;
@@ -62,7 +105,11 @@ async fn nothing_left(
         return Ok(false);
     }
     if state.get("role_arn").is_null()
-        && aws::role::find(c, &names::role_name(name, env.region))
+        && let Some(role) = state
+            .get("execution_role_arn")
+            .as_str()
+            .and_then(aws::role::name_of_arn)
+        && aws::role::find(c, role)
             .await
             .map_err(at("read the execution role"))?
             .is_some()
@@ -112,7 +159,7 @@ async fn refresh(
         .await
         .map_err(at(format!("read the endpoint {name}")))?
     else {
-        if nothing_left(env, state, name, pending).await? {
+        if nothing_left(env, state, pending).await? {
             // Gone with everything it used: planning creates it again.
             return Ok(Value::Null);
         }
@@ -141,9 +188,45 @@ async fn refresh(
             ),
         );
     }
-    if !ep.config_name.is_empty()
-        && state.get("endpoint_config_name").as_str() != Some(&ep.config_name)
+    // The endpoint's tags: our mark, `tags_all` and `model_id` as they are.
+    let owner = state.get("ownership_id").as_str().unwrap_or_default();
+    let tags = aws::endpoint::tags_if_exists(c, &ep.arn)
+        .await
+        .map_err(at(format!("read the tags of endpoint {name}")))?;
+    if let Some(tags) = &tags {
+        if !owner.is_empty() && !aws::owner::is_owned(tags, owner) {
+            // Same name, but not ours (deleted and made again elsewhere,
+            // or imported into another state): this resource has lost its
+            // endpoint. Planning replaces it, and create then explains.
+            diags.attr_warning(
+                AttrPath::root("endpoint_arn"),
+                "Endpoint is no longer owned by this resource",
+                format!(
+                    "Endpoint {name} exists but does not carry this resource's ownership mark \
+                     ({} = {owner}); its tags are: {}. It is not read, changed or deleted \
+                     by this resource.",
+                    aws::owner::OWNER_TAG,
+                    tag_list(tags)
+                ),
+            );
+            for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
+                st.set(attr, None);
+            }
+            return Ok(st.finish());
+        }
+        mirror_tags(state, tags, &mut st);
+    }
+    // Without autoscaling, the instance count is ours to keep.
+    if state.get("autoscaling").is_null()
+        && ep.status == "InService"
+        && let Some(n) = ep.desired_instance_count.or(ep.current_instance_count)
+        && state.get("instance_count").as_i64() != Some(i64::from(n))
     {
+        st.0.insert("instance_count".into(), Value::int(i64::from(n)));
+    }
+    let switched = !ep.config_name.is_empty()
+        && state.get("endpoint_config_name").as_str() != Some(&ep.config_name);
+    if switched {
         // What the state named is out of service now: cleaned up by the next
         // apply or destroy (which never delete what is in use).
         if let Some(old) = state.get("endpoint_config_name").as_str() {
@@ -196,23 +279,22 @@ async fn refresh(
         }
     }
 
-    if state.get("role_arn").is_null() {
-        let role = names::role_name(name, env.region);
-        let found = aws::role::find(c, &role)
-            .await
-            .map_err(at(format!("read the execution role {role}")))?;
-        st.set("execution_role_arn", found.map(|r| r.arn));
+    if let Some(d) = drift_inputs(env, state) {
+        let found = drift::read(env, state, &d, !switched).await?;
+        if found.model_gone {
+            st.set("model_arn", None);
+        }
+        if found.config_gone {
+            st.set("endpoint_config_arn", None);
+        }
+        if found.role_gone {
+            st.set("execution_role_arn", None);
+        }
+        for attr in found.topics_gone {
+            st.set(attr, None);
+        }
+        st.0.insert(drift::ATTR.into(), drift::to_value(&found.report));
     }
     super::scaling::read(env, state, &mut st).await?;
-    for attr in ["success_topic_arn", "error_topic_arn"] {
-        if let Some(arn) = state.get(attr).as_str() {
-            let exists = aws::topic::exists(c, arn)
-                .await
-                .map_err(at(format!("read the topic {arn}")))?;
-            if !exists {
-                st.set(attr, None);
-            }
-        }
-    }
     Ok(st.finish())
 }

@@ -286,6 +286,24 @@ fn build() -> Schema {
              wins on conflicts.",
         )
         .computed(),
+        string(
+            "ownership_id",
+            "Random identifier of this resource instance, chosen when it is created or \
+             imported. Every object the resource owns carries it as the tag `tfsm:owner`; the \
+             provider only adopts, changes or deletes objects with this tag, so two \
+             configurations that declare the same `endpoint_name` cannot take over each \
+             other's objects.",
+        )
+        .computed(),
+        string_map(
+            "out_of_band_changes",
+            "Changes that refresh found outside Terraform on owned objects and that no other \
+             attribute shows, one entry per object (`model`, `endpoint_config`, \
+             `execution_role`, `success_topic`, `error_topic`) saying what differs: tags, the \
+             generated role's trust or inline policy, a topic's policy or encryption. Null \
+             when everything matches; any entry makes the next apply put the object back.",
+        )
+        .computed(),
         string("endpoint_arn", "ARN of the SageMaker endpoint.").computed(),
         string(
             "endpoint_status",
@@ -443,7 +461,7 @@ mod tests {
                 "model_data_download_timeout_in_seconds"
             ]
         );
-        assert_eq!(names(|a| !a.optional && a.computed).len(), 17);
+        assert_eq!(names(|a| !a.optional && a.computed).len(), 19);
         assert_eq!(names(|a| a.write_only), ["environment_secrets"]);
         assert_eq!(b.blocks.len(), 1);
         assert_eq!(b.blocks[0].type_name, "timeouts");

@@ -19,6 +19,7 @@ use super::create::{
 };
 use super::delete::{run_pending, topic_name_of};
 use super::desired::{Desired, MODEL_ID_TAG};
+use super::drift;
 use super::private::{Kind, Pending, PrivateState};
 use super::scaling;
 use super::{ApplyResult, Env};
@@ -86,6 +87,17 @@ pub fn classify(old: &Before, new: &Desired) -> Changes {
     }
 }
 
+/// Puts the tags of a SageMaker object back to `tags`, from what it has now.
+async fn retag(env: &Env<'_>, arn: &str, tags: &BTreeMap<String, String>) -> Result<(), StepError> {
+    let step = || at(format!("update the tags of {arn}"));
+    let actual = aws::endpoint::list_tags(env.clients, arn)
+        .await
+        .map_err(step())?;
+    aws::endpoint::set_tags(env.clients, arn, &actual, tags)
+        .await
+        .map_err(step())
+}
+
 /// True when the generated role must be (re-)ensured: its inputs changed,
 /// it is missing from the plan (deleted out of band), or it is new.
 fn role_needs_ensure(
@@ -120,6 +132,8 @@ pub(super) struct Run<'a> {
     /// New objects not (yet) in service.
     pub(super) created: Vec<Pending>,
     pub(super) pending: PrivateState,
+    /// This instance's ownership mark: cleanups delete only objects with it.
+    pub(super) owner: String,
 }
 
 pub async fn update(
@@ -151,6 +165,7 @@ pub async fn update(
         target,
         created: Vec::new(),
         pending,
+        owner: new.ownership_id.clone(),
     };
     let result = run.go(prior, planned, old.as_ref(), &new).await;
     let new_state = match result {
@@ -197,8 +212,13 @@ impl Run<'_> {
                     owned.insert(n.to_string());
                 }
             }
-            if st.get("role_arn").is_null() {
-                owned.insert(aws::names::role_name(endpoint, self.env.region));
+            if st.get("role_arn").is_null()
+                && let Some(role) = st
+                    .get("execution_role_arn")
+                    .as_str()
+                    .and_then(aws::role::name_of_arn)
+            {
+                owned.insert(role.to_string());
             }
         }
         let c = self.env.clients;
@@ -236,7 +256,7 @@ impl Run<'_> {
                 .pending_cleanup
                 .retain(|p| !owned.contains(&p.name));
             keep.extend(owned);
-            run_pending(env, &mut self.pending, &keep).await;
+            run_pending(env, &self.owner, &mut self.pending, &keep).await;
         }
         let unswitched = |e| (e, false);
         let before = Before::from_state(prior);
@@ -244,11 +264,15 @@ impl Run<'_> {
         let prior_managed = prior.get("role_arn").is_null();
 
         // Role and topics (repairs included), concurrently.
-        let ensure = role_needs_ensure(env, prior, planned, old, new);
+        let drifted = drift::keys(prior);
+        let ensure =
+            role_needs_ensure(env, prior, planned, old, new) || drifted.contains(drift::ROLE);
         let topics_missing = new.topic_names().is_some()
             && (!self.target.get("success_topic_arn").is_wholly_known()
                 || !self.target.get("error_topic_arn").is_wholly_known()
-                || self.target.get("success_topic_arn").is_null());
+                || self.target.get("success_topic_arn").is_null()
+                || drifted.contains(drift::SUCCESS_TOPIC)
+                || drifted.contains(drift::ERROR_TOPIC));
         let role_fut = async {
             if ensure || !new.role_is_managed() {
                 Some(ensure_role(env, new).await)
@@ -311,6 +335,46 @@ impl Run<'_> {
             scaling::clear(&mut self.target);
         }
 
+        // Objects deleted out of band come back under their own names; the
+        // endpoint goes on serving meanwhile.
+        if !changes.new_model && prior.get("model_arn").is_null() {
+            create_model(env, new, &role_arn, &mut self.target)
+                .await
+                .map_err(unswitched)?;
+            self.live.set(
+                "model_arn",
+                self.target.get("model_arn").as_str().map(str::to_string),
+            );
+        }
+        if !changes.new_config && prior.get("endpoint_config_arn").is_null() {
+            create_config(env, new, topics.as_ref(), &mut self.target)
+                .await
+                .map_err(unswitched)?;
+            let arn = self
+                .target
+                .get("endpoint_config_arn")
+                .as_str()
+                .map(str::to_string);
+            self.live.set("endpoint_config_arn", arn);
+        }
+        // Tags changed out of band on the model or the config.
+        for (key, attr, tags) in [
+            (drift::MODEL, "model_arn", new.model_tags()),
+            (drift::CONFIG, "endpoint_config_arn", new.base_tags()),
+        ] {
+            let new_object = if key == drift::MODEL {
+                changes.new_model
+            } else {
+                changes.new_config
+            };
+            if new_object || !drifted.contains(key) {
+                continue;
+            }
+            if let Some(arn) = self.target.get(attr).as_str() {
+                retag(env, arn, &tags).await.map_err(unswitched)?;
+            }
+        }
+
         let mut switched = false;
         if changes.new_config {
             // Remembered before the call: a create whose answer is lost may
@@ -342,15 +406,28 @@ impl Run<'_> {
             }
         }
         let after = |e| (e, switched);
+        // Without autoscaling the count is ours: put back one changed out of
+        // band (the config still asks for the planned count).
+        if !changes.new_config
+            && new.spec.autoscaling.is_none()
+            && prior.get("instance_count").as_i64() != Some(new.spec.instance_count)
+        {
+            self.set_instance_count(new).await.map_err(after)?;
+        }
         if scaling::needs_update(prior, planned, cleared) {
             scaling::update(env, new, prior, &mut self.target)
                 .await
                 .map_err(after)?;
         }
 
-        if !new.role_is_managed() && prior_managed {
-            self.delete_now(Pending::new(Kind::Role, new.role_name(&env.place())))
-                .await;
+        if !new.role_is_managed()
+            && prior_managed
+            && let Some(old_role) = prior
+                .get("execution_role_arn")
+                .as_str()
+                .and_then(aws::role::name_of_arn)
+        {
+            self.delete_now(Pending::new(Kind::Role, old_role)).await;
         }
 
         // Tags, on the objects that were not just created with them.
@@ -414,11 +491,39 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// UpdateEndpointWeightsAndCapacities to the planned count, and the wait.
+    async fn set_instance_count(&mut self, new: &Desired) -> Result<(), StepError> {
+        let env = self.env;
+        let name = new.endpoint_name();
+        let step = format!("set the instance count of endpoint {name}");
+        let count = i32::try_from(new.spec.instance_count.max(1))
+            .map_err(|_| StepError::Other(format!("{step}: the count is out of range")))?;
+        aws::endpoint::set_instance_count(
+            env.clients,
+            name,
+            aws::endpoint_config::VARIANT_NAME,
+            count,
+        )
+        .await
+        .map_err(at(&step))?;
+        let ep = aws::endpoint::wait_in_service(
+            env.clients,
+            name,
+            None,
+            new.spec.timeouts.update,
+            env.cancel,
+        )
+        .await
+        .map_err(at(&step))?;
+        self.target.set("endpoint_status", Some(ep.status));
+        Ok(())
+    }
+
     /// Deletes an object now; a failure keeps it pending.
     pub(super) async fn delete_now(&mut self, item: Pending) {
         let mut one = PrivateState::default();
         one.add(item);
-        run_pending(self.env, &mut one, &BTreeSet::new()).await;
+        run_pending(self.env, &self.owner, &mut one, &BTreeSet::new()).await;
         for left in one.pending_cleanup {
             self.pending.add(left);
         }

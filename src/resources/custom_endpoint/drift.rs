@@ -1,0 +1,295 @@
+//! Drift of the owned objects that no other attribute shows: the tags of
+//! the model, the endpoint configuration, the generated role and the topics,
+//! the generated role's trust policy, inline policy and managed attachments,
+//! and each topic's policy and encryption. Refresh compares what AWS reports
+//! with what the state asks for and writes one line per differing object
+//! into `out_of_band_changes`; planning sets that attribute back to null, so
+//! `plan -refresh-only` shows the change and `apply` repairs the objects
+//! named by its keys.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Env;
+use super::apply::{StepError, at};
+use super::aws;
+use super::desired::Desired;
+use crate::tfplugin::Value;
+
+/// Keys of `out_of_band_changes`, one per kind of object.
+pub const MODEL: &str = "model";
+pub const CONFIG: &str = "endpoint_config";
+pub const ROLE: &str = "execution_role";
+pub const SUCCESS_TOPIC: &str = "success_topic";
+pub const ERROR_TOPIC: &str = "error_topic";
+
+/// The attribute that reports the drift.
+pub const ATTR: &str = "out_of_band_changes";
+
+/// The drift found, object key -> what differs.
+pub type Report = BTreeMap<String, String>;
+
+/// The report as a state value (null when empty).
+pub fn to_value(r: &Report) -> Value {
+    if r.is_empty() {
+        return Value::Null;
+    }
+    Value::Map(
+        r.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// The object keys a state's report names.
+pub fn keys(state: &Value) -> BTreeSet<String> {
+    state
+        .get(ATTR)
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// How `actual` tags differ from `expected`, in words; `None` when equal.
+pub fn tag_changes(
+    actual: &BTreeMap<String, String>,
+    expected: &BTreeMap<String, String>,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    // `aws:` tags belong to AWS (CloudFormation, ...); nobody can change them.
+    let mine = |k: &String| !k.starts_with("aws:");
+    for (k, v) in actual.iter().filter(|(k, _)| mine(k)) {
+        match expected.get(k) {
+            None => parts.push(format!("tag {k} added")),
+            Some(want) if want != v => parts.push(format!("tag {k} changed from {want:?}")),
+            _ => {}
+        }
+    }
+    for k in expected
+        .keys()
+        .filter(|k| mine(k) && !actual.contains_key(*k))
+    {
+        parts.push(format!("tag {k} removed"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn push(parts: &mut Vec<String>, part: Option<String>) {
+    parts.extend(part);
+}
+
+/// Model and config tags. Skipped for an object that is gone (its ARN
+/// then becomes null, which planning turns into a repair).
+async fn sagemaker_tags(
+    env: &Env<'_>,
+    arn: Option<&str>,
+    expected: BTreeMap<String, String>,
+) -> Result<Option<Option<String>>, StepError> {
+    let Some(arn) = arn else {
+        return Ok(Some(None));
+    };
+    let tags = aws::endpoint::tags_if_exists(env.clients, arn)
+        .await
+        .map_err(at(format!("read the tags of {arn}")))?;
+    Ok(tags.map(|t| tag_changes(&t, &expected)))
+}
+
+/// What the generated role differs in; `Ok(None)` when the role is gone.
+async fn role(env: &Env<'_>, name: &str, d: &Desired) -> Result<Option<Vec<String>>, StepError> {
+    let c = env.clients;
+    let spec = d.role_spec(&env.place());
+    let step = || at(format!("read the execution role {name}"));
+    let (described, inline, attached) = tokio::join!(
+        aws::role::describe(c, name),
+        aws::role::inline_policy(c, name, aws::role::INLINE_POLICY_NAME),
+        aws::role::attached_policies(c, name),
+    );
+    let Some(described) = described.map_err(step())? else {
+        return Ok(None);
+    };
+    let mut parts = Vec::new();
+    if described.trust_policy.as_ref() != Some(&spec.trust_policy) {
+        parts.push("trust policy changed".to_string());
+    }
+    match inline.map_err(step())? {
+        None => parts.push(format!(
+            "inline policy {} removed",
+            aws::role::INLINE_POLICY_NAME
+        )),
+        Some(doc) if doc != spec.inline_policy => parts.push(format!(
+            "inline policy {} changed",
+            aws::role::INLINE_POLICY_NAME
+        )),
+        Some(_) => {}
+    }
+    // A role deleted between the calls shows as "not found" here.
+    let attached = match attached {
+        Err(e) if e.is_not_found() => return Ok(None),
+        other => other.map_err(step())?,
+    };
+    let wanted: BTreeSet<String> = spec.managed_policy_arns.iter().cloned().collect();
+    for arn in attached.difference(&wanted) {
+        parts.push(format!("managed policy {arn} attached"));
+    }
+    for arn in wanted.difference(&attached) {
+        parts.push(format!("managed policy {arn} detached"));
+    }
+    push(&mut parts, tag_changes(&described.tags, &spec.tags));
+    Ok(Some(parts))
+}
+
+/// What a topic differs in; `Ok(None)` when it is gone.
+async fn topic(env: &Env<'_>, arn: &str, d: &Desired) -> Result<Option<Vec<String>>, StepError> {
+    let c = env.clients;
+    let step = || at(format!("read the topic {arn}"));
+    let (attrs, tags) = tokio::join!(aws::topic::attributes(c, arn), aws::topic::tags_of(c, arn));
+    let (Some(attrs), Some(tags)) = (attrs.map_err(step())?, tags.map_err(step())?) else {
+        return Ok(None);
+    };
+    let mut parts = Vec::new();
+    if attrs.get("KmsMasterKeyId").map(String::as_str) != Some(aws::topic::KMS_KEY) {
+        parts.push(format!(
+            "encryption changed (KmsMasterKeyId is {:?}, not {})",
+            attrs.get("KmsMasterKeyId").map_or("", String::as_str),
+            aws::topic::KMS_KEY
+        ));
+    }
+    let policy = attrs
+        .get("Policy")
+        .and_then(|p| aws::role::parse_document(p));
+    if policy.as_ref() != Some(&aws::topic::topic_policy(arn)) {
+        parts.push("access policy changed".to_string());
+    }
+    push(&mut parts, tag_changes(&tags, &d.base_tags()));
+    Ok(Some(parts))
+}
+
+/// What refresh learns about the owned objects besides the endpoint.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub report: Report,
+    pub model_gone: bool,
+    pub config_gone: bool,
+    pub role_gone: bool,
+    pub topics_gone: Vec<&'static str>,
+}
+
+/// Reads every owned object of `state` (its own names, as recorded) and
+/// compares it with what `d` asks for. `check_model_and_config` is false
+/// when the endpoint serves other objects than the state named (those are
+/// then not ours to compare).
+pub async fn read(
+    env: &Env<'_>,
+    state: &Value,
+    d: &Desired,
+    check_model_and_config: bool,
+) -> Result<Found, StepError> {
+    let text = |k: &str| state.get(k).as_str();
+    let model = async {
+        if check_model_and_config {
+            sagemaker_tags(env, text("model_arn"), d.model_tags()).await
+        } else {
+            Ok(Some(None))
+        }
+    };
+    let config = async {
+        if check_model_and_config {
+            sagemaker_tags(env, text("endpoint_config_arn"), d.base_tags()).await
+        } else {
+            Ok(Some(None))
+        }
+    };
+    let role_name = text("execution_role_arn").and_then(aws::role::name_of_arn);
+    let role = async {
+        match role_name {
+            Some(name) if state.get("role_arn").is_null() => role(env, name, d).await,
+            _ => Ok(Some(Vec::new())),
+        }
+    };
+    let success = async {
+        match text("success_topic_arn") {
+            Some(arn) if owned_topic(arn, d, &env.place(), 0) => topic(env, arn, d).await,
+            _ => Ok(Some(Vec::new())),
+        }
+    };
+    let error = async {
+        match text("error_topic_arn") {
+            Some(arn) if owned_topic(arn, d, &env.place(), 1) => topic(env, arn, d).await,
+            _ => Ok(Some(Vec::new())),
+        }
+    };
+    let (model, config, role, success, error) = tokio::join!(model, config, role, success, error);
+    let mut found = Found::default();
+    match model? {
+        None => found.model_gone = true,
+        Some(Some(t)) => {
+            found.report.insert(MODEL.into(), t);
+        }
+        Some(None) => {}
+    }
+    match config? {
+        None => found.config_gone = true,
+        Some(Some(t)) => {
+            found.report.insert(CONFIG.into(), t);
+        }
+        Some(None) => {}
+    }
+    let objects = [
+        (ROLE, role?, None),
+        (SUCCESS_TOPIC, success?, Some("success_topic_arn")),
+        (ERROR_TOPIC, error?, Some("error_topic_arn")),
+    ];
+    for (key, parts, topic_attr) in objects {
+        match (parts, topic_attr) {
+            (None, None) => found.role_gone = true,
+            (None, Some(attr)) => found.topics_gone.push(attr),
+            (Some(parts), _) if !parts.is_empty() => {
+                found.report.insert(key.into(), parts.join("; "));
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+/// True when `arn` is the topic this resource derives for slot `i` (0 =
+/// success, 1 = error): imported topics under other names are not ours.
+fn owned_topic(arn: &str, d: &Desired, place: &super::desired::Place<'_>, i: usize) -> bool {
+    d.topic_arns(place)
+        .is_some_and(|(s, e)| [s, e].get(i).is_some_and(|want| want == arn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn tag_changes_name_every_key() {
+        let expected = t(&[("a", "1"), ("b", "2")]);
+        assert_eq!(tag_changes(&expected, &expected), None);
+        let actual = t(&[("a", "1"), ("b", "3"), ("c", "4")]);
+        assert_eq!(
+            tag_changes(&actual, &expected).as_deref(),
+            Some("tag b changed from \"2\", tag c added")
+        );
+        assert_eq!(
+            tag_changes(&t(&[]), &t(&[("x", "1")])).as_deref(),
+            Some("tag x removed")
+        );
+    }
+
+    #[test]
+    fn reports_are_null_when_empty_and_keys_come_back() {
+        assert_eq!(to_value(&Report::new()), Value::Null);
+        let r = Report::from([(ROLE.to_string(), "trust policy changed".to_string())]);
+        let state = Value::Object(BTreeMap::from([(ATTR.to_string(), to_value(&r))]));
+        assert_eq!(keys(&state), BTreeSet::from([ROLE.to_string()]));
+        assert!(keys(&Value::Null).is_empty());
+    }
+}
