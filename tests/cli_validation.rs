@@ -123,6 +123,12 @@ fn cases() -> Vec<Case> {
             "Invalid S3 URI",
         ),
         case(
+            "model data prefix without trailing slash",
+            "model_data_url",
+            &s("s3://bucket-1/models/bge"),
+            "S3 prefix without trailing slash",
+        ),
+        case(
             "model data bad bucket",
             "model_data_url",
             &s("s3://Bad_Bucket/m.tar.gz"),

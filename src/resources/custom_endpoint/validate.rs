@@ -145,19 +145,20 @@ impl Validator {
                  (s3://bucket/model.tar.gz) or a prefix (s3://bucket/model/)",
                 uri,
             ),
-            Ok(u) if is_model_data && !u.is_tar_gz() && !u.key.ends_with('/') => {
-                self.diags.attr_warning(
-                    path.clone(),
-                    "S3 prefix without trailing slash",
-                    format!(
-                        "{path}: {uri:?} does not end in .tar.gz, so it is used as an \
-                         uncompressed S3 prefix and every object whose key starts with \
-                         {:?} is downloaded. End it with \"/\" to select one folder, or \
-                         point it at a .tar.gz archive.",
-                        u.key
-                    ),
-                );
-            }
+            // A prefix without "/" would also match sibling keys
+            // (`models/bge` opens `models/bge-secret/...`), both in what
+            // SageMaker downloads and in the role's S3 read grant.
+            Ok(u) if is_model_data && !u.is_tar_gz() && !u.key.ends_with('/') => self.error(
+                path,
+                "S3 prefix without trailing slash",
+                format!(
+                    "a model_data_url that is not a .tar.gz archive is an uncompressed S3 \
+                     prefix and must end with \"/\", or it also covers every sibling key \
+                     starting with {:?}; expected s3://{}/{}/ or a .tar.gz archive",
+                    u.key, u.bucket, u.key
+                ),
+                uri,
+            ),
             Ok(_) => {}
         }
     }

@@ -138,6 +138,13 @@ pub fn cases() -> Vec<Case> {
             Some("s3://my-models".into()),
         ),
         (
+            "model data prefix without trailing slash",
+            with(c(), &["model_data_url"], s("s3://my-models/models/bge")),
+            "S3 prefix without trailing slash",
+            "model_data_url",
+            Some("s3://my-models/models/bge".into()),
+        ),
+        (
             "both container forms",
             cont(&[
                 ("image_uri", s("i:1")),
