@@ -45,6 +45,23 @@ pub fn trust_policy() -> Value {
     })
 }
 
+/// The first sequence in `s` that IAM would not take literally in a
+/// resource ARN or a `StringLike` condition: `*` and `?` are wildcards and
+/// `${` opens a policy variable. A user value carrying one would widen the
+/// generated policy, so configuration containing one is refused before any
+/// document is built.
+pub fn iam_special(s: &str) -> Option<&'static str> {
+    if s.contains('*') {
+        Some("*")
+    } else if s.contains('?') {
+        Some("?")
+    } else if s.contains("${") {
+        Some("${")
+    } else {
+        None
+    }
+}
+
 /// Splits `s3://bucket/key` into bucket and key (the key may be empty).
 pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
     let rest = uri.strip_prefix("s3://")?;

@@ -189,3 +189,16 @@ fn logs_metrics_topics_outputs_and_vpc() {
         );
     }
 }
+
+#[test]
+fn iam_special_finds_wildcards_and_variables() {
+    assert_eq!(iam_special("models/*/x"), Some("*"));
+    assert_eq!(iam_special("models/v?"), Some("?"));
+    assert_eq!(iam_special("models/${aws:username}/"), Some("${"));
+    assert_eq!(iam_special("models/$5/{x}"), None);
+    assert_eq!(iam_special("s3://bucket/models/llama/"), None);
+    assert_eq!(
+        iam_special("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/model:1"),
+        None
+    );
+}

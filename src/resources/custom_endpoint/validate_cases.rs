@@ -145,6 +145,58 @@ pub fn cases() -> Vec<Case> {
             Some("s3://my-models/models/bge".into()),
         ),
         (
+            "wildcard in the model data key",
+            with(c(), &["model_data_url"], s("s3://my-models/*/model.tar.gz")),
+            "Character not allowed in a policy resource",
+            "model_data_url",
+            Some("s3://my-models/*/model.tar.gz".into()),
+        ),
+        (
+            "question mark in the model data prefix",
+            with(c(), &["model_data_url"], s("s3://my-models/v?/")),
+            "Character not allowed in a policy resource",
+            "model_data_url",
+            Some("s3://my-models/v?/".into()),
+        ),
+        (
+            "policy variable in the model data prefix",
+            with(c(), &["model_data_url"], s("s3://my-models/${aws:username}/")),
+            "Character not allowed in a policy resource",
+            "model_data_url",
+            Some("s3://my-models/${aws:username}/".into()),
+        ),
+        (
+            "wildcard in the async output path",
+            asy("output_path", s("s3://out-bucket/*")),
+            "Character not allowed in a policy resource",
+            "async_inference.output_path",
+            Some("s3://out-bucket/*".into()),
+        ),
+        (
+            "policy variable in the async failure path",
+            asy("failure_path", s("s3://out-bucket/${aws:userid}/")),
+            "Character not allowed in a policy resource",
+            "async_inference.failure_path",
+            Some("s3://out-bucket/${aws:userid}/".into()),
+        ),
+        (
+            "wildcard in the repository name",
+            cont(&[("repository_name", s("pytorch-*")), dlc[1].clone()]),
+            "Character not allowed in a policy resource",
+            "container.repository_name",
+            Some("pytorch-*".into()),
+        ),
+        (
+            "wildcard in the image repository",
+            cont(&[(
+                "image_uri",
+                s("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/*:1"),
+            )]),
+            "Character not allowed in a policy resource",
+            "container.image_uri",
+            Some("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/*:1".into()),
+        ),
+        (
             "both container forms",
             cont(&[
                 ("image_uri", s("i:1")),
