@@ -33,14 +33,23 @@ pub struct PolicyInputs<'a> {
     pub vpc: bool,
 }
 
-/// The trust policy letting SageMaker assume the role.
-pub fn trust_policy() -> Value {
+/// The trust policy letting SageMaker assume the role, only on behalf of
+/// this account's SageMaker resources in this region. The two conditions
+/// guard against the confused deputy: without them SageMaker acting for
+/// another account could be made to assume the role.
+pub fn trust_policy(partition: &str, region: &str, account_id: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": { "Service": "sagemaker.amazonaws.com" },
-            "Action": "sts:AssumeRole"
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": account_id },
+                "ArnLike": {
+                    "aws:SourceArn": format!("arn:{partition}:sagemaker:{region}:{account_id}:*")
+                }
+            }
         }]
     })
 }

@@ -39,13 +39,28 @@ fn actions_of(doc: &Value) -> Vec<String> {
 
 #[test]
 fn trust_is_sagemaker_only() {
-    let t = trust_policy();
+    let t = trust_policy("aws", "us-east-1", "123456789012");
     assert_eq!(
         t["Statement"][0]["Principal"]["Service"],
         "sagemaker.amazonaws.com"
     );
     assert_eq!(t["Statement"][0]["Action"], "sts:AssumeRole");
     assert_eq!(t["Statement"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn trust_is_limited_to_this_account_and_region() {
+    let t = trust_policy("aws-cn", "cn-north-1", "123456789012");
+    let cond = &t["Statement"][0]["Condition"];
+    assert_eq!(
+        cond["StringEquals"]["aws:SourceAccount"], "123456789012",
+        "{t:#}"
+    );
+    assert_eq!(
+        cond["ArnLike"]["aws:SourceArn"], "arn:aws-cn:sagemaker:cn-north-1:123456789012:*",
+        "{t:#}"
+    );
+    assert_eq!(cond.as_object().unwrap().len(), 2, "{t:#}");
 }
 
 #[test]
