@@ -10,7 +10,8 @@
 //! - [`scaling`] (Application Auto Scaling target and policies) and
 //!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling;
 //! - [`dlc`] and [`names`]: pure helpers (DLC image table, partitions, name
-//!   rules and deterministic derived names).
+//!   rules and deterministic derived names); [`paging`]: the bound on every
+//!   pagination loop.
 //!
 //! Finds are one API call and answer `Ok(None)` for a missing object; deletes
 //! treat "not found" as done; creates adopt an object that already exists
@@ -25,6 +26,7 @@ pub mod endpoint_config;
 pub mod error;
 pub mod model;
 pub mod names;
+pub mod paging;
 pub mod policy;
 pub mod role;
 pub mod scaling;
