@@ -26,12 +26,14 @@ pub mod endpoint_config;
 pub mod error;
 pub mod model;
 pub mod names;
-pub mod paging;
 pub mod policy;
 pub mod role;
 pub mod scaling;
 pub mod topic;
 pub mod wait;
+
+// Kept apart from the list above so that branches adding modules merge cleanly.
+pub mod paging;
 
 use std::collections::BTreeMap;
 
