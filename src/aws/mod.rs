@@ -32,7 +32,6 @@ pub mod scaling;
 pub mod topic;
 pub mod wait;
 
-// Kept apart from the list above so that branches adding modules merge cleanly.
 pub mod paging;
 
 use std::collections::BTreeMap;
