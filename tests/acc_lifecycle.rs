@@ -6,6 +6,7 @@ mod acc_support;
 mod support;
 
 use acc_support::{Acc, MODEL_ARCHIVE, MODEL_PREFIX, endpoint_hcl};
+use sagemaker_sandbox::ACCOUNT_ID as ACCOUNT;
 use serde_json::json;
 
 #[test]
@@ -126,6 +127,18 @@ fn realtime_seed_example_creates_every_object_as_the_construct_did() {
         .unwrap();
     let trust = urlencoding_decode(role.role().unwrap().assume_role_policy_document().unwrap());
     assert!(trust.contains("sagemaker.amazonaws.com"), "{trust}");
+    let trust_doc: serde_json::Value = serde_json::from_str(&trust).unwrap();
+    let cond = &trust_doc["Statement"][0]["Condition"];
+    assert_eq!(
+        cond["StringEquals"]["aws:SourceAccount"], ACCOUNT,
+        "the trust names this account only: {trust}"
+    );
+    assert!(
+        cond["ArnLike"]["aws:SourceArn"].as_str().is_some_and(|a| a
+            .starts_with("arn:aws:sagemaker:")
+            && a.ends_with(&format!(":{ACCOUNT}:*"))),
+        "the trust names this account's SageMaker resources: {trust}"
+    );
     let policies = acc
         .block_on(acc.iam().list_role_policies().role_name(role_name).send())
         .unwrap();

@@ -29,7 +29,7 @@ async fn role_ensure_adopt_sync_attachments_and_delete() {
     assert_eq!(role::find(&c, &name).await.unwrap(), None);
     let mut spec = RoleSpec {
         name: name.clone(),
-        trust_policy: trust_policy(),
+        trust_policy: trust_policy("aws", REGION, ACCOUNT),
         inline_policy: serde_json::json!({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/k"}]}),
         managed_policy_arns: vec![FULL_ACCESS.into()],

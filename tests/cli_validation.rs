@@ -123,6 +123,24 @@ fn cases() -> Vec<Case> {
             "Invalid S3 URI",
         ),
         case(
+            "model data prefix without trailing slash",
+            "model_data_url",
+            &s("s3://bucket-1/models/bge"),
+            "S3 prefix without trailing slash",
+        ),
+        case(
+            "wildcard in model data",
+            "model_data_url",
+            &s("s3://bucket-1/models/*/"),
+            "Character not allowed in a policy resource",
+        ),
+        case(
+            "policy variable in the image repository",
+            "container",
+            "{ image_uri = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/$${aws:username}:1\" }",
+            "Character not allowed in a policy resource",
+        ),
+        case(
             "model data bad bucket",
             "model_data_url",
             &s("s3://Bad_Bucket/m.tar.gz"),

@@ -33,8 +33,55 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, String> {
     serde_json::from_slice(text).map_err(|e| format!("invalid JSON body: {e}"))
 }
 
+/// Whether a `Host` header names this machine's loopback interface:
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port. A web page
+/// can make a browser reach the sandbox through a DNS name it controls that
+/// resolves to 127.0.0.1 (DNS rebinding); such requests carry that name, so
+/// the control API refuses every other host.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inner, "")) => return inner == "::1",
+            Some((inner, port)) => {
+                return inner == "::1" && port.strip_prefix(':').is_some_and(is_port);
+            }
+            _ => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1"
+}
+
+/// The port of a `Host` header (after its colon): 1 to 5 digits.
+fn is_port(port: &str) -> bool {
+    !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Serves one control API request.
 pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Bytes>> {
+    let host = parts
+        .headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if !is_loopback_host(host) {
+        tracing::warn!(
+            host,
+            "control API request refused: Host is not a loopback name"
+        );
+        return bad(
+            403,
+            format!(
+                "the control API only answers requests for localhost, 127.0.0.1 or [::1]; \
+                 Host was {host:?}"
+            ),
+        );
+    }
     let path = parts
         .uri
         .path()
@@ -105,5 +152,50 @@ pub async fn handle(app: &App, parts: &Parts, body: Bytes) -> Response<Full<Byte
             Err(msg) => bad(400, msg),
         },
         _ => bad(404, format!("no control route {} {}", m, parts.uri.path())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn loopback_names_with_and_without_port() {
+        for ok in [
+            "localhost",
+            "LOCALHOST:8080",
+            "localhost:41234",
+            "127.0.0.1",
+            "127.0.0.1:9",
+            "[::1]",
+            "[::1]:41234",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn every_other_host_is_refused() {
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:41234",
+            "localhost.evil.example",
+            "bucket.localhost:41234",
+            "127.0.0.1.nip.io",
+            "127.0.0.2",
+            "0.0.0.0:80",
+            "[::2]:80",
+            "[::1",
+            "[::1]x",
+            "localhost:",
+            "localhost:abc",
+            "localhost:80:80",
+            "localhost::80",
+            "[::1]::80",
+            "::1",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
     }
 }

@@ -174,3 +174,82 @@ async fn missing_venv_is_reported_clearly() {
     assert!(matches!(err, SandboxError::VenvMissing { .. }));
     assert!(err.to_string().contains("scripts/sandbox-venv.sh"), "{err}");
 }
+
+/// Sends one raw HTTP/1.1 request with the given `Host` header (none when
+/// `None`) and returns the status code and body.
+async fn raw(url: &str, host: Option<&str>, head: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    let req = format!("{head} HTTP/1.1\r\n{host}Connection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await.unwrap();
+    let text = String::from_utf8_lossy(&out).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+#[tokio::test]
+async fn control_api_answers_loopback_hosts_only() {
+    let sb = start().await;
+    let url = sb.url();
+    let port = url.rsplit(':').next().unwrap();
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, body) = raw(url, Some(&host), "GET /_sandbox/health").await;
+        assert_eq!(status, 200, "{host}: {body}");
+    }
+    // DNS rebinding: a name that resolves to 127.0.0.1 but is not loopback.
+    for host in [
+        Some(format!("rebind.attacker.example:{port}")),
+        Some(format!("localhost.attacker.example:{port}")),
+        Some(format!("bucket.localhost:{port}")),
+        None,
+    ] {
+        let (status, body) = raw(url, host.as_deref(), "DELETE /_sandbox/faults").await;
+        assert_eq!(status, 403, "{host:?}: {body}");
+        assert!(
+            body.contains("only answers requests for localhost"),
+            "{body}"
+        );
+        let (status, _) = raw(url, host.as_deref(), "POST /_sandbox/reset").await;
+        assert_eq!(status, 403, "{host:?}");
+    }
+
+    // AWS API forwarding still takes any host, virtual-host S3 names included.
+    let s3 = s3(url).await;
+    s3.create_bucket()
+        .bucket("vhost-bucket")
+        .send()
+        .await
+        .unwrap();
+    sb.control().clear_log().await.unwrap();
+    let auth = "Authorization: AWS4-HMAC-SHA256 \
+                Credential=AKID/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, \
+                Signature=00";
+    let (status, body) = raw(
+        url,
+        Some(&format!("vhost-bucket.localhost:{port}\r\n{auth}")),
+        "GET /?list-type=2",
+    )
+    .await;
+    assert!(
+        !body.contains("only answers requests for localhost"),
+        "{status}: {body}"
+    );
+    let logged = sb.control().log_for("s3", None).await.unwrap();
+    assert!(
+        logged.iter().any(|e| e.forwarded),
+        "the S3 call was forwarded to moto: {logged:?}"
+    );
+}

@@ -325,6 +325,7 @@ pub async fn tags_if_exists(
 pub async fn list_tags(c: &Clients, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
     let mut tags = BTreeMap::new();
     let mut token: Option<String> = None;
+    let mut pages = super::paging::Pager::new("ListTags");
     loop {
         tracing::debug!(arn, "sagemaker:ListTags");
         let out = c
@@ -340,9 +341,9 @@ pub async fn list_tags(c: &Clients, arn: &str) -> Result<BTreeMap<String, String
                 tags.insert(k.to_string(), v.to_string());
             }
         }
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(tags),
+        match pages.next(out.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(tags),
         }
     }
 }

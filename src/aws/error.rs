@@ -8,9 +8,35 @@
 //! conventions), a throttle, an "already exists", or SageMaker's refusal to
 //! assume a freshly created role (IAM eventual consistency)?
 
-use aws_sdk_sagemaker::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
+use std::error::Error as StdError;
 use std::fmt::Debug;
 use std::time::Duration;
+
+/// How deep [`error_chain`] follows `source()`.
+const MAX_CHAIN: usize = 16;
+
+/// The readable text of an error: its `Display` and that of each source,
+/// joined with ": ". A source whose text is already part of what was said
+/// (SDK errors often repeat their cause) is left out, as are empty ones.
+/// Unlike the SDK's `DisplayErrorContext`, no `Debug` dump is appended;
+/// that goes to the debug log instead.
+pub fn error_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    for _ in 0..MAX_CHAIN {
+        let Some(e) = next else { break };
+        let text = e.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            // A source that restates an earlier part and adds to it replaces it.
+            parts.retain(|p| !text.contains(p.as_str()));
+            parts.push(text.to_string());
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
 
 /// Everything that can go wrong in the AWS layer.
 #[derive(Debug, thiserror::Error)]
@@ -64,32 +90,22 @@ impl AwsError {
     /// Converts an SDK error of `operation`, keeping AWS's code and message.
     pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
     where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: Debug,
+        E: ProvideErrorMetadata + StdError + 'static,
+        R: Debug + 'static,
     {
+        // The full structure, for TF_LOG=DEBUG; users see the readable chain.
+        tracing::debug!(operation, error = ?err, "AWS SDK error");
         let (code, message) = match &err {
             SdkError::ServiceError(_) => (
                 err.code().unwrap_or("Unknown").to_string(),
                 err.message()
                     .map(str::to_string)
-                    .unwrap_or_else(|| DisplayErrorContext(&err).to_string()),
+                    .unwrap_or_else(|| error_chain(&err)),
             ),
-            SdkError::TimeoutError(_) => (
-                "RequestTimeout".into(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            SdkError::DispatchFailure(_) => (
-                "DispatchFailure".into(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            SdkError::ResponseError(_) => (
-                "ResponseError".into(),
-                DisplayErrorContext(&err).to_string(),
-            ),
-            _ => (
-                "ConstructionFailure".into(),
-                DisplayErrorContext(&err).to_string(),
-            ),
+            SdkError::TimeoutError(_) => ("RequestTimeout".into(), error_chain(&err)),
+            SdkError::DispatchFailure(_) => ("DispatchFailure".into(), error_chain(&err)),
+            SdkError::ResponseError(_) => ("ResponseError".into(), error_chain(&err)),
+            _ => ("ConstructionFailure".into(), error_chain(&err)),
         };
         AwsError::Api {
             operation,
@@ -251,5 +267,114 @@ mod tests {
     fn display_keeps_code_and_message_verbatim() {
         let e = api("ValidationException", "Exact AWS text.");
         assert_eq!(e.to_string(), "Op: ValidationException: Exact AWS text.");
+    }
+
+    /// An STS client that has no credentials and points at a closed
+    /// loopback port, as a machine without AWS configuration sees it.
+    fn sts_without_credentials() -> aws_sdk_sts::Client {
+        use aws_credential_types::provider::{
+            ProvideCredentials, SharedCredentialsProvider, error::CredentialsError, future,
+        };
+        #[derive(Debug)]
+        struct NoCredentials;
+        impl ProvideCredentials for NoCredentials {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(
+                    "no providers in chain provided credentials",
+                )))
+            }
+        }
+        let sdk = aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(NoCredentials))
+            .endpoint_url("http://127.0.0.1:1")
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        aws_sdk_sts::Client::new(&sdk)
+    }
+
+    fn assert_readable(text: &str) {
+        for dump in [
+            "DispatchFailure {",
+            "ConnectorError {",
+            "CredentialsNotLoaded(",
+            "kind:",
+            "source:",
+        ] {
+            assert!(!text.contains(dump), "Debug text {dump:?} in {text:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_read_as_a_sentence_chain() {
+        let sdk_err = sts_without_credentials()
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        let e = AwsError::from_sdk("GetCallerIdentity", sdk_err);
+        let text = e.to_string();
+        eprintln!("{text}");
+        assert_eq!(e.code(), Some("DispatchFailure"), "{text}");
+        assert_readable(&text);
+        assert!(
+            text.starts_with("GetCallerIdentity: DispatchFailure: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("no providers in chain provided credentials"),
+            "the cause is kept: {text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_reads_as_a_sentence_chain() {
+        let creds = aws_credential_types::Credentials::new("AKID", "secret", None, None, "test");
+        let sdk = aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+            )
+            .endpoint_url("http://127.0.0.1:1")
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        let sdk_err = aws_sdk_sts::Client::new(&sdk)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        let text = AwsError::from_sdk("GetCallerIdentity", sdk_err).to_string();
+        eprintln!("{text}");
+        assert_readable(&text);
+        assert!(text.to_ascii_lowercase().contains("connect"), "{text}");
+    }
+
+    #[test]
+    fn chain_leaves_out_repeats() {
+        #[derive(Debug)]
+        struct E(&'static str, Option<Box<E>>);
+        impl std::fmt::Display for E {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl StdError for E {
+            fn source(&self) -> Option<&(dyn StdError + 'static)> {
+                self.1.as_deref().map(|e| e as &(dyn StdError + 'static))
+            }
+        }
+        let inner = E("connection refused", None);
+        let mid = E("io error: connection refused", Some(Box::new(inner)));
+        let top = E("dispatch failure", Some(Box::new(mid)));
+        assert_eq!(
+            error_chain(&top),
+            "dispatch failure: io error: connection refused"
+        );
+        let same = E("x", Some(Box::new(E("x", Some(Box::new(E("", None)))))));
+        assert_eq!(error_chain(&same), "x");
     }
 }

@@ -10,7 +10,8 @@
 //! - [`scaling`] (Application Auto Scaling target and policies) and
 //!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling;
 //! - [`dlc`] and [`names`]: pure helpers (DLC image table, partitions, name
-//!   rules and deterministic derived names).
+//!   rules and deterministic derived names); [`paging`]: the bound on every
+//!   pagination loop.
 //!
 //! Finds are one API call and answer `Ok(None)` for a missing object; deletes
 //! treat "not found" as done. Creates adopt an object that already exists
@@ -34,6 +35,8 @@ pub mod role;
 pub mod scaling;
 pub mod topic;
 pub mod wait;
+
+pub mod paging;
 
 use std::collections::BTreeMap;
 

@@ -33,16 +33,42 @@ pub struct PolicyInputs<'a> {
     pub vpc: bool,
 }
 
-/// The trust policy letting SageMaker assume the role.
-pub fn trust_policy() -> Value {
+/// The trust policy letting SageMaker assume the role, only on behalf of
+/// this account's SageMaker resources in this region. The two conditions
+/// guard against the confused deputy: without them SageMaker acting for
+/// another account could be made to assume the role.
+pub fn trust_policy(partition: &str, region: &str, account_id: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": { "Service": "sagemaker.amazonaws.com" },
-            "Action": "sts:AssumeRole"
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": account_id },
+                "ArnLike": {
+                    "aws:SourceArn": format!("arn:{partition}:sagemaker:{region}:{account_id}:*")
+                }
+            }
         }]
     })
+}
+
+/// The first sequence in `s` that IAM would not take literally in a
+/// resource ARN or a `StringLike` condition: `*` and `?` are wildcards and
+/// `${` opens a policy variable. A user value carrying one would widen the
+/// generated policy, so configuration containing one is refused before any
+/// document is built.
+pub fn iam_special(s: &str) -> Option<&'static str> {
+    if s.contains('*') {
+        Some("*")
+    } else if s.contains('?') {
+        Some("?")
+    } else if s.contains("${") {
+        Some("${")
+    } else {
+        None
+    }
 }
 
 /// Splits `s3://bucket/key` into bucket and key (the key may be empty).

@@ -39,13 +39,28 @@ fn actions_of(doc: &Value) -> Vec<String> {
 
 #[test]
 fn trust_is_sagemaker_only() {
-    let t = trust_policy();
+    let t = trust_policy("aws", "us-east-1", "123456789012");
     assert_eq!(
         t["Statement"][0]["Principal"]["Service"],
         "sagemaker.amazonaws.com"
     );
     assert_eq!(t["Statement"][0]["Action"], "sts:AssumeRole");
     assert_eq!(t["Statement"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn trust_is_limited_to_this_account_and_region() {
+    let t = trust_policy("aws-cn", "cn-north-1", "123456789012");
+    let cond = &t["Statement"][0]["Condition"];
+    assert_eq!(
+        cond["StringEquals"]["aws:SourceAccount"], "123456789012",
+        "{t:#}"
+    );
+    assert_eq!(
+        cond["ArnLike"]["aws:SourceArn"], "arn:aws-cn:sagemaker:cn-north-1:123456789012:*",
+        "{t:#}"
+    );
+    assert_eq!(cond.as_object().unwrap().len(), 2, "{t:#}");
 }
 
 #[test]
@@ -188,4 +203,17 @@ fn logs_metrics_topics_outputs_and_vpc() {
                 .any(|a| a.as_str().unwrap().ends_with(":*"))
         );
     }
+}
+
+#[test]
+fn iam_special_finds_wildcards_and_variables() {
+    assert_eq!(iam_special("models/*/x"), Some("*"));
+    assert_eq!(iam_special("models/v?"), Some("?"));
+    assert_eq!(iam_special("models/${aws:username}/"), Some("${"));
+    assert_eq!(iam_special("models/$5/{x}"), None);
+    assert_eq!(iam_special("s3://bucket/models/llama/"), None);
+    assert_eq!(
+        iam_special("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/model:1"),
+        None
+    );
 }

@@ -275,6 +275,7 @@ pub async fn ensure(c: &Clients, spec: &RoleSpec) -> Result<Role, AwsError> {
 pub async fn attached_policies(c: &Clients, name: &str) -> Result<BTreeSet<String>, AwsError> {
     let mut out = BTreeSet::new();
     let mut marker: Option<String> = None;
+    let mut pages = super::paging::Pager::new("ListAttachedRolePolicies");
     loop {
         tracing::debug!(name, "iam:ListAttachedRolePolicies");
         let page = c
@@ -290,9 +291,9 @@ pub async fn attached_policies(c: &Clients, name: &str) -> Result<BTreeSet<Strin
                 .iter()
                 .filter_map(|p| p.policy_arn().map(str::to_string)),
         );
-        match page.marker() {
-            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
-            _ => return Ok(out),
+        match pages.next(page.marker().filter(|_| page.is_truncated()))? {
+            Some(m) => marker = Some(m),
+            None => return Ok(out),
         }
     }
 }
@@ -301,6 +302,7 @@ pub async fn attached_policies(c: &Clients, name: &str) -> Result<BTreeSet<Strin
 async fn inline_policies(c: &Clients, name: &str) -> Result<Vec<String>, AwsError> {
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
+    let mut pages = super::paging::Pager::new("ListRolePolicies");
     loop {
         tracing::debug!(name, "iam:ListRolePolicies");
         let page = c
@@ -312,9 +314,9 @@ async fn inline_policies(c: &Clients, name: &str) -> Result<Vec<String>, AwsErro
             .await
             .map_err(|e| AwsError::from_sdk("ListRolePolicies", e))?;
         out.extend(page.policy_names().iter().cloned());
-        match page.marker() {
-            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
-            _ => return Ok(out),
+        match pages.next(page.marker().filter(|_| page.is_truncated()))? {
+            Some(m) => marker = Some(m),
+            None => return Ok(out),
         }
     }
 }

@@ -19,10 +19,12 @@ use tokio_rustls::TlsAcceptor;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
-/// Largest gRPC message accepted or sent by the provider service. Terraform
-/// itself allows up to 2 GiB; plans and states of big configurations easily
-/// exceed gRPC's 4 MiB default.
-pub const MAX_MESSAGE_SIZE: usize = i32::MAX as usize;
+/// Largest gRPC message accepted or sent by the provider service: 256 MiB,
+/// the limit Terraform's own plugin framework uses. Plans and states of big
+/// configurations easily exceed gRPC's 4 MiB default, but no real message
+/// comes near this, and a bound this size keeps a single request from
+/// making the provider buffer gigabytes.
+pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
 
 /// The service name go-plugin's health check asks about.
 pub const HEALTH_SERVICE: &str = "plugin";

@@ -5,7 +5,9 @@
 //! configuration all become diagnostics; gRPC errors are only used for RPCs
 //! this provider does not offer. Provider functions need no configuration.
 //! StopProvider and plugin shutdown cancel every AWS wait in progress; the
-//! resource then returns the state it has so far.
+//! resource then returns the state it has so far. After StopProvider, new
+//! operations run normally (a `--debug` provider outlives many Terraform
+//! runs); after shutdown, nothing new starts.
 
 use super::config::{self, AwsContext};
 use crate::aws::clients::Clients;
@@ -17,7 +19,7 @@ use crate::tfplugin::codec;
 use crate::tfplugin::{Diagnostics, Type, Value};
 use pb::provider_server::Provider;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tonic::{Request, Response, Status};
 
@@ -50,12 +52,56 @@ impl Configured {
     }
 }
 
+/// The cancellation tokens handed to operations. Each operation takes the
+/// current token when it starts; StopProvider cancels that token, which
+/// stops every operation holding it, and puts a fresh one in its place for
+/// the operations that start afterwards. Shutdown cancels for good.
+#[derive(Default, Debug)]
+pub struct Stopper {
+    state: Mutex<StopState>,
+}
+
+#[derive(Default, Debug)]
+struct StopState {
+    current: Cancel,
+    shut_down: bool,
+}
+
+impl Stopper {
+    fn lock(&self) -> std::sync::MutexGuard<'_, StopState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The token for an operation starting now.
+    pub fn token(&self) -> Cancel {
+        self.lock().current.clone()
+    }
+
+    /// Cancels the operations in progress; later ones get a new token.
+    pub fn stop(&self) {
+        let mut s = self.lock();
+        let old = if s.shut_down {
+            s.current.clone()
+        } else {
+            std::mem::take(&mut s.current)
+        };
+        old.cancel();
+    }
+
+    /// Cancels the operations in progress and every later one.
+    pub fn shut_down(&self) {
+        let mut s = self.lock();
+        s.shut_down = true;
+        s.current.cancel();
+    }
+}
+
 /// Shared state of one provider process.
 #[derive(Default)]
 pub struct ProviderService {
     aws: RwLock<Option<Arc<Configured>>>,
-    /// Stops every wait in progress: set by StopProvider and plugin shutdown.
-    cancel: Cancel,
+    /// Stops the waits in progress: StopProvider and plugin shutdown.
+    stop: Arc<Stopper>,
 }
 
 impl ProviderService {
@@ -63,10 +109,10 @@ impl ProviderService {
         let service = Self::default();
         // Terraform going away (Shutdown, SIGTERM) also stops in-flight waits.
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
-            let cancel = service.cancel.clone();
+            let stop = service.stop.clone();
             rt.spawn(async move {
                 crate::plugin::shutdown::signal().wait().await;
-                cancel.cancel();
+                stop.shut_down();
             });
         }
         service
@@ -158,14 +204,20 @@ fn env_var(name: &str) -> Option<String> {
 }
 
 impl ProviderService {
-    /// The environment the resource lifecycle runs in.
-    fn env<'a>(&'a self, aws: &'a Configured, account_id: &'a str) -> endpoint::Env<'a> {
+    /// The environment the resource lifecycle runs in; `cancel` is the
+    /// operation's token, taken from [`Stopper::token`] when it started.
+    fn env<'a>(
+        &'a self,
+        aws: &'a Configured,
+        account_id: &'a str,
+        cancel: &'a Cancel,
+    ) -> endpoint::Env<'a> {
         endpoint::Env {
             clients: &aws.clients,
             region: &aws.ctx.settings.region,
             account_id,
             default_tags: &aws.ctx.settings.default_tags,
-            cancel: &self.cancel,
+            cancel,
             iam_propagation_bound: IAM_PROPAGATION_BOUND,
         }
     }
@@ -328,13 +380,14 @@ impl Provider for ProviderService {
         request: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let req = request.into_inner();
+        let cancel = self.stop.token();
         let result = async {
             check_type(&req.type_name)?;
             let ty = resource_type();
             let state = decode(req.current_state.as_ref(), &ty, "current state")?;
             let aws = self.configured()?;
             let account = aws.account_id().await?;
-            let env = self.env(&aws, account);
+            let env = self.env(&aws, account, &cancel);
             let read = endpoint::read(&env, &state, &req.private).await;
             Ok::<_, Diagnostics>(pb::read_resource::Response {
                 new_state: Some(encode(&read.new_state, &ty, "refreshed state")?),
@@ -406,6 +459,7 @@ impl Provider for ProviderService {
         request: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let req = request.into_inner();
+        let cancel = self.stop.token();
         let result = async {
             check_type(&req.type_name)?;
             let ty = resource_type();
@@ -414,7 +468,7 @@ impl Provider for ProviderService {
             let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
             let aws = self.configured()?;
             let account = aws.account_id().await?;
-            let env = self.env(&aws, account);
+            let env = self.env(&aws, account, &cancel);
             let applied =
                 endpoint::apply(&env, &prior, &planned, &config, &req.planned_private).await;
             Ok::<_, Diagnostics>(pb::apply_resource_change::Response {
@@ -441,12 +495,13 @@ impl Provider for ProviderService {
         request: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let req = request.into_inner();
+        let cancel = self.stop.token();
         let result = async {
             check_type(&req.type_name)?;
             let ty = resource_type();
             let aws = self.configured()?;
             let account = aws.account_id().await?;
-            let env = self.env(&aws, account);
+            let env = self.env(&aws, account, &cancel);
             let imported = endpoint::import(&env, &req.id).await;
             if imported.diagnostics.has_errors() || imported.new_state.is_null() {
                 return Ok(pb::import_resource_state::Response {
@@ -489,7 +544,7 @@ impl Provider for ProviderService {
         _request: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         tracing::info!("StopProvider: cancelling operations in progress");
-        self.cancel.cancel();
+        self.stop.stop();
         Ok(Response::new(Default::default()))
     }
 
@@ -560,4 +615,79 @@ impl Provider for ProviderService {
 
 fn unsupported(rpc: &str) -> Status {
     Status::unimplemented(format!("{rpc} is not supported by this provider"))
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use super::*;
+    use crate::aws::error::AwsError;
+    use crate::aws::wait::{Probe, wait_until};
+
+    /// A wait that would never end by itself.
+    async fn forever(cancel: &Cancel) -> Result<(), AwsError> {
+        wait_until(
+            "endpoint e",
+            Duration::from_secs(86_400),
+            cancel,
+            || async {
+                Ok(Probe::<()>::Pending {
+                    status: "Creating".into(),
+                })
+            },
+        )
+        .await
+    }
+
+    /// A wait that is done at the first probe.
+    async fn at_once(cancel: &Cancel) -> Result<(), AwsError> {
+        wait_until("endpoint e", Duration::from_secs(60), cancel, || async {
+            Ok(Probe::Ready(()))
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn stop_provider_cancels_what_runs_and_later_operations_work() {
+        let svc = ProviderService::new();
+        let running = svc.stop.token();
+        let task = tokio::spawn(async move { forever(&running).await });
+        tokio::task::yield_now().await;
+        svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+            .await
+            .unwrap();
+        let r = tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("the running wait stopped")
+            .unwrap();
+        assert!(matches!(r, Err(AwsError::Cancelled { .. })), "{r:?}");
+
+        // The operations Terraform starts afterwards (a --debug provider
+        // serves many runs) are not born cancelled.
+        for _ in 0..3 {
+            let later = svc.stop.token();
+            assert!(!later.is_cancelled());
+            at_once(&later).await.unwrap();
+            svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+                .await
+                .unwrap();
+            assert!(
+                later.is_cancelled(),
+                "each stop reaches the operations then running"
+            );
+        }
+    }
+
+    #[test]
+    fn shutdown_cancels_for_good() {
+        let s = Stopper::default();
+        let before = s.token();
+        s.shut_down();
+        assert!(before.is_cancelled());
+        assert!(s.token().is_cancelled());
+        s.stop();
+        assert!(
+            s.token().is_cancelled(),
+            "a stop after shutdown does not revive"
+        );
+    }
 }

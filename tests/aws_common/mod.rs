@@ -118,7 +118,7 @@ pub async fn ensure_role(c: &Clients, endpoint: &str, data: &ModelData) -> Role 
         c,
         &RoleSpec {
             name: names::role_name(endpoint, REGION),
-            trust_policy: trust_policy(),
+            trust_policy: trust_policy("aws", REGION, ACCOUNT),
             inline_policy: inline,
             managed_policy_arns: vec![],
             tags: owner(endpoint),

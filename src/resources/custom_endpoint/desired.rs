@@ -219,7 +219,7 @@ impl Desired {
         };
         RoleSpec {
             name: self.role_name(place),
-            trust_policy: policy::trust_policy(),
+            trust_policy: policy::trust_policy(place.partition(), place.region, place.account_id),
             inline_policy: policy::execution_role_policy(&inputs),
             managed_policy_arns: self.spec.role_managed_policy_arns.clone(),
             tags: self.base_tags(),

@@ -16,7 +16,10 @@ pub enum DurationError {
     MissingUnit(String),
     #[error("{input:?} uses the unknown unit {unit:?} (use ns, us, ms, s, m or h)")]
     UnknownUnit { input: String, unit: String },
-    #[error("{0:?} is too large")]
+    #[error(
+        "{0:?} is too large: a duration is at most 2562047h (about 292 years), and a timeout \
+         of a few hours is usual"
+    )]
     Overflow(String),
     #[error("{0:?} is negative")]
     Negative(String),
@@ -24,6 +27,9 @@ pub enum DurationError {
 
 /// Largest duration Go can represent: i64::MAX nanoseconds (about 292 years).
 const MAX_NANOS: u128 = i64::MAX as u128;
+
+/// Fraction digits read per number; see `parse_go_duration`.
+const MAX_FRACTION_DIGITS: usize = 19;
 
 fn unit_nanos(unit: &str) -> Option<u128> {
     Some(match unit {
@@ -91,15 +97,16 @@ pub fn parse_go_duration(input: &str) -> Result<Duration, DurationError> {
         };
         let mut nanos = whole.checked_mul(scale).ok_or_else(overflow)?;
         // Fraction: only the digits that can matter at nanosecond precision.
+        // A unit is at most 3.6e12 ns, so digits past the 19th change the
+        // result by less than a nanosecond, and 10^19 * 3.6e12 fits in u128.
         let mut divisor: u128 = 1;
         let mut frac: u128 = 0;
-        for d in frac_part.bytes().take(30) {
+        for d in frac_part.bytes().take(MAX_FRACTION_DIGITS) {
             frac = frac * 10 + u128::from(d - b'0');
             divisor *= 10;
         }
-        nanos = nanos
-            .checked_add(frac * scale / divisor)
-            .ok_or_else(overflow)?;
+        let frac_nanos = frac.checked_mul(scale).ok_or_else(overflow)? / divisor;
+        nanos = nanos.checked_add(frac_nanos).ok_or_else(overflow)?;
         total = total.checked_add(nanos).ok_or_else(overflow)?;
         if total > MAX_NANOS {
             return Err(overflow());
@@ -184,5 +191,89 @@ mod tests {
             parse_go_duration("9999999999999h"),
             Err(DurationError::Overflow(_))
         ));
+    }
+
+    #[test]
+    fn long_fractions_neither_overflow_nor_round_up() {
+        // Used to overflow u128 (a panic in debug builds): 30 digits times
+        // the nanoseconds of an hour.
+        let long = format!("0.{}h", "9".repeat(26));
+        let d = ok(&long);
+        let hour = Duration::from_secs(3600);
+        assert!(d < hour && d >= hour - Duration::from_nanos(1), "{d:?}");
+        let very_long = format!("1.{}5h{}s", "0".repeat(5000), "0".repeat(5000));
+        assert_eq!(ok(&very_long), hour);
+        assert_eq!(ok("0.000000000000000000001h"), Duration::ZERO);
+    }
+
+    #[test]
+    fn absurd_values_say_what_the_limit_is() {
+        for s in [
+            "2562048h",
+            "99999999999999999999999999999999999999999999h",
+            "2562047h47m17s",
+            "2562047h1h",
+        ] {
+            let e = parse_go_duration(s).unwrap_err();
+            assert!(matches!(e, DurationError::Overflow(_)), "{s}: {e:?}");
+            assert!(e.to_string().contains("at most 2562047h"), "{e}");
+        }
+        // Go's largest duration is still accepted.
+        assert_eq!(
+            ok("9223372036854775807ns"),
+            Duration::from_nanos(i64::MAX as u64)
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Strings close to the grammar: digits, dots, signs and units.
+        fn near_duration() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                "[0-9]{1,40}",
+                Just(".".to_string()),
+                "\\.[0-9]{0,60}",
+                prop::sample::select(vec!["h", "m", "s", "ms", "us", "\u{b5}s", "ns", "d", ""])
+                    .prop_map(str::to_string),
+            ];
+            (
+                prop::sample::select(vec!["", "-", "+"]),
+                prop::collection::vec(piece, 0..12),
+            )
+                .prop_map(|(sign, parts)| format!("{sign}{}", parts.concat()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn never_panics_on_any_text(s in "\\PC{0,80}") {
+                let _ = parse_go_duration(&s);
+            }
+
+            #[test]
+            fn never_panics_near_the_grammar(s in near_duration()) {
+                if let Ok(d) = parse_go_duration(&s) {
+                    prop_assert!(d.as_nanos() <= MAX_NANOS);
+                }
+            }
+
+            #[test]
+            fn whole_nanoseconds_round_trip(n in 0..=i64::MAX as u64) {
+                prop_assert_eq!(parse_go_duration(&format!("{n}ns")), Ok(Duration::from_nanos(n)));
+            }
+
+            #[test]
+            fn fractions_of_an_hour_stay_below_the_next_whole(
+                h in 0u64..1000,
+                digits in "[0-9]{1,80}",
+            ) {
+                let d = parse_go_duration(&format!("{h}.{digits}h")).unwrap();
+                prop_assert!(d >= Duration::from_secs(h * 3600));
+                prop_assert!(d <= Duration::from_secs((h + 1) * 3600));
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use super::s3uri::{S3Uri, S3UriError};
 use super::secrets;
 use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
 
-use crate::aws::names;
+use crate::aws::{names, policy};
 
 /// Limits SageMaker puts on list and map sizes.
 const MAX_SECURITY_GROUPS: usize = 5;
@@ -126,8 +126,31 @@ impl Validator {
         self.diags.attr_error(path, summary, detail);
     }
 
+    /// Refuses a value that the generated role's policy would read as an
+    /// IAM wildcard or policy variable; true when it did.
+    fn iam_literal(&mut self, path: &AttrPath, what: &str, given: &str) -> bool {
+        let Some(seq) = policy::iam_special(given) else {
+            return false;
+        };
+        self.error(
+            path.clone(),
+            "Character not allowed in a policy resource",
+            format!(
+                "{what} is written into the IAM policy of the generated execution role, \
+                 where {seq:?} is not literal (\"*\" and \"?\" are wildcards, \"${{\" starts a \
+                 policy variable) and would grant access beyond this endpoint; expected a \
+                 value without \"*\", \"?\" or \"${{\""
+            ),
+            given,
+        );
+        true
+    }
+
     fn s3(&mut self, path: AttrPath, v: &Value, is_model_data: bool) {
         let Some(uri) = v.as_str() else { return };
+        if self.iam_literal(&path, "the S3 bucket and key", uri) {
+            return;
+        }
         match S3Uri::parse(uri) {
             Err(S3UriError::NotS3(_)) => self.error(
                 path,
@@ -145,19 +168,20 @@ impl Validator {
                  (s3://bucket/model.tar.gz) or a prefix (s3://bucket/model/)",
                 uri,
             ),
-            Ok(u) if is_model_data && !u.is_tar_gz() && !u.key.ends_with('/') => {
-                self.diags.attr_warning(
-                    path.clone(),
-                    "S3 prefix without trailing slash",
-                    format!(
-                        "{path}: {uri:?} does not end in .tar.gz, so it is used as an \
-                         uncompressed S3 prefix and every object whose key starts with \
-                         {:?} is downloaded. End it with \"/\" to select one folder, or \
-                         point it at a .tar.gz archive.",
-                        u.key
-                    ),
-                );
-            }
+            // A prefix without "/" would also match sibling keys
+            // (`models/bge` opens `models/bge-secret/...`), both in what
+            // SageMaker downloads and in the role's S3 read grant.
+            Ok(u) if is_model_data && !u.is_tar_gz() && !u.key.ends_with('/') => self.error(
+                path,
+                "S3 prefix without trailing slash",
+                format!(
+                    "a model_data_url that is not a .tar.gz archive is an uncompressed S3 \
+                     prefix and must end with \"/\", or it also covers every sibling key \
+                     starting with {:?}; expected s3://{}/{}/ or a .tar.gz archive",
+                    u.key, u.bucket, u.key
+                ),
+                uri,
+            ),
             Ok(_) => {}
         }
     }
@@ -212,11 +236,17 @@ impl Validator {
             );
         }
         if let Some(u) = image.as_str()
+            && !self.iam_literal(
+                &path.attr("image_uri"),
+                "the image URI (registry and repository)",
+                u,
+            )
             && let Err(e) = checks::image_uri(u)
         {
             self.error(path.attr("image_uri"), "Invalid image URI", e, u);
         }
         if let Some(r) = repo.as_str()
+            && !self.iam_literal(&path.attr("repository_name"), "the repository name", r)
             && let Err(e) = checks::repository_name(r)
         {
             self.error(

@@ -105,18 +105,29 @@ fn valid_configurations_pass() {
 }
 
 #[test]
-fn uncompressed_prefix_without_slash_only_warns() {
+fn uncompressed_prefix_needs_a_trailing_slash() {
+    // Without the "/", `llama` would also cover `llama-secret/...`.
     let cfg = with(
         valid_config(),
         &["model_data_url"],
         s("s3://my-models/llama"),
     );
     let d = validate(&cfg);
-    assert!(!d.has_errors());
+    assert!(d.has_errors(), "{d:#?}");
     assert_eq!(d.0.len(), 1);
-    assert_eq!(d.0[0].severity, Severity::Warning);
+    assert_eq!(d.0[0].severity, Severity::Error);
     assert_eq!(d.0[0].summary, "S3 prefix without trailing slash");
     assert_eq!(d.0[0].path.as_ref().unwrap().to_string(), "model_data_url");
+    assert!(
+        d.0[0].detail.starts_with("model_data_url: "),
+        "{}",
+        d.0[0].detail
+    );
+    assert!(
+        d.0[0].detail.contains("s3://my-models/llama/"),
+        "the detail shows the expected form: {}",
+        d.0[0].detail
+    );
     let ok = with(
         valid_config(),
         &["model_data_url"],
