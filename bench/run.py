@@ -166,6 +166,9 @@ resource "sagemaker_custom_endpoint" "e{i:03d}" {{
                              capture_output=True, text=True, check=True).stdout
         res = json.loads(out)["values"]["root_module"]["resources"]
         return [{"endpoint": r["values"]["endpoint_name"],
+                 "endpoint_arn": r["values"]["endpoint_arn"],
+                 "model_arn": r["values"]["model_arn"],
+                 "config_arn": r["values"]["endpoint_config_arn"],
                  "role": r["values"]["execution_role_arn"].rsplit("/", 1)[-1]} for r in res]
 
 

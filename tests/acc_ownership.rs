@@ -386,3 +386,62 @@ fn sigkill_mid_create_is_recovered_by_the_import_the_error_names() {
     assert!(st["role_arn"].is_null(), "the generated role stays managed");
     acc.destroy_and_assert_no_orphans();
 }
+
+#[test]
+fn sigkill_before_the_endpoint_exists_is_recovered_by_import_too() {
+    let mut opts = sagemaker_sandbox::SandboxOptions::fast();
+    // The model waits for the new role to propagate: the kill lands there.
+    opts.durations.iam_propagation_ms = 30_000;
+    let acc = Acc::with_options(opts);
+    acc.config(&endpoint_hcl("early", "killed-early", ""));
+    let mut child = acc.work.spawn_terraform(&apply_args());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acc
+        .block_on(acc.control().count("sagemaker", "CreateModel"))
+        .unwrap()
+        == 0
+    {
+        assert!(Instant::now() < deadline, "CreateModel never called");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    acc.block_on(
+        acc.control()
+            .set_durations(sagemaker_sandbox::DurationsPatch {
+                iam_propagation_ms: Some(0),
+                ..Default::default()
+            }),
+    )
+    .unwrap();
+
+    let out = acc.apply();
+    assert_ne!(out.code, 0, "{}", out.combined());
+    let msg = out.flat();
+    assert!(msg.contains("IAM role sm-killed-early-us-east-1"), "{msg}");
+    assert!(
+        msg.contains("terraform import ADDRESS killed-early"),
+        "{msg}"
+    );
+
+    acc.terraform(&[
+        "import",
+        "-no-color",
+        "sagemaker_custom_endpoint.early",
+        "killed-early",
+    ])
+    .assert_ok("import of the leftovers");
+    let st = acc.resource("early");
+    assert!(st["endpoint_arn"].is_null());
+    assert!(
+        st["execution_role_arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("/sm-killed-early-us-east-1")),
+        "{st:#}"
+    );
+    // The plan replaces the leftovers with a complete endpoint.
+    acc.apply_ok();
+    wait_in_service(&acc, "killed-early");
+    acc.assert_plan_empty();
+    acc.destroy_and_assert_no_orphans();
+}

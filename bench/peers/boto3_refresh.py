@@ -1,7 +1,10 @@
-"""Refresh with plain boto3: the reads the provider's refresh makes for each endpoint
-(DescribeEndpoint, and GetRole for the role the provider generated), on the same objects,
-with 10 threads. This is the floor: the bare round trips, with no Terraform around them.
-Usage: boto3_refresh.py TARGETS.json   (a list of {"endpoint": ..., "role": ...})"""
+"""Refresh with plain boto3: the reads the provider's refresh makes for each endpoint, on the
+same objects, with 10 threads: DescribeEndpoint and the tags of the endpoint, its model and its
+config (ownership and tag drift), and GetRole, GetRolePolicy and ListAttachedRolePolicies for the
+role the provider generated (trust, inline and attached policies, tags). This is the floor: the
+bare round trips, with no Terraform around them.
+Usage: boto3_refresh.py TARGETS.json
+  (a list of {"endpoint", "endpoint_arn", "model_arn", "config_arn", "role"})"""
 
 import json
 import sys
@@ -21,7 +24,11 @@ def main():
 
     def read(t):
         status = sm.describe_endpoint(EndpointName=t["endpoint"])["EndpointStatus"]
+        for arn in (t["endpoint_arn"], t["model_arn"], t["config_arn"]):
+            sm.list_tags(ResourceArn=arn)
         iam.get_role(RoleName=t["role"])
+        iam.get_role_policy(RoleName=t["role"], PolicyName="tfsm-execution")
+        iam.list_attached_role_policies(RoleName=t["role"])
         return status
 
     with ThreadPoolExecutor(max_workers=10) as pool:

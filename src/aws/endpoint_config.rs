@@ -210,6 +210,34 @@ pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointCo
     }
 }
 
+/// (name, ARN) of every endpoint config whose name contains `fragment` (all
+/// pages); the model name is not listed (empty).
+pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<EndpointConfig>, AwsError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = super::paging::Pager::new("ListEndpointConfigs");
+    loop {
+        tracing::debug!(fragment, "sagemaker:ListEndpointConfigs");
+        let page = c
+            .sagemaker
+            .list_endpoint_configs()
+            .name_contains(fragment)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListEndpointConfigs", e))?;
+        out.extend(page.endpoint_configs().iter().map(|e| EndpointConfig {
+            name: e.endpoint_config_name().unwrap_or_default().to_string(),
+            arn: e.endpoint_config_arn().unwrap_or_default().to_string(),
+            model_name: String::new(),
+        }));
+        match pages.next(page.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Deletes the config only when it carries the mark `owner_id`.
 pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
     let Some(cfg) = find(c, name).await? else {

@@ -252,6 +252,32 @@ pub async fn create(
     }
 }
 
+/// (name, ARN) of every model whose name contains `fragment` (all pages).
+pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<Model>, AwsError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = super::paging::Pager::new("ListModels");
+    loop {
+        tracing::debug!(fragment, "sagemaker:ListModels");
+        let page = c
+            .sagemaker
+            .list_models()
+            .name_contains(fragment)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListModels", e))?;
+        out.extend(page.models().iter().map(|m| Model {
+            name: m.model_name().unwrap_or_default().to_string(),
+            arn: m.model_arn().unwrap_or_default().to_string(),
+        }));
+        match pages.next(page.next_token())? {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Deletes the model only when it carries the mark `owner_id`.
 pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
     let Some(m) = find(c, name).await? else {

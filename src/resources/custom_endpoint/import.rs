@@ -16,6 +16,7 @@ use super::aws::error::AwsError;
 use super::aws::names;
 use super::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
+use super::private::{Kind, Pending, PrivateState};
 use super::schema::schema;
 use super::{Env, ReadResult};
 use crate::aws::dlc;
@@ -69,7 +70,12 @@ fn api<E: ProvideErrorMetadata>(operation: &'static str) -> impl FnOnce(E) -> Aw
 
 pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
     let mut diagnostics = Diagnostics::new();
-    let new_state = match adopt(env, id).await {
+    let mut private = PrivateState::default();
+    let found = match adopt(env, id).await {
+        Ok(None) => adopt_leftovers(env, id, &mut private).await,
+        other => other,
+    };
+    let new_state = match found {
         Ok(Some(v)) => v,
         Ok(None) => {
             diagnostics.error(
@@ -89,9 +95,139 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
     };
     ReadResult {
         new_state,
-        private: Vec::new(),
+        private: private.encode(),
         diagnostics,
     }
+}
+
+/// Import when the endpoint does not exist but an interrupted create left
+/// objects under the names this provider derives for it, tagged with its
+/// endpoint name: they are marked and recorded (extra models or configs as
+/// pending cleanups), and the state has no endpoint, so the next plan
+/// replaces the resource: the leftovers are deleted and the endpoint made.
+async fn adopt_leftovers(
+    env: &Env<'_>,
+    id: &str,
+    private: &mut PrivateState,
+) -> Result<Option<Value>, StepError> {
+    let c = env.clients;
+    let place = env.place();
+    let ours = |tags: &BTreeMap<String, String>| {
+        tags.get(aws::OWNERSHIP_TAG).map(String::as_str) == Some(id)
+    };
+    let step = |what: &str| at(format!("look for leftovers of endpoint {id}: {what}"));
+    let mut models = Vec::new();
+    for m in aws::model::list_containing(c, id)
+        .await
+        .map_err(step("models"))?
+    {
+        if ours(
+            &aws::endpoint::list_tags(c, &m.arn)
+                .await
+                .map_err(step("model tags"))?,
+        ) {
+            models.push((m.name, m.arn));
+        }
+    }
+    let mut configs = Vec::new();
+    for cfg in aws::endpoint_config::list_containing(c, id)
+        .await
+        .map_err(step("endpoint configurations"))?
+    {
+        let tags = aws::endpoint::list_tags(c, &cfg.arn)
+            .await
+            .map_err(step("configuration tags"))?;
+        if ours(&tags) {
+            configs.push((cfg.name, cfg.arn));
+        }
+    }
+    let role = aws::role::describe(c, &names::role_name(id, env.region))
+        .await
+        .map_err(step("role"))?
+        .filter(|r| ours(&r.tags));
+    let mut topics = Vec::new();
+    for kind in [names::TopicKind::Success, names::TopicKind::Error] {
+        let arn = place.topic_arn(&names::topic_name(id, kind));
+        if let Some(tags) = aws::topic::tags_of(c, &arn).await.map_err(step("topics"))?
+            && ours(&tags)
+        {
+            topics.push((kind, arn, tags));
+        }
+    }
+    if models.is_empty() && configs.is_empty() && role.is_none() && topics.is_empty() {
+        return Ok(None);
+    }
+
+    let owner = aws::owner::new_ownership_id().map_err(StepError::Other)?;
+    let mark = BTreeMap::from([(aws::owner::OWNER_TAG.to_string(), owner.clone())]);
+    for (_, arn) in models.iter().chain(&configs) {
+        let current = aws::endpoint::list_tags(c, arn)
+            .await
+            .map_err(step("tags"))?;
+        let mut wanted = current.clone();
+        wanted.extend(mark.clone());
+        aws::endpoint::set_tags(c, arn, &current, &wanted)
+            .await
+            .map_err(at(format!("mark {arn} as owned by this resource")))?;
+    }
+    if let Some(r) = &role {
+        aws::role::add_tags(c, &r.name, &mark)
+            .await
+            .map_err(at(format!(
+                "mark the role {} as owned by this resource",
+                r.name
+            )))?;
+    }
+    for (_, arn, current) in &topics {
+        let mut wanted = current.clone();
+        wanted.extend(mark.clone());
+        aws::topic::set_tags(c, arn, current, &wanted)
+            .await
+            .map_err(at(format!(
+                "mark the topic {arn} as owned by this resource"
+            )))?;
+    }
+
+    let b = &schema().block;
+    let mut m: BTreeMap<String, Value> = b
+        .attributes
+        .iter()
+        .map(|a| (a.name.clone(), Value::Null))
+        .chain(b.blocks.iter().map(|b| (b.type_name.clone(), Value::Null)))
+        .collect();
+    let mut put = |k: &str, v: &str| {
+        m.insert(k.to_string(), Value::string(v));
+    };
+    put("id", id);
+    put("endpoint_name", id);
+    put("ownership_id", &owner);
+    if let Some(r) = &role {
+        put("execution_role_arn", &r.arn);
+    }
+    for (slot, (kind, list)) in [
+        (("model_name", "model_arn"), (Kind::Model, &models)),
+        (
+            ("endpoint_config_name", "endpoint_config_arn"),
+            (Kind::EndpointConfig, &configs),
+        ),
+    ] {
+        for (i, (name, arn)) in list.iter().enumerate() {
+            if i == 0 {
+                put(slot.0, name);
+                put(slot.1, arn);
+            } else {
+                private.add(Pending::new(kind, name));
+            }
+        }
+    }
+    for (kind, arn, _) in &topics {
+        let attr = match kind {
+            names::TopicKind::Success => "success_topic_arn",
+            names::TopicKind::Error => "error_topic_arn",
+        };
+        put(attr, arn);
+    }
+    Ok(Some(Value::Object(m)))
 }
 
 /// Describes the endpoint and puts this new instance's ownership mark on
