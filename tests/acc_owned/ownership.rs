@@ -4,14 +4,11 @@
 //! over each other's objects; a create killed with SIGKILL is recovered by
 //! the import the error names, and nothing is left afterwards.
 
-mod acc_support;
-mod support;
-
-use acc_support::{Acc, MODEL_ARCHIVE, endpoint_hcl};
+use crate::acc_support::{Acc, MODEL_ARCHIVE, endpoint_hcl};
 use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant, Tag};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use support::Workdir;
+use crate::support::{self, Workdir};
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 

@@ -4,10 +4,7 @@
 //! the objects), the next plan must be empty, and destroy must leave
 //! nothing of ours (and nothing that is not ours deleted).
 
-mod acc_support;
-mod support;
-
-use acc_support::{Acc, endpoint_hcl};
+use crate::acc_support::{Acc, endpoint_hcl};
 use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, ProductionVariant, Tag};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
