@@ -17,8 +17,13 @@
 //! the sandbox. `environment_secrets` (write-only) is applied and kept out
 //! of the state from 1.11, and refused at the attribute before.
 //!
-//! Every test writes one line, `matrix: Terraform <version> PASS|FAIL <seconds>`,
-//! straight to stderr, so `cargo test` shows it even for a passing test.
+//! Every test writes one line, `matrix: Terraform <version> PASS|FAIL <seconds>`
+//! followed by the seconds each step took, straight to stderr, so `cargo test`
+//! shows it even for a passing test. A warning from Terraform other than the
+//! dev_overrides one fails the sandbox steps.
+//!
+//! `the_wrapper_writes_what_the_real_binary_writes` compares the wrapper of
+//! the version on PATH with that real binary, byte for byte.
 
 mod acc_support;
 mod support;
