@@ -5,10 +5,10 @@
 //! the import the error names, and nothing is left afterwards.
 
 use crate::acc_support::{Acc, MODEL_ARCHIVE, endpoint_hcl};
+use crate::support::{self, Workdir};
 use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant, Tag};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use crate::support::{self, Workdir};
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
