@@ -141,12 +141,14 @@ pub async fn describe(c: &Clients, name: &str) -> Result<Option<ModelDescription
     }))
 }
 
-/// DescribeModel reduced to name and ARN; `Ok(None)` when it does not exist.
+/// The model's name and ARN; `Ok(None)` when it does not exist. This uses
+/// ListModels, not DescribeModel: a description carries the container's
+/// environment, secret values included, and SDK trace logs would show it.
 pub async fn find(c: &Clients, name: &str) -> Result<Option<Model>, AwsError> {
-    Ok(describe(c, name).await?.map(|d| Model {
-        name: d.name,
-        arn: d.arn,
-    }))
+    Ok(list_containing(c, name)
+        .await?
+        .into_iter()
+        .find(|m| m.name == name))
 }
 
 fn container(spec: &ModelSpec) -> ContainerDefinition {
