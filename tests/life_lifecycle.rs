@@ -100,8 +100,23 @@ async fn create_read_update_import_delete_leaves_nothing() {
         state.get("endpoint_config_name")
     );
 
-    // Destroy.
+    // The import put a new ownership mark on everything: the state from
+    // before no longer owns the objects, and its destroy leaves them alone.
+    assert_ne!(im.get("ownership_id"), state.get("ownership_id"));
     let (_, r) = w.apply(&state, &Value::Null, &[]).await;
+    assert!(
+        r.diagnostics
+            .0
+            .iter()
+            .any(|d| d.summary.contains("not owned by this resource")),
+        "{:#?}",
+        r.diagnostics
+    );
+    let inv = sandbox.control().inventory().await.unwrap();
+    assert_eq!(inv.sagemaker.endpoints, ["life-rt"]);
+
+    // Destroy through the imported state.
+    let (_, r) = w.apply(&im, &Value::Null, &[]).await;
     no_errors(&r.diagnostics);
     assert!(r.new_state.is_null());
     empty(&sandbox).await;
