@@ -32,9 +32,9 @@ lint:
 
 # The whole suite: unit, property, sandbox and CLI acceptance tests, including
 # `terraform fmt -check` and `terraform validate` of every example
-# (tests/cli_examples.rs), the quickstart script end to end
-# (tests/cli_quickstart.rs), installing the packaged provider from a
-# filesystem mirror (tests/cli_release.rs) and the core set on every
+# (tests/cli/examples.rs), the quickstart script end to end
+# (tests/cli/quickstart.rs), installing the packaged provider from a
+# filesystem mirror (tests/cli/release.rs) and the core set on every
 # Terraform of the version matrix (tests/matrix.rs). Everything but the
 # matrix runs on TFSM_TERRAFORM, default `terraform` on PATH.
 test: venv terraform-versions
@@ -47,7 +47,7 @@ matrix: venv terraform-versions
 
 # Only the example checks (formatting, validation, offline plans).
 examples-check:
-	cargo test --test cli_examples
+	cargo test --test cli examples::
 
 # Optimised, stripped binary packaged for Terraform in dist/: the zip, the
 # SHA256SUMS file and the manifest.

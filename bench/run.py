@@ -364,11 +364,11 @@ def notice(sb, tf_factory, reps):
 
 def wait_sim(cargo_target):
     """The 10-minute wait, simulated: the provider's real endpoint wait under a paused
-    Tokio clock (tests/wait_sim.rs)."""
+    Tokio clock (tests/sim/wait_sim.rs)."""
     env = dict(os.environ)
     if cargo_target:
         env["CARGO_TARGET_DIR"] = cargo_target
-    proc = subprocess.run(["cargo", "test", "--quiet", "--test", "wait_sim", "--",
+    proc = subprocess.run(["cargo", "test", "--quiet", "--test", "sim", "wait_sim::", "--",
                            "--nocapture", "--test-threads=1"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:

@@ -3,7 +3,7 @@
 # every scenario (bench/run.py) against one sandbox and writes bench/results/latest.{md,json,png}.
 #
 # Environment:
-#   CARGO_TARGET_DIR        target dir for the debug builds (sandbox, tests/wait_sim.rs)
+#   CARGO_TARGET_DIR        target dir for the debug builds (sandbox, tests/sim/wait_sim.rs)
 #   BENCH_RELEASE_TARGET    target dir for the release build of the provider (default: CARGO_TARGET_DIR)
 #   BENCH_PROVIDER          use this provider binary instead of building one (it is copied, then stripped)
 #   BENCH_PROVIDER_COMMIT   the commit BENCH_PROVIDER was built from (default: this checkout's HEAD)

@@ -2,8 +2,7 @@
 //! that the account could not be identified and why, in sentences, without
 //! the SDK's Debug dump (that only appears in the TF_LOG=DEBUG log).
 
-mod support;
-
+use crate::support;
 use support::Workdir;
 
 fn config() -> String {

@@ -3,9 +3,7 @@
 //! attribute, survive an instance type change, never fight the live count,
 //! show drift, and leave nothing behind on destroy.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, endpoint_hcl};
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_sagemaker::types::DesiredWeightAndCapacity;

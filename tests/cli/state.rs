@@ -3,8 +3,7 @@
 //! An unchanged configuration must give an empty plan; model and variant
 //! changes are in-place updates; a new endpoint name is a replacement.
 
-mod support;
-
+use crate::support;
 use serde_json::{Value as Json, json};
 use support::Workdir;
 

@@ -9,8 +9,7 @@
 //! this test run with the same script. Under CI (`CI` set) the variable is
 //! required: the test fails rather than quietly testing something else.
 
-mod support;
-
+use crate::support;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};

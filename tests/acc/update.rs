@@ -1,9 +1,7 @@
 //! Acceptance: in-place updates keep the endpoint in service and clean up the
 //! old model and config; a new name replaces; import and drift are handled.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, MODEL_ARCHIVE, endpoint_hcl};
 use serde_json::json;
 use std::sync::Arc;

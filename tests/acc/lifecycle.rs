@@ -2,9 +2,7 @@
 //! Terraform CLI against a sandbox account started by each test. Every test
 //! ends with a destroy and a zero-orphan check.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, MODEL_ARCHIVE, MODEL_PREFIX, endpoint_hcl};
 use sagemaker_sandbox::ACCOUNT_ID as ACCOUNT;
 use serde_json::json;

@@ -3,8 +3,7 @@
 //! plan and apply are called as functions, and the sandbox inventory proves
 //! that nothing is left behind.
 
-mod life_common;
-
+use crate::life_common;
 use std::collections::BTreeMap;
 
 use life_common::*;

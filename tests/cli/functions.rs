@@ -3,8 +3,7 @@
 //! with Terraform naming the offending parameter. No AWS call is involved:
 //! functions run on an unconfigured provider.
 
-mod support;
-
+use crate::support;
 use serde_json::Value as Json;
 use support::Workdir;
 

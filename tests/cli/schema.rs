@@ -1,8 +1,7 @@
 //! `terraform providers schema -json` shows the provider and resource
 //! attributes with their types and descriptions, as Terraform understood them.
 
-mod support;
-
+use crate::support;
 use serde_json::{Value as Json, json};
 use support::Workdir;
 

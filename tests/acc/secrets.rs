@@ -8,9 +8,8 @@
 //! configuration itself, whatever the provider does. A non-ephemeral
 //! "canary" variable shows each leak check can find a value that is there.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
+use crate::support;
 use acc_support::{Acc, endpoint_hcl};
 use serde_json::json;
 use std::collections::HashMap;

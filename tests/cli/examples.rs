@@ -2,8 +2,7 @@
 //! validate and plan with the real Terraform CLI: the plan shows the resolved
 //! image URI, the defaults, and the AWS-assigned values as unknown.
 
-mod support;
-
+use crate::support;
 use serde_json::Value as Json;
 use support::Workdir;
 

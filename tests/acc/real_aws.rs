@@ -8,11 +8,10 @@
 //! SAGEMAKER_ACC_MODEL_DATA_URL=s3://my-bucket/models/model.tar.gz \
 //! SAGEMAKER_ACC_IMAGE_URI=<an inference image your account can pull> \
 //! SAGEMAKER_ACC_OUTPUT_PATH=s3://my-bucket/async/ \
-//!   cargo test --test acc_real_aws -- --ignored --test-threads 1
+//!   cargo test --test acc real_aws:: -- --ignored --test-threads 1
 //! ```
 
-mod support;
-
+use crate::support;
 use support::Workdir;
 
 struct Real {

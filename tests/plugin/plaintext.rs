@@ -1,8 +1,7 @@
 //! The plugin without TLS (`TF_DISABLE_PLUGIN_TLS`) and protocol version
 //! negotiation through `PLUGIN_PROTOCOL_VERSIONS`.
 
-mod plugin_support;
-
+use crate::plugin_support;
 use plugin_support::*;
 use std::time::Duration;
 use tfsm::proto::plugin::Empty;

@@ -4,9 +4,7 @@
 //! alarm, the state keeps the live config, and the next plan proposes the
 //! update again. Destroy leaves nothing behind.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, endpoint_hcl};
 use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
 use sagemaker_sandbox::{FaultAction, FaultRule};

@@ -1,9 +1,7 @@
 //! Acceptance: failures part-way never lose track of anything. Each fault
 //! ends with a destroy that leaves the sandbox empty.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, endpoint_hcl};
 use sagemaker_sandbox::{DurationsPatch, FaultAction, FaultRule, SandboxOptions};
 use std::time::{Duration, Instant};

@@ -2,8 +2,7 @@
 //! the provider service behind pinned mutual TLS, refusal of any other
 //! client, and a clean exit on `GRPCController.Shutdown`.
 
-mod plugin_support;
-
+use crate::plugin_support;
 use plugin_support::*;
 use std::time::{Duration, Instant};
 use tfsm::proto::plugin::Empty;

@@ -1,8 +1,7 @@
 //! The gRPC message-size limit of the provider service: well above gRPC's
 //! 4 MiB default, and no higher than Terraform's own 256 MiB.
 
-mod plugin_support;
-
+use crate::plugin_support;
 use plugin_support::*;
 use std::time::Duration;
 use tfsm::plugin::server::MAX_MESSAGE_SIZE;

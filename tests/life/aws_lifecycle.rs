@@ -4,8 +4,7 @@
 //! absorbed by SDK retries; wait timeouts and cancellation. Each test owns
 //! its sandbox because it changes durations or fault rules.
 
-mod aws_common;
-
+use crate::aws_common;
 use aws_common::*;
 use sagemaker_sandbox::{DurationsPatch, FaultAction, FaultRule};
 use std::time::{Duration, Instant};

@@ -1,8 +1,7 @@
 //! The binary run by hand: without Terraform's cookie, with `--version`, and
 //! in `--debug` mode with its `TF_REATTACH_PROVIDERS` line.
 
-mod plugin_support;
-
+use crate::plugin_support;
 use plugin_support::*;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

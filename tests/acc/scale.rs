@@ -1,9 +1,7 @@
 //! Acceptance: twenty endpoints in one apply at parallelism 10, then destroy,
 //! with no errors and nothing left behind.
 
-mod acc_support;
-mod support;
-
+use crate::acc_support;
 use acc_support::{Acc, MODEL_ARCHIVE};
 
 #[test]

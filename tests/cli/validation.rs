@@ -3,8 +3,7 @@
 //! `plan`, for checks that need the provider's region) and asserts the error
 //! summary and that Terraform highlighted the offending attribute.
 
-mod support;
-
+use crate::support;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use support::Workdir;

@@ -1,8 +1,7 @@
 //! Drift, slow IAM, timeouts and failed cleanups for the apply side of
 //! `sagemaker_custom_endpoint`, against the local sandbox.
 
-mod life_common;
-
+use crate::life_common;
 use life_common::*;
 use sagemaker_sandbox::{DurationsPatch, FaultRule};
 use tfsm::resources::custom_endpoint::{self as ce, PrivateState};

@@ -3,8 +3,7 @@
 //! delete), and a Failed endpoint. All tests share one sandbox and use unique
 //! names.
 
-mod aws_common;
-
+use crate::aws_common;
 use aws_common::*;
 use serde_json::Value;
 use std::time::{Duration, Instant};
