@@ -71,6 +71,8 @@ pub struct Desired {
     pub secrets: Secrets,
     /// This resource instance's ownership mark ("" until create picks it).
     pub ownership_id: String,
+    /// The names of the secret variables (from `environment_secret_keys`).
+    pub secret_keys: Vec<String>,
 }
 
 fn string_map(v: &Value) -> BTreeMap<String, String> {
@@ -120,6 +122,7 @@ impl Desired {
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
+            secret_keys: super::secrets::keys_in(state).unwrap_or_default(),
         })
     }
 
@@ -141,6 +144,20 @@ impl Desired {
     pub fn model_tags(&self) -> BTreeMap<String, String> {
         let mut t = self.base_tags();
         t.insert(MODEL_ID_TAG.into(), self.spec.model_id.clone());
+        t
+    }
+
+    /// Tags of the model alone: [`Desired::model_tags`] plus the names (never
+    /// the values) of its secret variables.
+    pub fn model_only_tags(&self) -> BTreeMap<String, String> {
+        let mut t = self.model_tags();
+        let mut keys = self.secret_keys.clone();
+        keys.extend(self.secrets.iter().map(|(k, _)| k.clone()));
+        keys.sort();
+        keys.dedup();
+        if let Some(v) = super::secrets::keys_tag_value(&keys) {
+            t.insert(super::secrets::KEYS_TAG.into(), v);
+        }
         t
     }
 
@@ -238,7 +255,7 @@ impl Desired {
                 security_group_ids: v.security_group_ids.clone(),
                 subnets: v.subnets.clone(),
             }),
-            tags: self.model_tags(),
+            tags: self.model_only_tags(),
         }
     }
 
@@ -362,6 +379,24 @@ mod tests {
             d.role_spec(&p).name,
             names::role_name("llm-endpoint", "us-east-1")
         );
+    }
+
+    #[test]
+    fn the_model_alone_carries_the_secret_key_names() {
+        let defaults = BTreeMap::new();
+        let c = with(
+            valid_config(),
+            &["environment_secret_keys"],
+            Value::Set(vec![s("HF_TOKEN")]),
+        );
+        let d = Desired::from_state(&c, &place(&defaults)).unwrap();
+        let tags = d.model_only_tags();
+        assert_eq!(tags[super::super::secrets::KEYS_TAG], "HF_TOKEN");
+        assert!(!d.model_tags().contains_key(super::super::secrets::KEYS_TAG));
+        let spec = d.model_spec(&place(&defaults), "arn:role");
+        assert_eq!(spec.tags, tags);
+        let plain = Desired::from_state(&valid_config(), &place(&defaults)).unwrap();
+        assert_eq!(plain.model_only_tags(), plain.model_tags());
     }
 
     #[test]

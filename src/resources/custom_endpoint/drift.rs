@@ -186,7 +186,7 @@ pub async fn read(
     let text = |k: &str| state.get(k).as_str();
     let model = async {
         if check_model_and_config {
-            sagemaker_tags(env, text("model_arn"), d.model_tags()).await
+            sagemaker_tags(env, text("model_arn"), d.model_only_tags()).await
         } else {
             Ok(Some(None))
         }

@@ -18,6 +18,7 @@ use super::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
 use super::private::{Kind, Pending, PrivateState};
 use super::schema::schema;
+use super::secrets;
 use super::{Env, ReadResult};
 use crate::aws::dlc;
 use crate::tfplugin::{Diagnostics, Value};
@@ -244,6 +245,7 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
         (aws::owner::OWNER_TAG.to_string(), owner.clone()),
     ]);
     let c = env.clients;
+    let mut secret_keys = Vec::new();
     for arn in [&d.endpoint_arn, &d.config_arn, &d.model_arn] {
         if arn.is_empty() {
             continue;
@@ -251,6 +253,11 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
         let current = aws::endpoint::list_tags(c, arn)
             .await
             .map_err(at(format!("read the tags of {arn}")))?;
+        if arn == &d.model_arn
+            && let Some(keys) = current.get(secrets::KEYS_TAG)
+        {
+            secret_keys = secrets::keys_from_tag(keys);
+        }
         let mut wanted = current.clone();
         wanted.extend(mark.clone());
         aws::endpoint::set_tags(c, arn, &current, &wanted)
@@ -258,6 +265,23 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
             .map_err(at(format!("mark {arn} as owned by this resource")))?;
     }
     let mut state = state_from(&d, env.region, env.default_tags);
+    if !secret_keys.is_empty()
+        && let Value::Object(m) = &mut state
+    {
+        // The model says which variables are secret: their values stay out
+        // of the state, and their names are recorded as configured.
+        let env_value = m.remove("environment").unwrap_or(Value::Null);
+        let keys = Value::Set(secret_keys.iter().map(Value::string).collect());
+        m.insert(secrets::KEYS.into(), keys);
+        let probe = Value::Object(BTreeMap::from([(
+            secrets::KEYS.to_string(),
+            m[secrets::KEYS].clone(),
+        )]));
+        m.insert(
+            "environment".into(),
+            secrets::without_secret_keys(env_value, &probe),
+        );
+    }
     if d.role_managed
         && let Some(role) = aws::role::name_of_arn(&d.execution_role_arn)
     {

@@ -69,6 +69,27 @@ pub fn keys_value(config: &Value) -> Value {
     }
 }
 
+/// Tag on the model listing the names of its secret variables (separated
+/// by spaces: SageMaker tag values allow no commas), so that an import can
+/// keep their values out of the state. The values themselves are never
+/// tagged.
+pub const KEYS_TAG: &str = "tfsm:secret-keys";
+/// The longest tag value SageMaker accepts.
+const MAX_TAG_VALUE: usize = 256;
+
+/// The `KEYS_TAG` value for these key names; `None` without keys, or when
+/// the list is too long for a tag (an import then sees the values, as the
+/// docs say).
+pub fn keys_tag_value(keys: &[String]) -> Option<String> {
+    let v = keys.join(" ");
+    (!v.is_empty() && v.len() <= MAX_TAG_VALUE).then_some(v)
+}
+
+/// The key names a model's `KEYS_TAG` lists.
+pub fn keys_from_tag(value: &str) -> Vec<String> {
+    value.split_whitespace().map(str::to_string).collect()
+}
+
 /// The key names recorded in a state, sorted; `None` while unknown.
 pub fn keys_in(state: &Value) -> Option<Vec<String>> {
     match state.get(KEYS) {
@@ -155,5 +176,21 @@ mod tests {
         let none = obj(&[(KEYS, Value::Null)]);
         let live = map(&[("TOKEN", "value")]);
         assert_eq!(without_secret_keys(live.clone(), &none), live);
+    }
+
+    #[test]
+    fn the_keys_tag_lists_names_only_and_round_trips() {
+        let keys = vec!["API_KEY".to_string(), "HF_TOKEN".to_string()];
+        let v = keys_tag_value(&keys).unwrap();
+        assert_eq!(v, "API_KEY HF_TOKEN");
+        // SageMaker tag values: letters, digits, spaces and _.:/=+-@ only.
+        assert!(
+            v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || " _.:/=+-@".contains(c))
+        );
+        assert_eq!(keys_from_tag(&v), keys);
+        assert_eq!(keys_tag_value(&[]), None);
+        let many: Vec<String> = (0..40).map(|i| format!("SECRET_NUMBER_{i}")).collect();
+        assert_eq!(keys_tag_value(&many), None, "too long for one tag");
     }
 }

@@ -359,7 +359,7 @@ impl Run<'_> {
         }
         // Tags changed out of band on the model or the config.
         for (key, attr, tags) in [
-            (drift::MODEL, "model_arn", new.model_tags()),
+            (drift::MODEL, "model_arn", new.model_only_tags()),
             (drift::CONFIG, "endpoint_config_arn", new.base_tags()),
         ] {
             let new_object = if key == drift::MODEL {
