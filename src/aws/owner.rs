@@ -52,14 +52,7 @@ impl Foreign {
 
     /// The tags as `k=v, ...` (or "no tags").
     pub fn tag_list(&self) -> String {
-        if self.tags.is_empty() {
-            return "no tags".to_string();
-        }
-        self.tags
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        tag_list(&self.tags)
     }
 }
 
@@ -75,6 +68,17 @@ impl std::fmt::Display for Foreign {
             self.owner_hint()
         )
     }
+}
+
+/// Tags as `k=v, ...` (or "no tags"), for messages.
+pub fn tag_list(tags: &BTreeMap<String, String>) -> String {
+    if tags.is_empty() {
+        return "no tags".to_string();
+    }
+    tags.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// True when `tags` carry the mark `owner`. An empty owner owns nothing.

@@ -121,6 +121,24 @@ pub async fn tags_of(c: &Clients, arn: &str) -> Result<Option<BTreeMap<String, S
     }
 }
 
+/// Moves the topic's tags to `new` only when it carries the mark
+/// `owner_id` (read first, so the change starts from what is really
+/// there); `Ok(false)` when it is gone or not ours, which is left alone.
+pub async fn retag_owned(
+    c: &Clients,
+    arn: &str,
+    owner_id: &str,
+    new: &BTreeMap<String, String>,
+) -> Result<bool, AwsError> {
+    match tags_of(c, arn).await? {
+        Some(current) if owner::is_owned(&current, owner_id) => {
+            set_tags(c, arn, &current, new).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// Deletes the topic only when it carries the mark `owner_id`.
 pub async fn delete_owned(c: &Clients, arn: &str, owner_id: &str) -> Result<Deleted, AwsError> {
     let Some(tags) = tags_of(c, arn).await? else {

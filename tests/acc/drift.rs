@@ -8,39 +8,14 @@ use crate::acc_support::{Acc, endpoint_hcl};
 use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, ProductionVariant, Tag};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 fn wait_in_service(acc: &Acc, endpoint: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ep = acc
-            .block_on(
-                acc.sagemaker()
-                    .describe_endpoint()
-                    .endpoint_name(endpoint)
-                    .send(),
-            )
-            .unwrap();
-        if ep.endpoint_status().map(|s| s.as_str()) == Some("InService") {
-            return ep.endpoint_config_name().unwrap_or_default().to_string();
-        }
-        assert!(Instant::now() < deadline, "{endpoint} never InService");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let ep = acc.wait_in_service(endpoint);
+    ep.endpoint_config_name().unwrap_or_default().to_string()
 }
 
 fn sm_tags(acc: &Acc, arn: &str) -> BTreeMap<String, String> {
-    acc.block_on(acc.sagemaker().list_tags().resource_arn(arn).send())
-        .unwrap()
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    acc.sagemaker_tags(arn)
 }
 
 fn sns_tags(acc: &Acc, arn: &str) -> BTreeMap<String, String> {

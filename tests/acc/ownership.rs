@@ -95,36 +95,11 @@ fn wait_in_service(
     acc: &Acc,
     endpoint: &str,
 ) -> aws_sdk_sagemaker::operation::describe_endpoint::DescribeEndpointOutput {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ep = acc
-            .block_on(
-                acc.sagemaker()
-                    .describe_endpoint()
-                    .endpoint_name(endpoint)
-                    .send(),
-            )
-            .unwrap();
-        if ep.endpoint_status().map(|s| s.as_str()) == Some("InService") {
-            return ep;
-        }
-        assert!(Instant::now() < deadline, "{endpoint} never InService");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    acc.wait_in_service(endpoint)
 }
 
 fn tags_of(acc: &Acc, arn: &str) -> BTreeMap<String, String> {
-    acc.block_on(acc.sagemaker().list_tags().resource_arn(arn).send())
-        .unwrap()
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    acc.sagemaker_tags(arn)
 }
 
 /// The sandbox's inventory as comparable JSON (without the `empty` flag).

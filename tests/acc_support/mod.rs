@@ -111,6 +111,47 @@ impl Acc {
             .unwrap_or(Json::Null)
     }
 
+    /// Polls DescribeEndpoint until the endpoint is InService (at most 60 s).
+    pub fn wait_in_service(
+        &self,
+        endpoint: &str,
+    ) -> aws_sdk_sagemaker::operation::describe_endpoint::DescribeEndpointOutput {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let ep = self
+                .block_on(
+                    self.sagemaker()
+                        .describe_endpoint()
+                        .endpoint_name(endpoint)
+                        .send(),
+                )
+                .unwrap();
+            if ep.endpoint_status().map(|s| s.as_str()) == Some("InService") {
+                return ep;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{endpoint} never InService"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// The tags of a SageMaker object.
+    pub fn sagemaker_tags(&self, arn: &str) -> std::collections::BTreeMap<String, String> {
+        self.block_on(self.sagemaker().list_tags().resource_arn(arn).send())
+            .unwrap()
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
     /// Whether `sagemaker_custom_endpoint.<name>` is tainted in state.
     pub fn tainted(&self, name: &str) -> bool {
         let state: Json = serde_json::from_str(&self.work.read("terraform.tfstate")).unwrap();

@@ -222,11 +222,6 @@ pub fn report_skipped(skipped: &[Foreign], diags: &mut Diagnostics) {
     );
 }
 
-/// The topic name at the end of a topic ARN.
-pub fn topic_name_of(arn: &str) -> &str {
-    arn.rsplit(':').next().unwrap_or(arn)
-}
-
 /// Retries the pending cleanups, except objects named in `keep` (what the
 /// state or the live endpoint still uses). Only objects with the mark
 /// `owner` are deleted; others leave the list untouched (never ours).
@@ -279,14 +274,5 @@ mod tests {
             timeouts(Value::Null, Value::Null, s("x")),
         );
         assert_eq!(delete_timeout(&bad), Duration::from_secs(1800));
-    }
-
-    #[test]
-    fn topic_names_come_from_the_end_of_the_arn() {
-        assert_eq!(
-            topic_name_of("arn:aws:sns:us-east-1:1:sm-e-async-error"),
-            "sm-e-async-error"
-        );
-        assert_eq!(topic_name_of("plain"), "plain");
     }
 }

@@ -101,6 +101,18 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
     }
 }
 
+/// Adds the ownership tags `mark` to a SageMaker object (AddTags only; its
+/// other tags stay as they are).
+async fn mark_sagemaker(
+    env: &Env<'_>,
+    arn: &str,
+    mark: &BTreeMap<String, String>,
+) -> Result<(), StepError> {
+    aws::endpoint::set_tags(env.clients, arn, &BTreeMap::new(), mark)
+        .await
+        .map_err(at(format!("mark {arn} as owned by this resource")))
+}
+
 /// Import when the endpoint does not exist but an interrupted create left
 /// objects under the names this provider derives for it, tagged with its
 /// endpoint name: they are marked and recorded (extra models or configs as
@@ -162,14 +174,7 @@ async fn adopt_leftovers(
     let owner = aws::owner::new_ownership_id().map_err(StepError::Other)?;
     let mark = BTreeMap::from([(aws::owner::OWNER_TAG.to_string(), owner.clone())]);
     for (_, arn) in models.iter().chain(&configs) {
-        let current = aws::endpoint::list_tags(c, arn)
-            .await
-            .map_err(step("tags"))?;
-        let mut wanted = current.clone();
-        wanted.extend(mark.clone());
-        aws::endpoint::set_tags(c, arn, &current, &wanted)
-            .await
-            .map_err(at(format!("mark {arn} as owned by this resource")))?;
+        mark_sagemaker(env, arn, &mark).await?;
     }
     if let Some(r) = &role {
         aws::role::add_tags(c, &r.name, &mark)
@@ -179,10 +184,8 @@ async fn adopt_leftovers(
                 r.name
             )))?;
     }
-    for (_, arn, current) in &topics {
-        let mut wanted = current.clone();
-        wanted.extend(mark.clone());
-        aws::topic::set_tags(c, arn, current, &wanted)
+    for (_, arn, _) in &topics {
+        aws::topic::set_tags(c, arn, &BTreeMap::new(), &mark)
             .await
             .map_err(at(format!(
                 "mark the topic {arn} as owned by this resource"
@@ -250,19 +253,15 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
         if arn.is_empty() {
             continue;
         }
-        let current = aws::endpoint::list_tags(c, arn)
-            .await
-            .map_err(at(format!("read the tags of {arn}")))?;
-        if arn == &d.model_arn
-            && let Some(keys) = current.get(secrets::KEYS_TAG)
-        {
-            secret_keys = secrets::keys_from_tag(keys);
+        if arn == &d.model_arn {
+            let current = aws::endpoint::list_tags(c, arn)
+                .await
+                .map_err(at(format!("read the tags of {arn}")))?;
+            if let Some(keys) = current.get(secrets::KEYS_TAG) {
+                secret_keys = secrets::keys_from_tag(keys);
+            }
         }
-        let mut wanted = current.clone();
-        wanted.extend(mark.clone());
-        aws::endpoint::set_tags(c, arn, &current, &wanted)
-            .await
-            .map_err(at(format!("mark {arn} as owned by this resource")))?;
+        mark_sagemaker(env, arn, &mark).await?;
     }
     let mut state = state_from(&d, env.region, env.default_tags);
     if !secret_keys.is_empty()
@@ -307,9 +306,7 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
         if current.get(aws::OWNERSHIP_TAG).map(String::as_str) != Some(id) {
             continue;
         }
-        let mut wanted = current.clone();
-        wanted.extend(mark.clone());
-        aws::topic::set_tags(c, &arn, &current, &wanted)
+        aws::topic::set_tags(c, &arn, &BTreeMap::new(), &mark)
             .await
             .map_err(step())?;
     }

@@ -32,14 +32,6 @@ const VARIANT_ATTRS: [&str; 5] = [
 /// Attributes that come from the model.
 const MODEL_ATTRS: [&str; 3] = ["image_uri", "model_data_url", "environment"];
 
-/// `k=v, ...` of a tag map.
-fn tag_list(tags: &BTreeMap<String, String>) -> String {
-    tags.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Writes the endpoint's live tags into `tags_all` (without the provider's
 /// own tags) and its `modelId` tag into `model_id`, keeping the state's
 /// values when they already match.
@@ -206,7 +198,7 @@ async fn refresh(
                      ({} = {owner}); its tags are: {}. It is not read, changed or deleted \
                      by this resource.",
                     aws::owner::OWNER_TAG,
-                    tag_list(tags)
+                    aws::owner::tag_list(tags)
                 ),
             );
             for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {

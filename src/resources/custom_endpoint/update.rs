@@ -13,11 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::apply::{Building, StepError, at};
 use super::aws;
-use super::aws::names;
 use super::create::{
     create_config, create_model, ensure_role, ensure_topics, fill_computed, record_topics,
 };
-use super::delete::{run_pending, topic_name_of};
+use super::delete::run_pending;
 use super::desired::{Desired, MODEL_ID_TAG};
 use super::drift;
 use super::private::{Kind, Pending, PrivateState};
@@ -466,19 +465,15 @@ impl Run<'_> {
                 return Err(after(at(format!("update the tags of {arn}"))(e)));
             }
         }
-        // Our topics carry the same tags as the config.
+        // Our topics carry the same tags as the config; a recorded topic
+        // without our mark (an import's) is left alone.
         if changes.config_tags {
             for attr in ["success_topic_arn", "error_topic_arn"] {
                 let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
                     continue;
                 };
-                let ours = [names::TopicKind::Success, names::TopicKind::Error]
-                    .map(|kind| names::topic_name(new.endpoint_name(), kind));
-                if !ours.iter().any(|n| topic_name_of(&arn) == n) {
-                    continue;
-                }
                 if let Err(e) =
-                    aws::topic::set_tags(c, &arn, &before.base_tags, &new.base_tags()).await
+                    aws::topic::retag_owned(c, &arn, &new.ownership_id, &new.base_tags()).await
                 {
                     for t in ["tags", "tags_all", "model_id"] {
                         let v = prior.get(t).clone();
