@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod docs;
+pub mod framework;
 pub mod functions;
 pub mod plugin;
 pub mod proto;

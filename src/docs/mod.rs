@@ -94,14 +94,15 @@ pub fn expand(template_name: &str, template: &str) -> Result<String, DocsError> 
         let schema = || schema_named(arg).ok_or_else(|| fail(format!("no schema named {arg:?}")));
         let function = || {
             functions::specs()
+                .into_iter()
                 .find(|f| f.name == arg)
                 .ok_or_else(|| fail(format!("no function named {arg:?}")))
         };
         let text = match kind {
             "schema" => render::schema(schema()?),
             "description" => schema()?.block.description.clone(),
-            "signature" => render::signature(function()?),
-            "arguments" => render::arguments(function()?),
+            "signature" => render::signature(&function()?),
+            "arguments" => render::arguments(&function()?),
             "summary" => function()?.summary.to_string(),
             "function_description" => function()?.description.to_string(),
             other => return Err(fail(format!("unknown placeholder {other:?}"))),

@@ -298,14 +298,15 @@ mod tests {
     #[test]
     fn function_signature_and_arguments() {
         let f = crate::functions::specs()
+            .into_iter()
             .find(|f| f.name == "dlc_image_uri")
             .unwrap();
         assert_eq!(
-            signature(f),
+            signature(&f),
             "```text\ndlc_image_uri(repository string, tag string, region string, account_id \
              ...string) string\n```"
         );
-        let args = arguments(f);
+        let args = arguments(&f);
         assert!(args.starts_with("1. `repository` (String) "), "{args}");
         assert!(
             args.contains("\n4. `account_id` (String, variadic) "),

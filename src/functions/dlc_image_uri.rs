@@ -9,7 +9,7 @@
 //! variadic one keeps that call at three arguments and reads like the
 //! resource's attributes in the same order.
 
-use super::{FunctionError, FunctionSpec, Param};
+use super::{Function, FunctionError, FunctionSpec, Param};
 use crate::aws::dlc::{self, Input};
 use crate::tfplugin::{Type, Value};
 
@@ -18,7 +18,26 @@ const TAG: usize = 1;
 const REGION: usize = 2;
 const ACCOUNT: usize = 3;
 
-pub fn spec() -> FunctionSpec {
+/// The function, with its spec built once.
+pub struct DlcImageUri(FunctionSpec);
+
+impl DlcImageUri {
+    pub fn new() -> Self {
+        DlcImageUri(spec())
+    }
+}
+
+impl Function for DlcImageUri {
+    fn spec(&self) -> &FunctionSpec {
+        &self.0
+    }
+
+    fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
+        call(args)
+    }
+}
+
+fn spec() -> FunctionSpec {
     FunctionSpec {
         name: "dlc_image_uri",
         summary: "The image URI of an AWS Deep Learning Container in a region",
@@ -62,7 +81,7 @@ pub fn spec() -> FunctionSpec {
 }
 
 /// Runs the function on decoded, known, non-null string arguments.
-pub fn call(args: &[Value]) -> Result<Value, FunctionError> {
+fn call(args: &[Value]) -> Result<Value, FunctionError> {
     let text = |i: usize| -> Result<&str, FunctionError> {
         args.get(i)
             .and_then(Value::as_str)

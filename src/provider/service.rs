@@ -9,48 +9,17 @@
 //! operations run normally (a `--debug` provider outlives many Terraform
 //! runs); after shutdown, nothing new starts.
 
-use super::config::{self, AwsContext};
+use super::config;
 use crate::aws::clients::Clients;
 use crate::aws::wait::Cancel;
+use crate::framework::{Registry, wire};
 use crate::functions;
 use crate::proto::tfplugin6 as pb;
-use crate::resources::custom_endpoint as endpoint;
-use crate::tfplugin::codec;
-use crate::tfplugin::{Diagnostics, Type, Value};
+use crate::resources::{self, Session};
+use crate::tfplugin::Diagnostics;
 use pb::provider_server::Provider;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
 use tonic::{Request, Response, Status};
-
-/// How long CreateModel may keep failing because a new role has not reached
-/// SageMaker yet (IAM is eventually consistent).
-const IAM_PROPAGATION_BOUND: Duration = Duration::from_secs(90);
-
-/// What ConfigureProvider sets up: settings, SDK clients, and the account ID
-/// (looked up once, on the first call that needs it).
-pub struct Configured {
-    pub ctx: AwsContext,
-    pub clients: Clients,
-    account_id: tokio::sync::OnceCell<String>,
-}
-
-impl Configured {
-    async fn account_id(&self) -> Result<&str, Diagnostics> {
-        self.account_id
-            .get_or_try_init(|| self.clients.account_id())
-            .await
-            .map(String::as_str)
-            .map_err(|e| {
-                let mut d = Diagnostics::new();
-                d.error(
-                    "Could not identify the AWS account",
-                    format!("STS GetCallerIdentity failed, so credentials are probably missing or invalid: {e}"),
-                );
-                d
-            })
-    }
-}
 
 /// The cancellation tokens handed to operations. Each operation takes the
 /// current token when it starts; StopProvider cancels that token, which
@@ -97,11 +66,27 @@ impl Stopper {
 }
 
 /// Shared state of one provider process.
-#[derive(Default)]
 pub struct ProviderService {
-    aws: RwLock<Option<Arc<Configured>>>,
+    /// Every resource and function, and the dispatch of their RPCs.
+    registry: Registry<Session>,
+    aws: RwLock<Option<Arc<Session>>>,
     /// Stops the waits in progress: StopProvider and plugin shutdown.
     stop: Arc<Stopper>,
+}
+
+impl Default for ProviderService {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        resources::register(&mut registry);
+        for f in functions::all() {
+            registry.function(f);
+        }
+        ProviderService {
+            registry,
+            aws: RwLock::default(),
+            stop: Arc::default(),
+        }
+    }
 }
 
 impl ProviderService {
@@ -119,7 +104,7 @@ impl ProviderService {
     }
 
     /// The configuration set by ConfigureProvider, or an error diagnostic.
-    fn configured(&self) -> Result<Arc<Configured>, Diagnostics> {
+    fn configured(&self) -> Result<Arc<Session>, Diagnostics> {
         let guard = self.aws.read().unwrap_or_else(|e| e.into_inner());
         guard.clone().ok_or_else(|| {
             let mut d = Diagnostics::new();
@@ -141,86 +126,8 @@ fn capabilities() -> pb::ServerCapabilities {
     }
 }
 
-/// Decodes an optional DynamicValue (absent means null).
-fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
-    match dv {
-        None => Ok(Value::Null),
-        Some(dv) if dv.msgpack.is_empty() && dv.json.is_empty() => Ok(Value::Null),
-        Some(dv) => codec::from_dynamic(dv, ty).map_err(|e| {
-            let mut d = Diagnostics::new();
-            d.error(
-                format!("Invalid {what}"),
-                format!("Terraform sent a {what} the provider could not decode: {e}"),
-            );
-            d
-        }),
-    }
-}
-
-fn encode(v: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
-    codec::to_dynamic(v, ty).map_err(|e| {
-        let mut d = Diagnostics::new();
-        d.error(
-            format!("Could not encode {what}"),
-            format!("This is a provider bug: {e}"),
-        );
-        d
-    })
-}
-
-/// Checks that `type_name` is the one resource we serve.
-fn check_type(type_name: &str) -> Result<(), Diagnostics> {
-    if type_name == endpoint::TYPE_NAME {
-        return Ok(());
-    }
-    let mut d = Diagnostics::new();
-    d.error(
-        "Unknown resource type",
-        format!(
-            "This provider has no resource type \"{type_name}\"; it offers \"{}\".",
-            endpoint::TYPE_NAME
-        ),
-    );
-    Err(d)
-}
-
-/// Points each diagnostic at a place Terraform can show in the source.
-fn locatable(mut d: Diagnostics) -> Diagnostics {
-    let block = &endpoint::schema().block;
-    for diag in &mut d.0 {
-        if let Some(p) = &diag.path {
-            diag.path = Some(block.locatable_path(p));
-        }
-    }
-    d
-}
-
-fn resource_type() -> Type {
-    endpoint::schema().value_type()
-}
-
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
-}
-
-impl ProviderService {
-    /// The environment the resource lifecycle runs in; `cancel` is the
-    /// operation's token, taken from [`Stopper::token`] when it started.
-    fn env<'a>(
-        &'a self,
-        aws: &'a Configured,
-        account_id: &'a str,
-        cancel: &'a Cancel,
-    ) -> endpoint::Env<'a> {
-        endpoint::Env {
-            clients: &aws.clients,
-            region: &aws.ctx.settings.region,
-            account_id,
-            default_tags: &aws.ctx.settings.default_tags,
-            cancel,
-            iam_propagation_bound: IAM_PROPAGATION_BOUND,
-        }
-    }
 }
 
 #[tonic::async_trait]
@@ -231,12 +138,18 @@ impl Provider for ProviderService {
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
-            resources: vec![pb::get_metadata::ResourceMetadata {
-                type_name: endpoint::TYPE_NAME.into(),
-            }],
-            functions: functions::specs()
-                .map(|f| pb::get_metadata::FunctionMetadata {
-                    name: f.name.to_string(),
+            resources: self
+                .registry
+                .resource_types()
+                .map(|t| pb::get_metadata::ResourceMetadata {
+                    type_name: t.into(),
+                })
+                .collect(),
+            functions: self
+                .registry
+                .function_names()
+                .map(|name| pb::get_metadata::FunctionMetadata {
+                    name: name.to_string(),
                 })
                 .collect(),
             ..Default::default()
@@ -249,12 +162,9 @@ impl Provider for ProviderService {
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(config::schema().to_proto()),
-            resource_schemas: HashMap::from([(
-                endpoint::TYPE_NAME.to_string(),
-                endpoint::schema().to_proto(),
-            )]),
+            resource_schemas: self.registry.resource_schemas(),
             server_capabilities: Some(capabilities()),
-            functions: functions::definitions(),
+            functions: self.registry.function_definitions(),
             ..Default::default()
         }))
     }
@@ -271,7 +181,7 @@ impl Provider for ProviderService {
         request: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let req = request.into_inner();
-        let diags = decode(
+        let diags = wire::decode(
             req.config.as_ref(),
             &config::schema().value_type(),
             "provider configuration",
@@ -287,61 +197,18 @@ impl Provider for ProviderService {
         &self,
         request: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        let req = request.into_inner();
-        let diags = check_type(&req.type_name)
-            .and_then(|()| {
-                decode(
-                    req.config.as_ref(),
-                    &resource_type(),
-                    "resource configuration",
-                )
-            })
-            .map(|c| {
-                let write_only = req
-                    .client_capabilities
-                    .as_ref()
-                    .is_some_and(|caps| caps.write_only_attributes_allowed);
-                locatable(endpoint::validate(&c, write_only))
-            })
-            .unwrap_or_else(|d| d);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diags.to_proto(),
-        }))
+        Ok(Response::new(
+            self.registry.validate_resource_config(request.into_inner()),
+        ))
     }
 
     async fn upgrade_resource_state(
         &self,
         request: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        let req = request.into_inner();
-        let result = check_type(&req.type_name).and_then(|()| {
-            let ty = resource_type();
-            let raw = req.raw_state.unwrap_or_default();
-            if raw.json.is_empty() {
-                let mut d = Diagnostics::new();
-                d.error(
-                    "Unsupported state format",
-                    "The stored state is in the legacy flatmap format, which this provider never wrote.",
-                );
-                return Err(d);
-            }
-            let value = codec::decode_json_state(&raw.json, &ty).map_err(|e| {
-                let mut d = Diagnostics::new();
-                d.error("Unreadable stored state", format!("The stored state does not match the schema: {e}"));
-                d
-            })?;
-            encode(&value, &ty, "upgraded state")
-        });
-        Ok(Response::new(match result {
-            Ok(state) => pb::upgrade_resource_state::Response {
-                upgraded_state: Some(state),
-                diagnostics: vec![],
-            },
-            Err(d) => pb::upgrade_resource_state::Response {
-                upgraded_state: None,
-                diagnostics: d.to_proto(),
-            },
-        }))
+        Ok(Response::new(
+            self.registry.upgrade_resource_state(request.into_inner()),
+        ))
     }
 
     async fn configure_provider(
@@ -349,7 +216,7 @@ impl Provider for ProviderService {
         request: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
         let req = request.into_inner();
-        let settings = decode(
+        let settings = wire::decode(
             req.config.as_ref(),
             &config::schema().value_type(),
             "provider configuration",
@@ -360,12 +227,9 @@ impl Provider for ProviderService {
                 tracing::debug!(region = %s.region, "configuring provider");
                 let ctx = config::build(s).await;
                 let clients = Clients::new(&ctx);
-                let configured = Configured {
-                    ctx,
-                    clients,
-                    account_id: Default::default(),
-                };
-                *self.aws.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(configured));
+                let settings = ctx.settings;
+                let session = Session::new(settings.region, settings.default_tags, clients);
+                *self.aws.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(session));
                 Diagnostics::new()
             }
             Err(d) => d,
@@ -379,154 +243,49 @@ impl Provider for ProviderService {
         &self,
         request: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
-        let req = request.into_inner();
         let cancel = self.stop.token();
-        let result = async {
-            check_type(&req.type_name)?;
-            let ty = resource_type();
-            let state = decode(req.current_state.as_ref(), &ty, "current state")?;
-            let aws = self.configured()?;
-            let account = aws.account_id().await?;
-            let env = self.env(&aws, account, &cancel);
-            let read = endpoint::read(&env, &state, &req.private).await;
-            Ok::<_, Diagnostics>(pb::read_resource::Response {
-                new_state: Some(encode(&read.new_state, &ty, "refreshed state")?),
-                private: read.private,
-                diagnostics: read.diagnostics.to_proto(),
-                ..Default::default()
-            })
-        }
-        .await;
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::read_resource::Response {
-                new_state: req.current_state.clone(),
-                private: req.private.clone(),
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            }
-        })))
+        let req = request.into_inner();
+        Ok(Response::new(
+            self.registry
+                .read_resource(self.configured(), &cancel, req)
+                .await,
+        ))
     }
 
     async fn plan_resource_change(
         &self,
         request: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        let req = request.into_inner();
-        let result = (|| {
-            check_type(&req.type_name)?;
-            let ty = resource_type();
-            let prior = decode(req.prior_state.as_ref(), &ty, "prior state")?;
-            let proposed = decode(req.proposed_new_state.as_ref(), &ty, "proposed state")?;
-            let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
-            let aws = self.configured()?;
-            let ctx = endpoint::ProviderContext {
-                region: aws.ctx.settings.region.clone(),
-                default_tags: aws.ctx.settings.default_tags.clone(),
-            };
-            let planned = endpoint::plan(endpoint::PlanRequest {
-                prior_state: &prior,
-                proposed_new_state: &proposed,
-                config: &config,
-                ctx: &ctx,
-            });
-            let state = if planned.diagnostics.has_errors() {
-                None
-            } else {
-                Some(encode(&planned.planned_state, &ty, "planned state")?)
-            };
-            Ok::<_, Diagnostics>(pb::plan_resource_change::Response {
-                planned_state: state,
-                requires_replace: planned
-                    .requires_replace
-                    .iter()
-                    .map(|p| p.to_proto())
-                    .collect(),
-                planned_private: req.prior_private.clone(),
-                diagnostics: locatable(planned.diagnostics).to_proto(),
-                ..Default::default()
-            })
-        })();
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::plan_resource_change::Response {
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            }
-        })))
+        Ok(Response::new(self.registry.plan_resource_change(
+            self.configured(),
+            request.into_inner(),
+        )))
     }
 
     async fn apply_resource_change(
         &self,
         request: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        let req = request.into_inner();
         let cancel = self.stop.token();
-        let result = async {
-            check_type(&req.type_name)?;
-            let ty = resource_type();
-            let prior = decode(req.prior_state.as_ref(), &ty, "prior state")?;
-            let planned = decode(req.planned_state.as_ref(), &ty, "planned state")?;
-            let config = decode(req.config.as_ref(), &ty, "resource configuration")?;
-            let aws = self.configured()?;
-            let account = aws.account_id().await?;
-            let env = self.env(&aws, account, &cancel);
-            let applied =
-                endpoint::apply(&env, &prior, &planned, &config, &req.planned_private).await;
-            Ok::<_, Diagnostics>(pb::apply_resource_change::Response {
-                new_state: Some(encode(&applied.new_state, &ty, "new state")?),
-                private: applied.private,
-                diagnostics: applied.diagnostics.to_proto(),
-                ..Default::default()
-            })
-        }
-        .await;
-        // Before anything was touched, an error keeps the prior state as it was.
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::apply_resource_change::Response {
-                new_state: req.prior_state.clone(),
-                private: req.planned_private.clone(),
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            }
-        })))
+        let req = request.into_inner();
+        Ok(Response::new(
+            self.registry
+                .apply_resource_change(self.configured(), &cancel, req)
+                .await,
+        ))
     }
 
     async fn import_resource_state(
         &self,
         request: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        let req = request.into_inner();
         let cancel = self.stop.token();
-        let result = async {
-            check_type(&req.type_name)?;
-            let ty = resource_type();
-            let aws = self.configured()?;
-            let account = aws.account_id().await?;
-            let env = self.env(&aws, account, &cancel);
-            let imported = endpoint::import(&env, &req.id).await;
-            if imported.diagnostics.has_errors() || imported.new_state.is_null() {
-                return Ok(pb::import_resource_state::Response {
-                    diagnostics: imported.diagnostics.to_proto(),
-                    ..Default::default()
-                });
-            }
-            Ok::<_, Diagnostics>(pb::import_resource_state::Response {
-                imported_resources: vec![pb::import_resource_state::ImportedResource {
-                    type_name: req.type_name.clone(),
-                    state: Some(encode(&imported.new_state, &ty, "imported state")?),
-                    private: imported.private,
-                    identity: None,
-                }],
-                diagnostics: imported.diagnostics.to_proto(),
-                deferred: None,
-            })
-        }
-        .await;
-        Ok(Response::new(result.unwrap_or_else(|d| {
-            pb::import_resource_state::Response {
-                diagnostics: d.to_proto(),
-                ..Default::default()
-            }
-        })))
+        let req = request.into_inner();
+        Ok(Response::new(
+            self.registry
+                .import_resource_state(self.configured(), &cancel, req)
+                .await,
+        ))
     }
 
     async fn get_functions(
@@ -534,7 +293,7 @@ impl Provider for ProviderService {
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response {
-            functions: functions::definitions(),
+            functions: self.registry.function_definitions(),
             diagnostics: vec![],
         }))
     }
@@ -608,8 +367,9 @@ impl Provider for ProviderService {
         &self,
         request: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        let req = request.into_inner();
-        Ok(Response::new(functions::call(&req.name, &req.arguments)))
+        Ok(Response::new(
+            self.registry.call_function(&request.into_inner()),
+        ))
     }
 }
 
@@ -622,6 +382,7 @@ mod stop_tests {
     use super::*;
     use crate::aws::error::AwsError;
     use crate::aws::wait::{Probe, wait_until};
+    use std::time::Duration;
 
     /// A wait that would never end by itself.
     async fn forever(cancel: &Cancel) -> Result<(), AwsError> {

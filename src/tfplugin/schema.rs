@@ -4,6 +4,7 @@
 
 use super::diag::{AttrPath, PathStep};
 use super::types::Type;
+use super::value::Value;
 use crate::proto::tfplugin6 as pb;
 
 /// How a nested attribute or block holds its objects.
@@ -35,6 +36,12 @@ pub struct Attribute {
     pub computed: bool,
     pub sensitive: bool,
     pub write_only: bool,
+    /// The value planning gives an optional+computed attribute the
+    /// configuration leaves null (filled by the framework).
+    pub default: Option<Value>,
+    /// What to do instead when a Terraform without write-only support sets
+    /// this write-only attribute (completes "Use Terraform 1.11 or later, or").
+    pub write_only_hint: Option<String>,
 }
 
 impl Attribute {
@@ -48,6 +55,8 @@ impl Attribute {
             computed: false,
             sensitive: false,
             write_only: false,
+            default: None,
+            write_only_hint: None,
         }
     }
 
@@ -91,6 +100,16 @@ impl Attribute {
     }
     pub fn write_only(mut self) -> Self {
         self.write_only = true;
+        self
+    }
+    /// Planned when the configuration leaves the attribute null; only for
+    /// optional+computed attributes.
+    pub fn default(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self
+    }
+    pub fn write_only_hint(mut self, hint: &str) -> Self {
+        self.write_only_hint = Some(hint.to_string());
         self
     }
 

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use super::Env;
 use super::aws;
 use super::aws::error::AwsError;
 use super::desired::{DesiredError, Place};
 use super::private::PrivateState;
 use super::secrets;
-use super::{ApplyResult, Env};
+use crate::framework::{Outcome, rules};
 use crate::tfplugin::{Diagnostics, Value};
 
 /// One failed step of an apply, read or import.
@@ -204,20 +205,7 @@ impl Building {
 
     /// The state to hand to Terraform: every unknown left becomes null.
     pub fn finish(self) -> Value {
-        known(Value::Object(self.0))
-    }
-}
-
-/// `v` with every unknown (at any depth) replaced by null.
-pub fn known(v: Value) -> Value {
-    match v {
-        Value::Unknown => Value::Null,
-        Value::List(x) => Value::List(x.into_iter().map(known).collect()),
-        Value::Set(x) => Value::Set(x.into_iter().map(known).collect()),
-        Value::Tuple(x) => Value::Tuple(x.into_iter().map(known).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, known(v))).collect()),
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, known(v))).collect()),
-        other => other,
+        rules::known(Value::Object(self.0))
     }
 }
 
@@ -226,25 +214,21 @@ pub async fn apply(
     prior: &Value,
     planned: &Value,
     config: &Value,
-    private: &[u8],
-) -> ApplyResult {
-    let pending = PrivateState::decode_lenient(private);
+    pending: PrivateState,
+) -> Outcome<PrivateState> {
     // The key names of the secrets are known now even if they were not at
     // plan time; their values come from `config` only.
-    let planned = &secrets::scrub(planned.clone(), config);
-    let mut result = match (prior.is_null(), planned.is_null()) {
-        (true, true) => ApplyResult {
-            new_state: Value::Null,
-            private: pending.encode(),
+    let planned = &secrets::fill_keys(planned.clone(), config);
+    match (prior.is_null(), planned.is_null()) {
+        (true, true) => Outcome {
+            state: Value::Null,
+            private: pending,
             diagnostics: Diagnostics::new(),
         },
         (true, false) => super::create::create(env, planned, config, pending).await,
         (false, true) => super::delete::delete(env, prior, pending).await,
         (false, false) => super::update::update(env, prior, planned, config, pending).await,
-    };
-    // Terraform rejects a new state holding a write-only value.
-    result.new_state = secrets::scrub(result.new_state, config);
-    result
+    }
 }
 
 /// The gRPC service runs these futures on a multi-threaded runtime, so they
@@ -252,9 +236,9 @@ pub async fn apply(
 #[allow(dead_code)]
 fn futures_are_send(env: &Env<'_>, v: &Value) {
     fn is_send<T: Send>(_: T) {}
-    is_send(super::apply(env, v, v, v, &[]));
-    is_send(super::read(env, v, &[]));
-    is_send(super::import(env, ""));
+    is_send(apply(env, v, v, v, PrivateState::default()));
+    is_send(super::read::read(env, v, PrivateState::default()));
+    is_send(super::import::import(env, ""));
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! wait for InService, then the autoscaling objects. Each object is written into the state as soon as it
 //! exists, so any failure returns a state naming everything created.
 
-use super::ApplyResult;
 use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
@@ -15,6 +14,7 @@ use super::desired::Desired;
 use super::private::PrivateState;
 use super::scaling;
 use super::scaling_model::ScalingNames;
+use crate::framework::Outcome;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn create(
@@ -22,16 +22,16 @@ pub async fn create(
     planned: &Value,
     config: &Value,
     pending: PrivateState,
-) -> ApplyResult {
+) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let d = match prepare(env, planned, config).await {
         Ok(d) => d,
         Err(e) => {
             // Nothing exists yet: a null state loses nothing.
             e.report(&mut diagnostics);
-            return ApplyResult {
-                new_state: Value::Null,
-                private: pending.encode(),
+            return Outcome {
+                state: Value::Null,
+                private: pending,
                 diagnostics,
             };
         }
@@ -45,9 +45,9 @@ pub async fn create(
     if let Err(e) = build(env, &d, &mut st).await {
         e.report(&mut diagnostics);
     }
-    ApplyResult {
-        new_state: st.finish(),
-        private: pending.encode(),
+    Outcome {
+        state: st.finish(),
+        private: pending,
         diagnostics,
     }
 }

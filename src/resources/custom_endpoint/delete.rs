@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
 use super::aws::error::AwsError;
@@ -15,13 +16,17 @@ use super::aws::owner::{Deleted, Foreign};
 use super::duration::parse_go_duration;
 use super::private::{Kind, PrivateState};
 use super::schema::DEFAULT_DELETE_TIMEOUT;
-use super::{ApplyResult, Env};
+use crate::framework::Outcome;
 use crate::tfplugin::{Diagnostics, Value};
 
 /// Endpoint states that end by themselves; deleting waits them out first.
 pub const TRANSITIONAL: [&str; 4] = ["Creating", "Updating", "SystemUpdating", "RollingBack"];
 
-pub async fn delete(env: &Env<'_>, prior: &Value, mut pending: PrivateState) -> ApplyResult {
+pub async fn delete(
+    env: &Env<'_>,
+    prior: &Value,
+    mut pending: PrivateState,
+) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let mut st = Building::from(prior);
     let mut errors = Vec::new();
@@ -44,13 +49,13 @@ pub async fn delete(env: &Env<'_>, prior: &Value, mut pending: PrivateState) -> 
     for e in &errors {
         e.report(&mut diagnostics);
     }
-    ApplyResult {
-        new_state: if errors.is_empty() {
+    Outcome {
+        state: if errors.is_empty() {
             Value::Null
         } else {
             st.finish()
         },
-        private: pending.encode(),
+        private: pending,
         diagnostics,
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_sagemaker::error::ProvideErrorMetadata;
 
+use super::Env;
 use super::apply::{StepError, at};
 use super::aws;
 use super::aws::error::AwsError;
@@ -19,8 +20,8 @@ use super::desired::{MODEL_ID_TAG, REGION_ENV};
 use super::private::{Kind, Pending, PrivateState};
 use super::schema::schema;
 use super::secrets;
-use super::{Env, ReadResult};
 use crate::aws::dlc;
+use crate::framework::Outcome;
 use crate::tfplugin::{Diagnostics, Value};
 
 /// Everything import learns from AWS.
@@ -69,7 +70,7 @@ fn api<E: ProvideErrorMetadata>(operation: &'static str) -> impl FnOnce(E) -> Aw
     }
 }
 
-pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
+pub async fn import(env: &Env<'_>, id: &str) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let mut private = PrivateState::default();
     let found = match adopt(env, id).await {
@@ -94,9 +95,9 @@ pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
             Value::Null
         }
     };
-    ReadResult {
-        new_state,
-        private: private.encode(),
+    Outcome {
+        state: new_state,
+        private,
         diagnostics,
     }
 }

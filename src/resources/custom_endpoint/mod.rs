@@ -50,6 +50,9 @@ mod validate_rollout;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::Session;
+use crate::framework::wire::Private;
+use crate::framework::{self, ApplyRequest, ManagedResource, Op, Outcome, Planned, rules};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
@@ -78,9 +81,9 @@ pub fn schema() -> &'static Schema {
 
 /// Static checks for ValidateResourceConfig (no provider config available
 /// yet). Unknown values are skipped. `write_only_allowed` is Terraform's
-/// client capability of the same name.
+/// client capability of the same name (checked by the framework's rule).
 pub fn validate(config: &Value, write_only_allowed: bool) -> Diagnostics {
-    let mut d = validate::write_only_allowed(config, write_only_allowed);
+    let mut d = rules::write_only_allowed(&schema().block, config, write_only_allowed);
     d.extend(validate::validate(config));
     d
 }
@@ -108,10 +111,27 @@ pub struct PlanResponse {
     pub diagnostics: Diagnostics,
 }
 
-/// PlanResourceChange. prior Null = create; proposed Null = destroy (return
-/// Null planned state).
+/// PlanResourceChange as Terraform gets it through the framework: prior
+/// Null = create; proposed Null = destroy (Null planned state). For callers
+/// in the same process (tests); the gRPC path goes through
+/// [`CustomEndpoint`].
 pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
-    plan::plan(req)
+    if req.proposed_new_state.is_null() {
+        return PlanResponse {
+            planned_state: Value::Null,
+            requires_replace: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        };
+    }
+    let block = &schema().block;
+    let mut proposed = rules::without_write_only(block, req.proposed_new_state.clone());
+    rules::fill_defaults(block, req.config, &mut proposed);
+    let mut r = plan::plan(PlanRequest {
+        proposed_new_state: &proposed,
+        ..req
+    });
+    r.planned_state = rules::without_write_only(block, r.planned_state);
+    r
 }
 
 // The AWS layer the apply side is written against (see notes/aws_api.md).
@@ -130,23 +150,44 @@ pub struct Env<'a> {
     pub iam_propagation_bound: Duration,
 }
 
-/// The result of ApplyResourceChange.
+impl<'a> Env<'a> {
+    /// The environment of one operation on a configured provider.
+    pub fn of(session: &'a Session, account_id: &'a str, cancel: &'a aws::wait::Cancel) -> Self {
+        Env {
+            clients: &session.clients,
+            region: &session.region,
+            account_id,
+            default_tags: &session.default_tags,
+            cancel,
+            iam_propagation_bound: session.iam_propagation_bound,
+        }
+    }
+}
+
+/// The result of ApplyResourceChange, ReadResource or ImportResourceState
+/// as Terraform receives it (private state as bytes), for callers in the
+/// same process (tests).
 #[derive(Debug, Clone)]
 pub struct ApplyResult {
     /// Null only after a successful destroy, or when creation failed before
-    /// any object could exist. Never contains unknown values.
+    /// any object could exist (or, for a read, when the endpoint is gone).
+    /// Never contains unknown values.
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
 }
 
-/// The result of ReadResource and ImportResourceState.
-#[derive(Debug, Clone)]
-pub struct ReadResult {
-    /// Null when the endpoint is gone (the next plan recreates it).
-    pub new_state: Value,
-    pub private: Vec<u8>,
-    pub diagnostics: Diagnostics,
+/// ReadResource and ImportResourceState results have the same shape.
+pub type ReadResult = ApplyResult;
+
+impl ApplyResult {
+    fn wire(out: Outcome<PrivateState>) -> ApplyResult {
+        ApplyResult {
+            new_state: rules::without_write_only(&schema().block, rules::known(out.state)),
+            private: Private::encode(&out.private),
+            diagnostics: out.diagnostics,
+        }
+    }
 }
 
 /// ApplyResourceChange: prior Null = create, planned Null = destroy,
@@ -158,17 +199,111 @@ pub async fn apply(
     config: &Value,
     private: &[u8],
 ) -> ApplyResult {
-    apply::apply(env, prior, planned, config, private).await
+    ApplyResult::wire(apply::apply(env, prior, planned, config, Private::decode(private)).await)
 }
 
 /// ReadResource (refresh).
 pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
-    read::read(env, state, private).await
+    ApplyResult::wire(read::read(env, state, Private::decode(private)).await)
 }
 
 /// ImportResourceState: `id` is the endpoint name.
 pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
-    import::import(env, id).await
+    ApplyResult::wire(import::import(env, id).await)
+}
+
+/// The resource type, as registered with the framework.
+pub struct CustomEndpoint;
+
+impl CustomEndpoint {
+    /// The environment of an operation, once the account is known; on
+    /// failure, the outcome that keeps `state` as it was.
+    async fn env<'a>(
+        op: &Op<'a, Session>,
+        state: &Value,
+        private: &PrivateState,
+    ) -> Result<(&'a Session, &'a str), Outcome<PrivateState>> {
+        match op.provider.account_id().await {
+            Ok(account) => Ok((op.provider, account)),
+            Err(diagnostics) => Err(Outcome {
+                state: state.clone(),
+                private: private.clone(),
+                diagnostics,
+            }),
+        }
+    }
+}
+
+impl ManagedResource<Session> for CustomEndpoint {
+    type Private = PrivateState;
+
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> &'static Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate::validate(config)
+    }
+
+    fn plan(&self, session: &Session, req: framework::PlanRequest<'_>) -> Planned {
+        let ctx = ProviderContext {
+            region: session.region.clone(),
+            default_tags: session.default_tags.clone(),
+        };
+        let proposed = rules::without_write_only(&schema().block, req.proposed.clone());
+        let r = plan::plan(PlanRequest {
+            prior_state: req.prior,
+            proposed_new_state: &proposed,
+            config: req.config,
+            ctx: &ctx,
+        });
+        Planned {
+            state: r.planned_state,
+            requires_replace: r.requires_replace,
+            diagnostics: r.diagnostics,
+        }
+    }
+
+    async fn apply(
+        &self,
+        op: Op<'_, Session>,
+        req: ApplyRequest<'_, PrivateState>,
+    ) -> Outcome<PrivateState> {
+        let (session, account) = match Self::env(&op, req.prior, &req.private).await {
+            Ok(x) => x,
+            Err(kept) => return kept,
+        };
+        let env = Env::of(session, account, op.cancel);
+        apply::apply(&env, req.prior, req.planned, req.config, req.private).await
+    }
+
+    async fn read(
+        &self,
+        op: Op<'_, Session>,
+        state: &Value,
+        private: PrivateState,
+    ) -> Outcome<PrivateState> {
+        let (session, account) = match Self::env(&op, state, &private).await {
+            Ok(x) => x,
+            Err(kept) => return kept,
+        };
+        let env = Env::of(session, account, op.cancel);
+        read::read(&env, state, private).await
+    }
+
+    async fn import(&self, op: Op<'_, Session>, id: &str) -> Outcome<PrivateState> {
+        let none = PrivateState::default();
+        let (session, account) = match Self::env(&op, &Value::Null, &none).await {
+            Ok(x) => x,
+            Err(failed) => return failed,
+        };
+        let env = Env::of(session, account, op.cancel);
+        import::import(&env, id).await
+    }
 }
 
 #[cfg(test)]

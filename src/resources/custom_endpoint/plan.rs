@@ -11,9 +11,6 @@ use std::collections::BTreeMap;
 
 use super::derive::{ConfigInputs, ModelInputs, invoke_policy_json, resolve_image_uri, tags_all};
 use super::scaling_model::{Autoscaling, ScalingNames};
-use super::schema::{
-    DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
-};
 use super::secrets;
 use super::{PlanRequest, PlanResponse};
 use crate::aws::dlc;
@@ -39,35 +36,9 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let creating = prior.is_null();
     let mut p = proposed.clone();
 
-    // Defaults for optional+computed attributes the configuration leaves null.
-    let defaults = [
-        ("instance_count", DEFAULT_INSTANCE_COUNT),
-        (
-            "startup_health_check_timeout_in_seconds",
-            DEFAULT_CONTAINER_TIMEOUT_SECONDS,
-        ),
-        (
-            "model_data_download_timeout_in_seconds",
-            DEFAULT_CONTAINER_TIMEOUT_SECONDS,
-        ),
-    ];
-    for (name, default) in defaults {
-        if config.get(name).is_null() {
-            p.insert(name.into(), Value::int(default));
-        }
-    }
-    let concurrency = "max_concurrent_invocations_per_instance";
-    if let Some(Value::Object(a)) = p.get_mut("async_inference")
-        && config.get("async_inference").get(concurrency).is_null()
-    {
-        a.insert(
-            concurrency.into(),
-            Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
-        );
-    }
-
-    // Secret values never enter the plan; their key names do.
-    p.insert(secrets::SECRETS.into(), Value::Null);
+    // The schema's defaults are already in `proposed` (the framework fills
+    // them). Secret values never enter the plan (the framework nulls them);
+    // their key names do.
     p.insert(secrets::KEYS.into(), secrets::keys_value(config));
 
     let image_uri = if region.is_empty() {

@@ -9,6 +9,7 @@
 //! remains, with a null endpoint status that planning turns into a
 //! replacement.
 
+use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
 use super::derive::invoke_policy_json;
@@ -17,7 +18,7 @@ use super::drift;
 use super::import::{describe, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
-use super::{Env, ReadResult};
+use crate::framework::Outcome;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 use std::collections::BTreeMap;
 
@@ -120,8 +121,11 @@ async fn nothing_left(
     Ok(true)
 }
 
-pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
-    let mut pending = PrivateState::decode_lenient(private);
+pub async fn read(
+    env: &Env<'_>,
+    state: &Value,
+    mut pending: PrivateState,
+) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let new_state = match refresh(env, state, &mut pending, &mut diagnostics).await {
         Ok(v) => v,
@@ -130,9 +134,9 @@ pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
             state.clone()
         }
     };
-    ReadResult {
-        new_state,
-        private: pending.encode(),
+    Outcome {
+        state: new_state,
+        private: pending,
         diagnostics,
     }
 }

@@ -2,8 +2,8 @@
 //! Markdown and is what the registry documentation is generated from, so each
 //! one says what the attribute does, its default and its constraints.
 
-use crate::tfplugin::Type;
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use crate::tfplugin::{Type, Value};
 
 /// Default `instance_count`.
 pub const DEFAULT_INSTANCE_COUNT: i64 = 1;
@@ -119,7 +119,8 @@ fn async_inference() -> Attribute {
                  Defaults to `10`.",
             )
             .optional()
-            .computed(),
+            .computed()
+            .default(Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS)),
         ],
         "Makes the endpoint asynchronous. The provider also creates two SNS topics (success \
          and error), encrypted with the AWS-managed key `alias/aws/sns` and refusing \
@@ -190,7 +191,8 @@ fn build() -> Schema {
              running endpoint.",
         )
         .optional()
-        .computed(),
+        .computed()
+        .default(Value::int(DEFAULT_INSTANCE_COUNT)),
         string(
             "model_data_url",
             "S3 location of the model artifacts. A key ending in `.tar.gz` is used as a \
@@ -235,7 +237,8 @@ fn build() -> Schema {
         )
         .optional()
         .sensitive()
-        .write_only(),
+        .write_only()
+        .write_only_hint("move the variables to environment"),
         number(
             "environment_secrets_version",
             "Any number you change to roll out the current `environment_secrets` values: a \
@@ -257,14 +260,16 @@ fn build() -> Schema {
              Defaults to `600`.",
         )
         .optional()
-        .computed(),
+        .computed()
+        .default(Value::int(DEFAULT_CONTAINER_TIMEOUT_SECONDS)),
         number(
             "model_data_download_timeout_in_seconds",
             "Seconds allowed for downloading the model data to each instance, 60 to 3600. \
              Defaults to `600`.",
         )
         .optional()
-        .computed(),
+        .computed()
+        .default(Value::int(DEFAULT_CONTAINER_TIMEOUT_SECONDS)),
         number(
             "volume_size_in_gb",
             "Size of the ML storage volume attached to each instance, 1 to 512 GB. When unset, \

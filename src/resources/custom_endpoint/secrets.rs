@@ -98,13 +98,12 @@ pub fn keys_in(state: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// `state` as Terraform must receive it: the write-only map null, and the key
-/// names filled from the configuration when planning could not know them.
-pub fn scrub(state: Value, config: &Value) -> Value {
+/// `state` with the key names filled from the configuration when planning
+/// could not know them. (The framework nulls the write-only map itself.)
+pub fn fill_keys(state: Value, config: &Value) -> Value {
     let Value::Object(mut m) = state else {
         return state;
     };
-    m.insert(SECRETS.into(), Value::Null);
     if m.get(KEYS).is_some_and(Value::is_unknown) {
         m.insert(KEYS.into(), keys_value(config));
     }
@@ -158,11 +157,10 @@ mod tests {
     }
 
     #[test]
-    fn scrubbing_nulls_values_and_fills_unknown_keys() {
+    fn unknown_keys_are_filled_from_the_configuration() {
         let c = obj(&[(SECRETS, map(&[("A", "secret")]))]);
-        let st = obj(&[(SECRETS, map(&[("A", "secret")])), (KEYS, Value::Unknown)]);
-        let out = scrub(st, &c);
-        assert_eq!(out.get(SECRETS), &Value::Null);
+        let st = obj(&[(KEYS, Value::Unknown)]);
+        let out = fill_keys(st, &c);
         assert_eq!(out.get(KEYS), &Value::Set(vec![s("A")]));
     }
 

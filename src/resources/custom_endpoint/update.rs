@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
 use super::create::{
@@ -21,7 +22,7 @@ use super::desired::{Desired, MODEL_ID_TAG};
 use super::drift;
 use super::private::{Kind, Pending, PrivateState};
 use super::scaling;
-use super::{ApplyResult, Env};
+use crate::framework::Outcome;
 use crate::tfplugin::{Diagnostics, Value};
 
 /// What an update has to do, from the prior and planned states.
@@ -141,16 +142,16 @@ pub async fn update(
     planned: &Value,
     config: &Value,
     pending: PrivateState,
-) -> ApplyResult {
+) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let place = env.place();
     let new = match Desired::from_state(planned, &place) {
         Ok(d) => d.with_secrets(config),
         Err(e) => {
             StepError::from(e).report(&mut diagnostics);
-            return ApplyResult {
-                new_state: prior.clone(),
-                private: pending.encode(),
+            return Outcome {
+                state: prior.clone(),
+                private: pending,
                 diagnostics,
             };
         }
@@ -181,9 +182,9 @@ pub async fn update(
             }
         }
     };
-    ApplyResult {
-        new_state,
-        private: run.pending.encode(),
+    Outcome {
+        state: new_state,
+        private: run.pending,
         diagnostics,
     }
 }

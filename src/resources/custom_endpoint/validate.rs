@@ -31,23 +31,6 @@ pub fn validate(config: &Value) -> Diagnostics {
 /// Write-only attributes may only be set when Terraform says it can keep
 /// them out of plan and state (the `write_only_attributes_allowed` client
 /// capability, Terraform 1.11 and later).
-pub fn write_only_allowed(config: &Value, allowed: bool) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    if !allowed && !config.get(secrets::SECRETS).is_null() {
-        d.attr_error(
-            root(secrets::SECRETS),
-            "Write-only attribute not supported by this Terraform",
-            format!(
-                "{}: this Terraform did not declare support for write-only attributes, so it \
-                 could store the values in plan and state. Use Terraform 1.11 or later, or \
-                 move the variables to environment.",
-                secrets::SECRETS
-            ),
-        );
-    }
-    d
-}
-
 #[derive(Default)]
 pub(super) struct Validator {
     pub(super) diags: Diagnostics,

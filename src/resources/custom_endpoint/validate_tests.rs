@@ -1,7 +1,9 @@
 //! Unit tests for `validate`: one case per error, each checked for its
 //! summary, attribute path and the value quoted back to the user.
 
+use super::schema::schema;
 use super::testutil::*;
+use crate::framework::rules;
 use crate::tfplugin::{Diagnostics, Number, Severity, Value};
 
 /// The static checks, as a client with write-only support runs them.
@@ -285,11 +287,11 @@ fn secret_problems_name_the_attribute_and_never_the_value() {
 #[test]
 fn write_only_secrets_need_the_client_capability() {
     let cfg = with(valid_config(), &["environment_secrets"], map(&[("T", "x")]));
-    let refused = super::validate::write_only_allowed(&cfg, false);
+    let refused = rules::write_only_allowed(&schema().block, &cfg, false);
     assert_eq!(
         refused.0[0].path.as_ref().unwrap().to_string(),
         "environment_secrets"
     );
-    assert!(super::validate::write_only_allowed(&cfg, true).is_empty());
-    assert!(super::validate::write_only_allowed(&valid_config(), false).is_empty());
+    assert!(rules::write_only_allowed(&schema().block, &cfg, true).is_empty());
+    assert!(rules::write_only_allowed(&schema().block, &valid_config(), false).is_empty());
 }

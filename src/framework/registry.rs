@@ -1,0 +1,623 @@
+//! The registry of the provider's objects, and the RPC dispatch through it.
+//!
+//! Each object is added with one line ([`Registry::resource`],
+//! [`Registry::list`], [`Registry::action`], [`Registry::function`]). The
+//! `Provider` service hands every RPC to the registry, which finds the
+//! object by type name, decodes the request with that object's schema,
+//! calls the typed trait and applies the protocol rules ([`super::rules`])
+//! to the result before encoding the reply. Behind `dyn`, each trait is
+//! wrapped in an adapter that owns this work, so implementations never see
+//! protocol messages.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Cancel;
+use super::action::{Action, Progress};
+use super::function::{self, Function, FunctionError};
+use super::list::{Found, ListResource, Sink};
+use super::resource::{ApplyRequest, ManagedResource, Op, PlanRequest};
+use super::rules;
+use super::wire::{self, Private};
+use crate::proto::tfplugin6 as pb;
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::{Diagnostics, Value, codec};
+
+/// The provider's configured data, or why it is not available.
+pub type Configured<P> = Result<Arc<P>, Diagnostics>;
+
+/// Every object of a provider whose configured data has type `P`.
+pub struct Registry<P> {
+    resources: Vec<Box<dyn AnyResource<P>>>,
+    lists: Vec<Box<dyn AnyList<P>>>,
+    actions: Vec<Box<dyn AnyAction<P>>>,
+    functions: Vec<Box<dyn Function>>,
+}
+
+impl<P> Default for Registry<P> {
+    fn default() -> Self {
+        Registry {
+            resources: Vec::new(),
+            lists: Vec::new(),
+            actions: Vec::new(),
+            functions: Vec::new(),
+        }
+    }
+}
+
+impl<P: Send + Sync + 'static> Registry<P> {
+    /// Adds a managed resource type.
+    pub fn resource<R: ManagedResource<P>>(&mut self, r: R) -> &mut Self {
+        self.resources.push(Box::new(Typed(r)));
+        self
+    }
+
+    /// Adds a list resource type.
+    pub fn list<L: ListResource<P>>(&mut self, l: L) -> &mut Self {
+        self.lists.push(Box::new(TypedList(l)));
+        self
+    }
+
+    /// Adds an action type.
+    pub fn action<A: Action<P>>(&mut self, a: A) -> &mut Self {
+        self.actions.push(Box::new(TypedAction(a)));
+        self
+    }
+
+    /// Adds a provider-defined function.
+    pub fn function(&mut self, f: Box<dyn Function>) -> &mut Self {
+        self.functions.push(f);
+        self
+    }
+}
+
+impl<P> Registry<P> {
+    /// The managed resource type names, in registration order.
+    pub fn resource_types(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.resources.iter().map(|r| r.type_name())
+    }
+
+    /// The schema of a managed resource type.
+    pub fn resource_schema(&self, type_name: &str) -> Option<&'static Schema> {
+        self.find(type_name).ok().map(|r| r.schema())
+    }
+
+    /// The list resource type names.
+    pub fn list_types(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.lists.iter().map(|l| l.type_name())
+    }
+
+    /// The action type names.
+    pub fn action_types(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.actions.iter().map(|a| a.type_name())
+    }
+
+    /// The resource schemas of GetProviderSchema.
+    pub fn resource_schemas(&self) -> HashMap<String, pb::Schema> {
+        self.resources
+            .iter()
+            .map(|r| (r.type_name().to_string(), r.schema().to_proto()))
+            .collect()
+    }
+
+    /// The function names of GetMetadata.
+    pub fn function_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.functions.iter().map(|f| f.spec().name)
+    }
+
+    /// The functions of GetFunctions and GetProviderSchema.
+    pub fn function_definitions(&self) -> HashMap<String, pb::Function> {
+        self.functions
+            .iter()
+            .map(|f| (f.spec().name.to_string(), f.spec().to_proto()))
+            .collect()
+    }
+
+    fn find(&self, type_name: &str) -> Result<&dyn AnyResource<P>, Diagnostics> {
+        if let Some(r) = self.resources.iter().find(|r| r.type_name() == type_name) {
+            return Ok(r.as_ref());
+        }
+        let offered: Vec<String> = self.resource_types().map(|t| format!("\"{t}\"")).collect();
+        let mut d = Diagnostics::new();
+        d.error(
+            "Unknown resource type",
+            format!(
+                "This provider has no resource type \"{type_name}\"; it offers {}.",
+                offered.join(", ")
+            ),
+        );
+        Err(d)
+    }
+
+    pub fn validate_resource_config(
+        &self,
+        req: pb::validate_resource_config::Request,
+    ) -> pb::validate_resource_config::Response {
+        let write_only = req
+            .client_capabilities
+            .as_ref()
+            .is_some_and(|caps| caps.write_only_attributes_allowed);
+        let diags = self
+            .find(&req.type_name)
+            .map(|r| r.validate(req.config.as_ref(), write_only))
+            .unwrap_or_else(|d| d);
+        pb::validate_resource_config::Response {
+            diagnostics: diags.to_proto(),
+        }
+    }
+
+    pub fn upgrade_resource_state(
+        &self,
+        req: pb::upgrade_resource_state::Request,
+    ) -> pb::upgrade_resource_state::Response {
+        let result = self.find(&req.type_name).and_then(|r| {
+            let ty = r.schema().value_type();
+            let raw = req.raw_state.unwrap_or_default();
+            if raw.json.is_empty() {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Unsupported state format",
+                    "The stored state is in the legacy flatmap format, which this provider \
+                     never wrote.",
+                );
+                return Err(d);
+            }
+            let value = codec::decode_json_state(&raw.json, &ty).map_err(|e| {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Unreadable stored state",
+                    format!("The stored state does not match the schema: {e}"),
+                );
+                d
+            })?;
+            wire::encode(&value, &ty, "upgraded state")
+        });
+        match result {
+            Ok(state) => pb::upgrade_resource_state::Response {
+                upgraded_state: Some(state),
+                diagnostics: vec![],
+            },
+            Err(d) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: d.to_proto(),
+            },
+        }
+    }
+
+    pub fn plan_resource_change(
+        &self,
+        provider: Configured<P>,
+        req: pb::plan_resource_change::Request,
+    ) -> pb::plan_resource_change::Response {
+        let result = self
+            .find(&req.type_name)
+            .and_then(|r| r.plan(provider, &req));
+        result.unwrap_or_else(|d| pb::plan_resource_change::Response {
+            diagnostics: d.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    pub async fn apply_resource_change(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: pb::apply_resource_change::Request,
+    ) -> pb::apply_resource_change::Response {
+        let result = match self.find(&req.type_name) {
+            Ok(r) => r.apply(provider, cancel, &req).await,
+            Err(d) => Err(d),
+        };
+        // Before anything was touched, an error keeps the prior state as it was.
+        result.unwrap_or_else(|d| pb::apply_resource_change::Response {
+            new_state: req.prior_state.clone(),
+            private: req.planned_private.clone(),
+            diagnostics: d.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    pub async fn read_resource(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: pb::read_resource::Request,
+    ) -> pb::read_resource::Response {
+        let result = match self.find(&req.type_name) {
+            Ok(r) => r.read(provider, cancel, &req).await,
+            Err(d) => Err(d),
+        };
+        result.unwrap_or_else(|d| pb::read_resource::Response {
+            new_state: req.current_state.clone(),
+            private: req.private.clone(),
+            diagnostics: d.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    pub async fn import_resource_state(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: pb::import_resource_state::Request,
+    ) -> pb::import_resource_state::Response {
+        let result = match self.find(&req.type_name) {
+            Ok(r) => r.import(provider, cancel, &req).await,
+            Err(d) => Err(d),
+        };
+        result.unwrap_or_else(|d| pb::import_resource_state::Response {
+            diagnostics: d.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    pub fn call_function(&self, req: &pb::call_function::Request) -> pb::call_function::Response {
+        match self.functions.iter().find(|f| f.spec().name == req.name) {
+            Some(f) => function::call(f.as_ref(), &req.arguments),
+            None => function::response(Err(FunctionError {
+                text: format!("this provider has no function named {:?}", req.name),
+                argument: None,
+            })),
+        }
+    }
+
+    /// Runs the list resource `type_name` with a decoded configuration and
+    /// collects what it finds (the streaming RPC comes with tfplugin6 6.10).
+    pub async fn run_list(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        type_name: &str,
+        config: &Value,
+        include_resource: bool,
+    ) -> (Vec<Found>, Diagnostics) {
+        let Some(l) = self.lists.iter().find(|l| l.type_name() == type_name) else {
+            let mut d = Diagnostics::new();
+            d.error(
+                "Unknown list resource type",
+                format!("This provider has no list resource type \"{type_name}\"."),
+            );
+            return (Vec::new(), d);
+        };
+        match provider {
+            Ok(p) => l.run(&p, cancel, config, include_resource).await,
+            Err(d) => (Vec::new(), d),
+        }
+    }
+
+    /// Runs the action `type_name` with a decoded configuration, returning
+    /// its progress messages and diagnostics (the RPC comes with 6.10).
+    pub async fn run_action(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        type_name: &str,
+        config: &Value,
+    ) -> (Vec<String>, Diagnostics) {
+        let Some(a) = self.actions.iter().find(|a| a.type_name() == type_name) else {
+            let mut d = Diagnostics::new();
+            d.error(
+                "Unknown action type",
+                format!("This provider has no action type \"{type_name}\"."),
+            );
+            return (Vec::new(), d);
+        };
+        match provider {
+            Ok(p) => a.run(&p, cancel, config).await,
+            Err(d) => (Vec::new(), d),
+        }
+    }
+}
+
+/// A managed resource behind `dyn`: the protocol work around the typed calls.
+#[tonic::async_trait]
+trait AnyResource<P>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &'static Schema;
+    fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics;
+    fn plan(
+        &self,
+        provider: Configured<P>,
+        req: &pb::plan_resource_change::Request,
+    ) -> Result<pb::plan_resource_change::Response, Diagnostics>;
+    async fn apply(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::apply_resource_change::Request,
+    ) -> Result<pb::apply_resource_change::Response, Diagnostics>;
+    async fn read(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::read_resource::Request,
+    ) -> Result<pb::read_resource::Response, Diagnostics>;
+    async fn import(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::import_resource_state::Request,
+    ) -> Result<pb::import_resource_state::Response, Diagnostics>;
+}
+
+struct Typed<R>(R);
+
+impl<R> Typed<R> {
+    /// A state as Terraform must receive it after apply, read or import.
+    fn finished<P>(&self, state: Value) -> Value
+    where
+        R: ManagedResource<P>,
+    {
+        rules::without_write_only(&self.0.schema().block, rules::known(state))
+    }
+}
+
+#[tonic::async_trait]
+impl<P, R> AnyResource<P> for Typed<R>
+where
+    P: Send + Sync + 'static,
+    R: ManagedResource<P>,
+{
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    fn schema(&self) -> &'static Schema {
+        self.0.schema()
+    }
+
+    fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics {
+        let block = &self.0.schema().block;
+        let ty = self.0.schema().value_type();
+        match wire::decode(config, &ty, "resource configuration") {
+            Ok(c) => {
+                let mut d = rules::write_only_allowed(block, &c, write_only);
+                d.extend(self.0.validate(&c));
+                rules::locatable(block, d)
+            }
+            Err(d) => d,
+        }
+    }
+
+    fn plan(
+        &self,
+        provider: Configured<P>,
+        req: &pb::plan_resource_change::Request,
+    ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
+        let schema = self.0.schema();
+        let ty = schema.value_type();
+        let prior = wire::decode(req.prior_state.as_ref(), &ty, "prior state")?;
+        let mut proposed = wire::decode(req.proposed_new_state.as_ref(), &ty, "proposed state")?;
+        let config = wire::decode(req.config.as_ref(), &ty, "resource configuration")?;
+        let provider = provider?;
+        let planned = if proposed.is_null() {
+            // Destroy: nothing to plan.
+            super::Planned {
+                state: Value::Null,
+                requires_replace: Vec::new(),
+                diagnostics: Diagnostics::new(),
+            }
+        } else {
+            rules::fill_defaults(&schema.block, &config, &mut proposed);
+            self.0.plan(
+                &provider,
+                PlanRequest {
+                    prior: &prior,
+                    proposed: &proposed,
+                    config: &config,
+                },
+            )
+        };
+        let state = if planned.diagnostics.has_errors() {
+            None
+        } else {
+            let state = rules::without_write_only(&schema.block, planned.state);
+            Some(wire::encode(&state, &ty, "planned state")?)
+        };
+        Ok(pb::plan_resource_change::Response {
+            planned_state: state,
+            requires_replace: planned
+                .requires_replace
+                .iter()
+                .map(|p| p.to_proto())
+                .collect(),
+            planned_private: req.prior_private.clone(),
+            diagnostics: rules::locatable(&schema.block, planned.diagnostics).to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn apply(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::apply_resource_change::Request,
+    ) -> Result<pb::apply_resource_change::Response, Diagnostics> {
+        let ty = self.0.schema().value_type();
+        let prior = wire::decode(req.prior_state.as_ref(), &ty, "prior state")?;
+        let planned = wire::decode(req.planned_state.as_ref(), &ty, "planned state")?;
+        let config = wire::decode(req.config.as_ref(), &ty, "resource configuration")?;
+        let provider = provider?;
+        let op = Op {
+            provider: &*provider,
+            cancel,
+        };
+        let request = ApplyRequest {
+            prior: &prior,
+            planned: &planned,
+            config: &config,
+            private: Private::decode(&req.planned_private),
+        };
+        let out = self.0.apply(op, request).await;
+        Ok(pb::apply_resource_change::Response {
+            new_state: Some(wire::encode(&self.finished(out.state), &ty, "new state")?),
+            private: Private::encode(&out.private),
+            diagnostics: out.diagnostics.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn read(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::read_resource::Request,
+    ) -> Result<pb::read_resource::Response, Diagnostics> {
+        let ty = self.0.schema().value_type();
+        let state = wire::decode(req.current_state.as_ref(), &ty, "current state")?;
+        let provider = provider?;
+        let op = Op {
+            provider: &*provider,
+            cancel,
+        };
+        let out = self.0.read(op, &state, Private::decode(&req.private)).await;
+        Ok(pb::read_resource::Response {
+            new_state: Some(wire::encode(
+                &self.finished(out.state),
+                &ty,
+                "refreshed state",
+            )?),
+            private: Private::encode(&out.private),
+            diagnostics: out.diagnostics.to_proto(),
+            ..Default::default()
+        })
+    }
+
+    async fn import(
+        &self,
+        provider: Configured<P>,
+        cancel: &Cancel,
+        req: &pb::import_resource_state::Request,
+    ) -> Result<pb::import_resource_state::Response, Diagnostics> {
+        let ty = self.0.schema().value_type();
+        let provider = provider?;
+        let op = Op {
+            provider: &*provider,
+            cancel,
+        };
+        let out = self.0.import(op, &req.id).await;
+        if out.diagnostics.has_errors() || out.state.is_null() {
+            return Ok(pb::import_resource_state::Response {
+                diagnostics: out.diagnostics.to_proto(),
+                ..Default::default()
+            });
+        }
+        Ok(pb::import_resource_state::Response {
+            imported_resources: vec![pb::import_resource_state::ImportedResource {
+                type_name: req.type_name.clone(),
+                state: Some(wire::encode(
+                    &self.finished(out.state),
+                    &ty,
+                    "imported state",
+                )?),
+                private: Private::encode(&out.private),
+                identity: None,
+            }],
+            diagnostics: out.diagnostics.to_proto(),
+            deferred: None,
+        })
+    }
+}
+
+/// A list resource behind `dyn`.
+#[tonic::async_trait]
+trait AnyList<P>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    async fn run(
+        &self,
+        provider: &P,
+        cancel: &Cancel,
+        config: &Value,
+        include_resource: bool,
+    ) -> (Vec<Found>, Diagnostics);
+}
+
+struct TypedList<L>(L);
+
+/// Collects what a list finds.
+struct Collect(Vec<Found>);
+
+impl Sink for Collect {
+    fn send(&mut self, found: Found) -> bool {
+        self.0.push(found);
+        true
+    }
+}
+
+#[tonic::async_trait]
+impl<P, L> AnyList<P> for TypedList<L>
+where
+    P: Send + Sync + 'static,
+    L: ListResource<P>,
+{
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    async fn run(
+        &self,
+        provider: &P,
+        cancel: &Cancel,
+        config: &Value,
+        include_resource: bool,
+    ) -> (Vec<Found>, Diagnostics) {
+        let mut d = self.0.validate(config);
+        if d.has_errors() {
+            return (Vec::new(), d);
+        }
+        let mut sink = Collect(Vec::new());
+        let op = Op { provider, cancel };
+        d.extend(self.0.list(op, config, include_resource, &mut sink).await);
+        (sink.0, d)
+    }
+}
+
+/// An action behind `dyn`.
+#[tonic::async_trait]
+trait AnyAction<P>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    async fn run(
+        &self,
+        provider: &P,
+        cancel: &Cancel,
+        config: &Value,
+    ) -> (Vec<String>, Diagnostics);
+}
+
+struct TypedAction<A>(A);
+
+/// Collects an action's progress messages.
+struct Messages(Vec<String>);
+
+impl Progress for Messages {
+    fn progress(&mut self, message: String) {
+        self.0.push(message);
+    }
+}
+
+#[tonic::async_trait]
+impl<P, A> AnyAction<P> for TypedAction<A>
+where
+    P: Send + Sync + 'static,
+    A: Action<P>,
+{
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    async fn run(
+        &self,
+        provider: &P,
+        cancel: &Cancel,
+        config: &Value,
+    ) -> (Vec<String>, Diagnostics) {
+        let mut d = self.0.validate(config);
+        if d.has_errors() {
+            return (Vec::new(), d);
+        }
+        let mut messages = Messages(Vec::new());
+        let op = Op { provider, cancel };
+        d.extend(self.0.invoke(op, config, &mut messages).await);
+        (messages.0, d)
+    }
+}

@@ -1,0 +1,465 @@
+//! The registry's dispatch and the protocol rules, on a toy resource, list
+//! and action: what every provider object gets without writing it.
+
+use std::sync::{Arc, OnceLock};
+
+use super::action::{Action, Progress};
+use super::list::{Found, ListResource, Sink};
+use super::resource::{ApplyRequest, ManagedResource, Op, Outcome, PlanRequest, Planned};
+use super::{Cancel, Registry};
+use crate::proto::tfplugin6 as pb;
+use crate::tfplugin::schema::{Attribute, Block, Schema};
+use crate::tfplugin::{AttrPath, Diagnostics, Type, Value, codec};
+
+/// The provider data of the toy: a region.
+struct Data(&'static str);
+
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Counter {
+    applies: u32,
+}
+
+struct Toy;
+
+fn toy_schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| Schema {
+        version: 0,
+        block: Block::new(
+            "toy",
+            vec![
+                Attribute::typed("id", Type::String, "i").computed(),
+                Attribute::typed("size", Type::Number, "s")
+                    .optional()
+                    .computed()
+                    .default(Value::int(3)),
+                Attribute::typed("token", Type::String, "t")
+                    .optional()
+                    .write_only(),
+                Attribute::typed("name", Type::String, "n").required(),
+            ],
+            vec![],
+        ),
+    })
+}
+
+fn ty() -> Type {
+    toy_schema().value_type()
+}
+
+fn obj(entries: &[(&str, Value)]) -> Value {
+    let mut m: std::collections::BTreeMap<String, Value> = toy_schema()
+        .block
+        .attributes
+        .iter()
+        .map(|a| (a.name.clone(), Value::Null))
+        .collect();
+    for (k, v) in entries {
+        m.insert(k.to_string(), v.clone());
+    }
+    Value::Object(m)
+}
+
+fn dv(v: &Value) -> Option<pb::DynamicValue> {
+    Some(codec::to_dynamic(v, &ty()).unwrap())
+}
+
+fn back(dv: &Option<pb::DynamicValue>) -> Value {
+    codec::from_dynamic(dv.as_ref().unwrap(), &ty()).unwrap()
+}
+
+impl ManagedResource<Data> for Toy {
+    type Private = Counter;
+
+    fn type_name(&self) -> &'static str {
+        "toy_thing"
+    }
+
+    fn schema(&self) -> &'static Schema {
+        toy_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        if config.get("name").as_str() == Some("") {
+            d.attr_error(
+                AttrPath::root("name"),
+                "Empty name",
+                "name: must not be empty",
+            );
+        }
+        d
+    }
+
+    fn plan(&self, data: &Data, req: PlanRequest<'_>) -> Planned {
+        let mut state = req.proposed.clone();
+        if let Value::Object(m) = &mut state {
+            // The token seen by the resource is whatever Terraform proposed;
+            // the framework must null it in the reply.
+            m.insert("token".into(), Value::string("leak"));
+            if req.prior.is_null() {
+                m.insert("id".into(), Value::Unknown);
+            }
+            m.insert(
+                "name".into(),
+                Value::string(format!(
+                    "{}-{}",
+                    data.0,
+                    req.config.get("name").as_str().unwrap_or("")
+                )),
+            );
+        }
+        Planned {
+            state,
+            requires_replace: vec![],
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn apply(&self, _op: Op<'_, Data>, req: ApplyRequest<'_, Counter>) -> Outcome<Counter> {
+        let mut state = req.planned.clone();
+        if let Value::Object(m) = &mut state {
+            m.insert("token".into(), req.config.get("token").clone());
+        }
+        Outcome {
+            state,
+            private: Counter {
+                applies: req.private.applies + 1,
+            },
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn read(&self, _op: Op<'_, Data>, state: &Value, private: Counter) -> Outcome<Counter> {
+        Outcome {
+            state: state.clone(),
+            private,
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn import(&self, _op: Op<'_, Data>, id: &str) -> Outcome<Counter> {
+        let state = if id == "missing" {
+            Value::Null
+        } else {
+            obj(&[
+                ("id", Value::string(id)),
+                ("name", Value::string(id)),
+                ("size", Value::Unknown),
+            ])
+        };
+        Outcome {
+            state,
+            private: Counter::default(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+}
+
+struct ToyList;
+
+impl ListResource<Data> for ToyList {
+    fn type_name(&self) -> &'static str {
+        "toy_thing"
+    }
+
+    fn config_schema(&self) -> &'static Schema {
+        toy_schema()
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        if config.get("name").is_null() {
+            d.error("Missing filter", "name is required");
+        }
+        d
+    }
+
+    async fn list(
+        &self,
+        op: Op<'_, Data>,
+        config: &Value,
+        include_resource: bool,
+        sink: &mut dyn Sink,
+    ) -> Diagnostics {
+        let prefix = config.get("name").as_str().unwrap_or("");
+        for i in 0..3 {
+            let name = format!("{prefix}{i}-{}", op.provider.0);
+            let found = Found {
+                identity: Value::string(&name),
+                display_name: name.clone(),
+                resource: include_resource.then(|| obj(&[("name", Value::string(&name))])),
+            };
+            if !sink.send(found) {
+                break;
+            }
+        }
+        Diagnostics::new()
+    }
+}
+
+struct ToyAction;
+
+impl Action<Data> for ToyAction {
+    fn type_name(&self) -> &'static str {
+        "toy_poke"
+    }
+
+    fn schema(&self) -> &'static Schema {
+        toy_schema()
+    }
+
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    async fn invoke(
+        &self,
+        op: Op<'_, Data>,
+        config: &Value,
+        progress: &mut dyn Progress,
+    ) -> Diagnostics {
+        progress.progress(format!(
+            "poking {} in {}",
+            config.get("name").as_str().unwrap_or("?"),
+            op.provider.0
+        ));
+        let mut d = Diagnostics::new();
+        if op.cancel.is_cancelled() {
+            d.error("Interrupted", "cancelled");
+        }
+        d
+    }
+}
+
+fn registry() -> Registry<Data> {
+    let mut r = Registry::default();
+    r.resource(Toy).list(ToyList).action(ToyAction);
+    r
+}
+
+fn configured() -> Result<Arc<Data>, Diagnostics> {
+    Ok(Arc::new(Data("eu")))
+}
+
+#[test]
+fn an_unknown_type_names_what_is_offered() {
+    let r = registry();
+    let resp = r.validate_resource_config(pb::validate_resource_config::Request {
+        type_name: "toy_other".into(),
+        ..Default::default()
+    });
+    assert_eq!(resp.diagnostics.len(), 1);
+    assert!(
+        resp.diagnostics[0].detail.contains("\"toy_thing\""),
+        "{:?}",
+        resp.diagnostics
+    );
+    assert_eq!(r.resource_types().collect::<Vec<_>>(), ["toy_thing"]);
+    assert_eq!(r.list_types().collect::<Vec<_>>(), ["toy_thing"]);
+    assert_eq!(r.action_types().collect::<Vec<_>>(), ["toy_poke"]);
+    assert!(r.resource_schemas().contains_key("toy_thing"));
+}
+
+#[test]
+fn validation_refuses_write_only_without_the_capability() {
+    let r = registry();
+    let config = obj(&[("name", Value::string("a")), ("token", Value::string("t"))]);
+    let ask = |write_only: bool| {
+        r.validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "toy_thing".into(),
+            config: dv(&config),
+            client_capabilities: Some(pb::ClientCapabilities {
+                write_only_attributes_allowed: write_only,
+                ..Default::default()
+            }),
+        })
+    };
+    let refused = ask(false);
+    assert_eq!(refused.diagnostics.len(), 1);
+    assert!(refused.diagnostics[0].detail.contains("token"));
+    assert!(ask(true).diagnostics.is_empty());
+    // The resource's own checks run too.
+    let empty = obj(&[("name", Value::string(""))]);
+    let resp = r.validate_resource_config(pb::validate_resource_config::Request {
+        type_name: "toy_thing".into(),
+        config: dv(&empty),
+        ..Default::default()
+    });
+    assert_eq!(resp.diagnostics[0].summary, "Empty name");
+}
+
+#[test]
+fn plans_get_defaults_and_never_hold_write_only_values() {
+    let r = registry();
+    let config = obj(&[("name", Value::string("a")), ("token", Value::string("t"))]);
+    let resp = r.plan_resource_change(
+        configured(),
+        pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: None,
+            proposed_new_state: dv(&config),
+            config: dv(&config),
+            prior_private: b"kept".to_vec(),
+            ..Default::default()
+        },
+    );
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let planned = back(&resp.planned_state);
+    assert_eq!(planned.get("size"), &Value::int(3), "default filled");
+    assert_eq!(planned.get("token"), &Value::Null, "write-only nulled");
+    assert_eq!(planned.get("id"), &Value::Unknown);
+    assert_eq!(
+        planned.get("name"),
+        &Value::string("eu-a"),
+        "provider data reached the plan"
+    );
+    assert_eq!(resp.planned_private, b"kept");
+
+    // A destroy plans null without asking the resource.
+    let destroy = r.plan_resource_change(
+        configured(),
+        pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            prior_state: dv(&planned),
+            proposed_new_state: None,
+            ..Default::default()
+        },
+    );
+    assert_eq!(back(&destroy.planned_state), Value::Null);
+
+    // Without ConfigureProvider, planning is a diagnostic.
+    let mut not = Diagnostics::new();
+    not.error("Provider not configured", "x");
+    let resp = r.plan_resource_change(
+        Err(not),
+        pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            proposed_new_state: dv(&config),
+            config: dv(&config),
+            ..Default::default()
+        },
+    );
+    assert!(resp.planned_state.is_none());
+    assert_eq!(resp.diagnostics[0].summary, "Provider not configured");
+}
+
+#[tokio::test]
+async fn applied_states_are_known_without_write_only_and_private_is_typed() {
+    let r = registry();
+    let config = obj(&[("name", Value::string("a")), ("token", Value::string("t"))]);
+    let planned = obj(&[
+        ("name", Value::string("a")),
+        ("id", Value::Unknown),
+        ("size", Value::int(3)),
+    ]);
+    let cancel = Cancel::new();
+    let apply = |private: Vec<u8>| {
+        r.apply_resource_change(
+            configured(),
+            &cancel,
+            pb::apply_resource_change::Request {
+                type_name: "toy_thing".into(),
+                prior_state: None,
+                planned_state: dv(&planned),
+                config: dv(&config),
+                planned_private: private,
+                ..Default::default()
+            },
+        )
+    };
+    let first = apply(Vec::new()).await;
+    let state = back(&first.new_state);
+    assert!(state.is_wholly_known(), "{state:?}");
+    assert_eq!(state.get("id"), &Value::Null);
+    assert_eq!(
+        state.get("token"),
+        &Value::Null,
+        "the echoed secret was nulled"
+    );
+    assert_eq!(first.private, br#"{"applies":1}"#);
+    let second = apply(first.private.clone()).await;
+    assert_eq!(second.private, br#"{"applies":2}"#);
+    // Unreadable private bytes count as empty rather than blocking.
+    let third = apply(b"garbage".to_vec()).await;
+    assert_eq!(third.private, br#"{"applies":1}"#);
+
+    // A request that cannot be decoded keeps the prior state untouched.
+    let prior = dv(&planned);
+    let bad = r
+        .apply_resource_change(
+            configured(),
+            &cancel,
+            pb::apply_resource_change::Request {
+                type_name: "toy_thing".into(),
+                prior_state: prior.clone(),
+                planned_state: Some(pb::DynamicValue {
+                    msgpack: vec![],
+                    json: b"{".to_vec(),
+                }),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(bad.new_state, prior);
+    assert_eq!(bad.diagnostics[0].summary, "Invalid planned state");
+}
+
+#[tokio::test]
+async fn imports_return_known_states_and_nothing_when_not_found() {
+    let r = registry();
+    let cancel = Cancel::new();
+    let import = |id: &str| {
+        r.import_resource_state(
+            configured(),
+            &cancel,
+            pb::import_resource_state::Request {
+                type_name: "toy_thing".into(),
+                id: id.into(),
+                ..Default::default()
+            },
+        )
+    };
+    let found = import("x").await;
+    assert_eq!(found.imported_resources.len(), 1);
+    let state = back(&found.imported_resources[0].state);
+    assert!(state.is_wholly_known());
+    assert_eq!(state.get("id"), &Value::string("x"));
+    assert!(import("missing").await.imported_resources.is_empty());
+}
+
+#[tokio::test]
+async fn lists_and_actions_run_through_the_registry() {
+    let r = registry();
+    let cancel = Cancel::new();
+    let config = obj(&[("name", Value::string("ep"))]);
+    let (found, d) = r
+        .run_list(configured(), &cancel, "toy_thing", &config, true)
+        .await;
+    assert!(d.is_empty());
+    let names: Vec<_> = found.iter().map(|f| f.display_name.as_str()).collect();
+    assert_eq!(names, ["ep0-eu", "ep1-eu", "ep2-eu"]);
+    assert!(found.iter().all(|f| f.resource.is_some()));
+    let (none, d) = r
+        .run_list(configured(), &cancel, "toy_thing", &obj(&[]), false)
+        .await;
+    assert!(
+        none.is_empty() && d.has_errors(),
+        "the list's validation runs first"
+    );
+    let (_, d) = r
+        .run_list(configured(), &cancel, "toy_nothing", &config, false)
+        .await;
+    assert!(d.has_errors());
+
+    let (messages, d) = r
+        .run_action(configured(), &cancel, "toy_poke", &config)
+        .await;
+    assert!(d.is_empty());
+    assert_eq!(messages, ["poking ep in eu"]);
+    cancel.cancel();
+    let (_, d) = r
+        .run_action(configured(), &cancel, "toy_poke", &config)
+        .await;
+    assert_eq!(d.0[0].summary, "Interrupted");
+}

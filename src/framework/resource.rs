@@ -1,0 +1,101 @@
+//! Managed resources: the trait a resource type implements, and the decoded
+//! requests and results it deals in. The framework ([`super::registry`])
+//! turns RPCs into calls of this trait and applies the protocol rules to
+//! what comes back, so an implementation works on [`Value`]s of its own
+//! schema type and on its own typed private state only.
+
+use std::future::Future;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Cancel;
+use crate::tfplugin::schema::Schema;
+use crate::tfplugin::{AttrPath, Diagnostics, Value};
+
+/// What a long-running operation (apply, read, import) runs with.
+pub struct Op<'a, P> {
+    /// The provider's configured data.
+    pub provider: &'a P,
+    /// Cancelled by StopProvider or shutdown: waits stop, state is kept.
+    pub cancel: &'a Cancel,
+}
+
+/// PlanResourceChange, decoded. `proposed` already carries the schema's
+/// defaults; a destroy (null `proposed`) never reaches the resource.
+pub struct PlanRequest<'a> {
+    /// Null when creating.
+    pub prior: &'a Value,
+    pub proposed: &'a Value,
+    pub config: &'a Value,
+}
+
+/// A plan. Write-only attributes are nulled by the framework.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub state: Value,
+    pub requires_replace: Vec<AttrPath>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ApplyResourceChange, decoded. Prior null = create, planned null =
+/// destroy, otherwise an in-place update.
+pub struct ApplyRequest<'a, S> {
+    pub prior: &'a Value,
+    pub planned: &'a Value,
+    pub config: &'a Value,
+    pub private: S,
+}
+
+/// The result of an apply, read or import. `state` null means the object is
+/// gone (or, for an import, was not found); unknown values left in it become
+/// null and write-only attributes are nulled before Terraform sees it.
+#[derive(Debug, Clone)]
+pub struct Outcome<S> {
+    pub state: Value,
+    pub private: S,
+    pub diagnostics: Diagnostics,
+}
+
+/// A managed resource type.
+pub trait ManagedResource<P>: Send + Sync + 'static {
+    /// What the resource keeps in Terraform's private state.
+    type Private: Serialize + DeserializeOwned + Default + PartialEq + Send + Sync;
+
+    /// The resource type name, such as `sagemaker_custom_endpoint`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema; its value type decodes every value of this resource.
+    fn schema(&self) -> &'static Schema;
+
+    /// ValidateResourceConfig: static checks, without provider
+    /// configuration. Unknown values must be skipped. (Write-only attributes
+    /// on a Terraform that does not support them are refused by the
+    /// framework.)
+    fn validate(&self, config: &Value) -> Diagnostics;
+
+    /// PlanResourceChange for a create or an update.
+    fn plan(&self, provider: &P, req: PlanRequest<'_>) -> Planned;
+
+    /// ApplyResourceChange.
+    fn apply(
+        &self,
+        op: Op<'_, P>,
+        req: ApplyRequest<'_, Self::Private>,
+    ) -> impl Future<Output = Outcome<Self::Private>> + Send;
+
+    /// ReadResource (refresh).
+    fn read(
+        &self,
+        op: Op<'_, P>,
+        state: &Value,
+        private: Self::Private,
+    ) -> impl Future<Output = Outcome<Self::Private>> + Send;
+
+    /// ImportResourceState for `id`.
+    fn import(
+        &self,
+        op: Op<'_, P>,
+        id: &str,
+    ) -> impl Future<Output = Outcome<Self::Private>> + Send;
+}
