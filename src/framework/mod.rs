@@ -27,6 +27,7 @@ pub mod list;
 pub mod registry;
 pub mod resource;
 pub mod rules;
+pub mod typed;
 pub mod wire;
 
 pub use action::Action;

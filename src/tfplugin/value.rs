@@ -10,8 +10,9 @@ pub use number::Number;
 /// values anywhere. Refined unknowns (msgpack extension 12) decode to
 /// [`Value::Unknown`]: we never need the refinements, only the fact that the
 /// value is not known yet.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Value {
+    #[default]
     Null,
     Unknown,
     Bool(bool),

@@ -42,6 +42,7 @@ mod scaling_model;
 mod schema;
 mod schema_rollout;
 mod secrets;
+mod state;
 mod switch;
 mod update;
 mod validate;
