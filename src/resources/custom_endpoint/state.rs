@@ -173,7 +173,7 @@ mod tests {
         n
     }
 
-    fn nested<'a>(b: &'a Block, name: &str) -> Block {
+    fn nested(b: &Block, name: &str) -> Block {
         let a = b.attribute(name).expect(name);
         let AttrKind::Nested { attributes, .. } = &a.kind else {
             panic!("{name} is not nested")
@@ -232,14 +232,16 @@ mod tests {
 
     #[test]
     fn a_full_state_round_trips() {
-        let mut s = State::default();
-        s.endpoint_name = Known::string("e");
-        s.instance_count = Known::int(2);
-        s.model_arn = Known::Unknown;
-        s.timeouts = Known::Value(TimeoutsAttr {
-            create: Known::string("10m"),
+        let s = State {
+            endpoint_name: Known::string("e"),
+            instance_count: Known::int(2),
+            model_arn: Known::Unknown,
+            timeouts: Known::Value(TimeoutsAttr {
+                create: Known::string("10m"),
+                ..Default::default()
+            }),
             ..Default::default()
-        });
+        };
         let v = s.encode();
         assert!(v.as_object().unwrap().len() == State::NAMES.len());
         assert_eq!(State::decode(&v).unwrap(), s);
