@@ -13,9 +13,7 @@
 
 use super::error::AwsError;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 use tokio::time::Instant;
 
 /// Interval between probes during the fast phase.
@@ -27,44 +25,12 @@ pub const BACKOFF_FACTOR: f64 = 1.5;
 /// Longest interval between probes.
 pub const MAX_INTERVAL: Duration = Duration::from_secs(30);
 
-/// A cancellation token shared by clones: once [`Cancel::cancel`] is called,
-/// every wait using any clone stops with [`AwsError::Cancelled`].
-#[derive(Clone, Debug)]
-pub struct Cancel {
-    tx: Arc<watch::Sender<bool>>,
-}
-
-impl Default for Cancel {
-    fn default() -> Self {
-        Cancel {
-            tx: Arc::new(watch::channel(false).0),
-        }
-    }
-}
-
-impl Cancel {
-    /// A token that is not cancelled yet.
-    pub fn new() -> Cancel {
-        Cancel::default()
-    }
-
-    /// Cancels every wait using this token (or a clone), now and later.
-    pub fn cancel(&self) {
-        self.tx.send_replace(true);
-    }
-
-    /// Whether [`Cancel::cancel`] has been called.
-    pub fn is_cancelled(&self) -> bool {
-        *self.tx.borrow()
-    }
-
-    /// Completes once the token is cancelled (at once if it already is).
-    pub async fn cancelled(&self) {
-        let mut rx = self.tx.subscribe();
-        // The sender lives in `self`, so this only ends by cancellation.
-        let _ = rx.wait_for(|c| *c).await;
-    }
-}
+/// The cancellation token of every wait: clones share it, and once
+/// `cancel()` is called every wait using any clone stops with
+/// [`AwsError::Cancelled`]. tokio-util's token (already in the tree through
+/// h2) rather than a hand-written one; the name stays so callers read as
+/// before (`Cancel::default()`, `.clone()`, `.cancel()`, `.is_cancelled()`).
+pub type Cancel = tokio_util::sync::CancellationToken;
 
 /// What one probe saw.
 #[derive(Debug)]
