@@ -278,7 +278,7 @@ async fn missing_model_data_ends_failed_with_the_reason() {
         other => panic!("expected Failed, got {other:?}"),
     }
     let found = endpoint::find(&c, &ep).await.unwrap().unwrap();
-    assert_eq!(found.status, "Failed");
+    assert_eq!(found.status, endpoint::EndpointStatus::Failed);
     endpoint::delete(&c, &ep).await.unwrap();
     endpoint::wait_deleted(&c, &ep, Duration::from_secs(30), &cancel)
         .await

@@ -327,7 +327,7 @@ pub(super) async fn describe(env: &Env<'_>, id: &str) -> Result<Option<Described
     let mut d = Described {
         endpoint_name: ep.name.clone(),
         endpoint_arn: ep.arn.clone(),
-        endpoint_status: ep.status.clone(),
+        endpoint_status: ep.status.to_string(),
         config_name: ep.config_name.clone(),
         ..Described::default()
     };

@@ -11,6 +11,7 @@
 
 use super::apply::{Building, StepError, at};
 use super::aws;
+use super::aws::endpoint::EndpointStatus;
 use super::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::drift;
@@ -169,8 +170,8 @@ async fn refresh(
         st.set("invoke_policy_json", Some(invoke_policy_json(&ep.arn)));
         st.set("endpoint_arn", Some(ep.arn.clone()));
     }
-    st.set("endpoint_status", Some(ep.status.clone()));
-    if ep.status == "Failed" {
+    st.set("endpoint_status", Some(ep.status.to_string()));
+    if ep.status == EndpointStatus::Failed {
         diags.attr_warning(
             AttrPath::root("endpoint_status"),
             "Endpoint failed",
@@ -210,7 +211,7 @@ async fn refresh(
     }
     // Without autoscaling, the instance count is ours to keep.
     if state.get("autoscaling").is_null()
-        && ep.status == "InService"
+        && ep.status == EndpointStatus::InService
         && let Some(n) = ep.desired_instance_count.or(ep.current_instance_count)
         && state.get("instance_count").as_i64() != Some(i64::from(n))
     {
