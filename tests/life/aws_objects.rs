@@ -200,7 +200,7 @@ async fn endpoint_configs_plain_and_async() {
         .unwrap();
     let mut expected = plain.clone();
     expected.tags.clear();
-    assert_eq!(d.spec, expected);
+    assert_eq!(d.spec(), expected);
     assert_eq!(d.arn, cfg.arn);
 
     let success = topic::ensure(
@@ -232,7 +232,7 @@ async fn endpoint_configs_plain_and_async() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(d.spec.async_inference, with_async.async_inference);
+    assert_eq!(d.spec().async_inference, with_async.async_inference);
 
     for name in [&plain.name, &with_async.name] {
         endpoint_config::delete(&c, name).await.unwrap();

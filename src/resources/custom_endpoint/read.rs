@@ -15,7 +15,7 @@ use super::aws::endpoint::EndpointStatus;
 use super::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::drift;
-use super::import::{describe, state_from};
+use super::observed::{describe_found, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
 use super::{Env, ReadResult};
@@ -248,21 +248,20 @@ async fn refresh(
                 // The settings of what is really serving, so that planning
                 // shows the drift and the next apply restores the
                 // configuration.
-                if let Some(live) = describe(env, name).await? {
-                    let live = state_from(&live, env.region, env.default_tags);
-                    let mut attrs = VARIANT_ATTRS.to_vec();
-                    if model_changed {
-                        attrs.extend(MODEL_ATTRS);
+                let live = describe_found(env, name, ep.clone()).await?;
+                let live = state_from(&live, env.region, env.default_tags);
+                let mut attrs = VARIANT_ATTRS.to_vec();
+                if model_changed {
+                    attrs.extend(MODEL_ATTRS);
+                }
+                for attr in attrs {
+                    let mut v = live.get(attr).clone();
+                    if attr == "environment" {
+                        // Secret variables are not drift of `environment`,
+                        // and their values never enter the state.
+                        v = secrets::without_secret_keys(v, state);
                     }
-                    for attr in attrs {
-                        let mut v = live.get(attr).clone();
-                        if attr == "environment" {
-                            // Secret variables are not drift of `environment`,
-                            // and their values never enter the state.
-                            v = secrets::without_secret_keys(v, state);
-                        }
-                        st.0.insert(attr.to_string(), v);
-                    }
+                    st.0.insert(attr.to_string(), v);
                 }
             }
             None => {
