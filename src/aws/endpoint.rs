@@ -11,13 +11,30 @@ use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, Tag};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+/// The SDK's endpoint status, re-exported: the resource compares statuses
+/// as this enum and spells them (`as_str`, `Display`) only where a user
+/// sees them. A status this SDK does not know is `Unknown` and reads back
+/// as AWS spelled it.
+pub use aws_sdk_sagemaker::types::EndpointStatus;
+
+/// Statuses that end by themselves: an update or delete waits them out.
+pub fn is_transitional(status: &EndpointStatus) -> bool {
+    matches!(
+        status,
+        EndpointStatus::Creating
+            | EndpointStatus::Updating
+            | EndpointStatus::SystemUpdating
+            | EndpointStatus::RollingBack
+    )
+}
+
 /// What DescribeEndpoint says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
     pub name: String,
     pub arn: String,
-    /// `Creating`, `InService`, `Updating`, `Failed`, ... as AWS spells it.
-    pub status: String,
+    /// AWS always sends one; a missing one reads as `Unknown("")`.
+    pub status: EndpointStatus,
     /// The config the endpoint is serving (or moving to).
     pub config_name: String,
     pub failure_reason: Option<String>,
@@ -57,8 +74,8 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<Endpoint>, AwsError>
         arn: out.endpoint_arn().unwrap_or_default().to_string(),
         status: out
             .endpoint_status()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
+            .cloned()
+            .unwrap_or_else(|| EndpointStatus::from("")),
         config_name: out.endpoint_config_name().unwrap_or_default().to_string(),
         failure_reason: out.failure_reason().map(str::to_string),
         current_instance_count: variant.and_then(|v| v.current_instance_count()),
@@ -195,8 +212,8 @@ fn in_service_probe(
             reason: "the endpoint does not exist (was it deleted?)".into(),
         });
     };
-    match ep.status.as_str() {
-        "InService" => match expected_config {
+    match &ep.status {
+        EndpointStatus::InService => match expected_config {
             Some(want) if !ep.config_name.eq_ignore_ascii_case(want) => Err(AwsError::RolledBack {
                 what: what.to_string(),
                 reason: ep.failure_reason.clone().unwrap_or_else(|| {
@@ -209,12 +226,12 @@ fn in_service_probe(
             }),
             _ => Ok(Probe::Ready(ep)),
         },
-        "Failed" => Ok(Probe::Failed {
+        EndpointStatus::Failed => Ok(Probe::Failed {
             reason: ep
                 .failure_reason
                 .unwrap_or_else(|| "status Failed (no FailureReason given)".into()),
         }),
-        "UpdateRollbackFailed" => Ok(Probe::Failed {
+        EndpointStatus::UpdateRollbackFailed => Ok(Probe::Failed {
             reason: format!(
                 "UpdateRollbackFailed (a mix of the old and new config may be serving): {}",
                 ep.failure_reason
@@ -222,7 +239,7 @@ fn in_service_probe(
                     .unwrap_or("no FailureReason given")
             ),
         }),
-        "Deleting" => Ok(Probe::Failed {
+        EndpointStatus::Deleting => Ok(Probe::Failed {
             reason: "the endpoint is being deleted".into(),
         }),
         other => Ok(Probe::Pending {
@@ -260,7 +277,9 @@ pub async fn wait_deleted(
     wait_until(&what, timeout, cancel, || async move {
         Ok(match find(c, name).await? {
             None => Probe::Ready(()),
-            Some(ep) => Probe::Pending { status: ep.status },
+            Some(ep) => Probe::Pending {
+                status: ep.status.to_string(),
+            },
         })
     })
     .await
@@ -388,11 +407,11 @@ pub async fn set_tags(
 mod tests {
     use super::*;
 
-    fn ep(status: &str, config: &str, reason: Option<&str>) -> Option<Endpoint> {
+    fn ep(status: EndpointStatus, config: &str, reason: Option<&str>) -> Option<Endpoint> {
         Some(Endpoint {
             name: "ep".into(),
             arn: "arn".into(),
-            status: status.into(),
+            status,
             config_name: config.into(),
             failure_reason: reason.map(str::to_string),
             current_instance_count: Some(1),
@@ -403,19 +422,19 @@ mod tests {
     #[test]
     fn probe_outcomes() {
         assert!(matches!(
-            in_service_probe("e", ep("Creating", "c1", None), None),
+            in_service_probe("e", ep(EndpointStatus::Creating, "c1", None), None),
             Ok(Probe::Pending { status }) if status == "Creating"
         ));
         assert!(matches!(
-            in_service_probe("e", ep("InService", "C1", None), Some("c1")),
+            in_service_probe("e", ep(EndpointStatus::InService, "C1", None), Some("c1")),
             Ok(Probe::Ready(_))
         ));
         assert!(matches!(
-            in_service_probe("e", ep("Failed", "c1", Some("no data")), None),
+            in_service_probe("e", ep(EndpointStatus::Failed, "c1", Some("no data")), None),
             Ok(Probe::Failed { reason }) if reason == "no data"
         ));
         assert!(matches!(
-            in_service_probe("e", ep("InService", "old", Some("bad")), Some("new")),
+            in_service_probe("e", ep(EndpointStatus::InService, "old", Some("bad")), Some("new")),
             Err(AwsError::RolledBack { live_config, reason, .. }) if live_config == "old" && reason == "bad"
         ));
         assert!(matches!(
@@ -423,8 +442,22 @@ mod tests {
             Ok(Probe::Failed { .. })
         ));
         assert!(matches!(
-            in_service_probe("e", ep("UpdateRollbackFailed", "c", Some("x")), None),
+            in_service_probe("e", ep(EndpointStatus::UpdateRollbackFailed, "c", Some("x")), None),
             Ok(Probe::Failed { reason }) if reason.contains("UpdateRollbackFailed") && reason.ends_with(": x")
         ));
+        // A status newer than this SDK keeps the wait going, spelled as AWS does.
+        assert!(matches!(
+            in_service_probe("e", ep("Resizing".into(), "c", None), None),
+            Ok(Probe::Pending { status }) if status == "Resizing"
+        ));
+    }
+
+    #[test]
+    fn transitional_statuses_are_the_ones_that_end_by_themselves() {
+        assert!(is_transitional(&EndpointStatus::Creating));
+        assert!(is_transitional(&EndpointStatus::SystemUpdating));
+        assert!(!is_transitional(&EndpointStatus::InService));
+        assert!(!is_transitional(&EndpointStatus::Failed));
+        assert!(!is_transitional(&EndpointStatus::Deleting));
     }
 }

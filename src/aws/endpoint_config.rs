@@ -48,12 +48,66 @@ pub struct EndpointConfig {
     pub model_name: String,
 }
 
-/// What DescribeEndpointConfig says (for import). `spec.tags` is empty: use
-/// [`super::endpoint::list_tags`] for tags.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What DescribeEndpointConfig says, as AWS says it: a setting AWS leaves
+/// out (a config made elsewhere, without a startup timeout, say) stays
+/// `None`, so import records it as null rather than as 0.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EndpointConfigDescription {
+    pub name: String,
     pub arn: String,
-    pub spec: EndpointConfigSpec,
+    /// The first production variant (ours have exactly one); `None` when
+    /// the config has none.
+    pub variant: Option<VariantDescription>,
+    pub async_inference: Option<AsyncDescription>,
+}
+
+/// One production variant of a described config.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VariantDescription {
+    pub model_name: String,
+    pub instance_type: String,
+    pub instance_count: Option<i32>,
+    pub startup_health_check_timeout: Option<i32>,
+    pub model_data_download_timeout: Option<i32>,
+    pub volume_size_in_gb: Option<i32>,
+}
+
+/// The asynchronous-inference settings of a described config.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AsyncDescription {
+    pub output_path: String,
+    pub failure_path: Option<String>,
+    pub success_topic_arn: Option<String>,
+    pub error_topic_arn: Option<String>,
+    pub max_concurrent_invocations_per_instance: Option<i32>,
+}
+
+impl EndpointConfigDescription {
+    /// The spec CreateEndpointConfig would be given to make this config
+    /// again, settings AWS left out as 0 and without tags: what the
+    /// round-trip tests compare (tests/life/aws_objects.rs).
+    pub fn spec(&self) -> EndpointConfigSpec {
+        let v = self.variant.clone().unwrap_or_default();
+        EndpointConfigSpec {
+            name: self.name.clone(),
+            model_name: v.model_name,
+            instance_type: v.instance_type,
+            instance_count: v.instance_count.unwrap_or_default(),
+            startup_health_check_timeout: v.startup_health_check_timeout.unwrap_or_default(),
+            model_data_download_timeout: v.model_data_download_timeout.unwrap_or_default(),
+            volume_size_in_gb: v.volume_size_in_gb,
+            async_inference: self.async_inference.as_ref().map(|a| AsyncSpec {
+                output_path: a.output_path.clone(),
+                failure_path: a.failure_path.clone(),
+                success_topic_arn: a.success_topic_arn.clone().unwrap_or_default(),
+                error_topic_arn: a.error_topic_arn.clone().unwrap_or_default(),
+                max_concurrent_invocations_per_instance: a
+                    .max_concurrent_invocations_per_instance
+                    .unwrap_or_default(),
+            }),
+            tags: BTreeMap::new(),
+        }
+    }
 }
 
 /// DescribeEndpointConfig; `Ok(None)` when it does not exist.
@@ -75,61 +129,50 @@ pub async fn describe(
             return if e.is_not_found() { Ok(None) } else { Err(e) };
         }
     };
-    let v = out.production_variants().first();
-    let async_inference = out.async_inference_config().and_then(|a| {
-        let o = a.output_config()?;
-        let n = o.notification_config();
-        Some(AsyncSpec {
-            output_path: o.s3_output_path().unwrap_or_default().to_string(),
-            failure_path: o.s3_failure_path().map(str::to_string),
-            success_topic_arn: n
-                .and_then(|n| n.success_topic())
-                .unwrap_or_default()
-                .to_string(),
-            error_topic_arn: n
-                .and_then(|n| n.error_topic())
-                .unwrap_or_default()
-                .to_string(),
-            max_concurrent_invocations_per_instance: a
-                .client_config()
-                .and_then(|c| c.max_concurrent_invocations_per_instance())
-                .unwrap_or_default(),
-        })
-    });
-    Ok(Some(EndpointConfigDescription {
-        arn: out.endpoint_config_arn().unwrap_or_default().to_string(),
-        spec: EndpointConfigSpec {
-            name: out.endpoint_config_name().unwrap_or(name).to_string(),
-            model_name: v
-                .and_then(|v| v.model_name())
-                .unwrap_or_default()
-                .to_string(),
+    let variant = out
+        .production_variants()
+        .first()
+        .map(|v| VariantDescription {
+            model_name: v.model_name().unwrap_or_default().to_string(),
             instance_type: v
-                .and_then(|v| v.instance_type())
+                .instance_type()
                 .map(|t| t.as_str().to_string())
                 .unwrap_or_default(),
-            instance_count: v
-                .and_then(|v| v.initial_instance_count())
-                .unwrap_or_default(),
-            startup_health_check_timeout: v
-                .and_then(|v| v.container_startup_health_check_timeout_in_seconds())
-                .unwrap_or_default(),
-            model_data_download_timeout: v
-                .and_then(|v| v.model_data_download_timeout_in_seconds())
-                .unwrap_or_default(),
-            volume_size_in_gb: v.and_then(|v| v.volume_size_in_gb()),
-            async_inference,
-            tags: BTreeMap::new(),
-        },
+            instance_count: v.initial_instance_count(),
+            startup_health_check_timeout: v.container_startup_health_check_timeout_in_seconds(),
+            model_data_download_timeout: v.model_data_download_timeout_in_seconds(),
+            volume_size_in_gb: v.volume_size_in_gb(),
+        });
+    let async_inference = out.async_inference_config().map(|a| {
+        let o = a.output_config();
+        let n = o.and_then(|o| o.notification_config());
+        AsyncDescription {
+            output_path: o
+                .and_then(|o| o.s3_output_path())
+                .unwrap_or_default()
+                .to_string(),
+            failure_path: o.and_then(|o| o.s3_failure_path()).map(str::to_string),
+            success_topic_arn: n.and_then(|n| n.success_topic()).map(str::to_string),
+            error_topic_arn: n.and_then(|n| n.error_topic()).map(str::to_string),
+            max_concurrent_invocations_per_instance: a
+                .client_config()
+                .and_then(|c| c.max_concurrent_invocations_per_instance()),
+        }
+    });
+    Ok(Some(EndpointConfigDescription {
+        name: out.endpoint_config_name().unwrap_or(name).to_string(),
+        arn: out.endpoint_config_arn().unwrap_or_default().to_string(),
+        variant,
+        async_inference,
     }))
 }
 
 /// DescribeEndpointConfig reduced to name, ARN and model.
 pub async fn find(c: &Clients, name: &str) -> Result<Option<EndpointConfig>, AwsError> {
     Ok(describe(c, name).await?.map(|d| EndpointConfig {
-        name: d.spec.name,
+        model_name: d.variant.map(|v| v.model_name).unwrap_or_default(),
+        name: d.name,
         arn: d.arn,
-        model_name: d.spec.model_name,
     }))
 }
 

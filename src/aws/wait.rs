@@ -25,9 +25,12 @@ pub const BACKOFF_FACTOR: f64 = 1.5;
 /// Longest interval between probes.
 pub const MAX_INTERVAL: Duration = Duration::from_secs(30);
 
-/// The cancellation token of a wait: tokio-util's, shared by clones; once
-/// cancelled, every wait holding a clone stops with [`AwsError::Cancelled`].
-pub use tokio_util::sync::CancellationToken as Cancel;
+/// The cancellation token of every wait: clones share it, and once
+/// `cancel()` is called every wait using any clone stops with
+/// [`AwsError::Cancelled`]. tokio-util's token (already in the tree through
+/// h2) rather than a hand-written one; the name stays so callers read as
+/// before (`Cancel::default()`, `.clone()`, `.cancel()`, `.is_cancelled()`).
+pub type Cancel = tokio_util::sync::CancellationToken;
 
 /// What one probe saw.
 #[derive(Debug)]

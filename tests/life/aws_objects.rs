@@ -200,7 +200,7 @@ async fn endpoint_configs_plain_and_async() {
         .unwrap();
     let mut expected = plain.clone();
     expected.tags.clear();
-    assert_eq!(d.spec, expected);
+    assert_eq!(d.spec(), expected);
     assert_eq!(d.arn, cfg.arn);
 
     let success = topic::ensure(
@@ -232,7 +232,7 @@ async fn endpoint_configs_plain_and_async() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(d.spec.async_inference, with_async.async_inference);
+    assert_eq!(d.spec().async_inference, with_async.async_inference);
 
     for name in [&plain.name, &with_async.name] {
         endpoint_config::delete(&c, name).await.unwrap();
@@ -278,7 +278,7 @@ async fn missing_model_data_ends_failed_with_the_reason() {
         other => panic!("expected Failed, got {other:?}"),
     }
     let found = endpoint::find(&c, &ep).await.unwrap().unwrap();
-    assert_eq!(found.status, "Failed");
+    assert_eq!(found.status, endpoint::EndpointStatus::Failed);
     endpoint::delete(&c, &ep).await.unwrap();
     endpoint::wait_deleted(&c, &ep, Duration::from_secs(30), &cancel)
         .await

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tfsm::aws::clients::Clients;
-use tfsm::aws::endpoint::wait_in_service;
+use tfsm::aws::endpoint::{EndpointStatus, wait_in_service};
 use tfsm::aws::wait::{Cancel, MAX_INTERVAL};
 use tokio::time::Instant;
 
@@ -112,7 +112,7 @@ async fn simulate(secs: u64) -> (usize, Duration) {
     .await
     .expect("the wait ends InService");
     let noticed = sim.start.elapsed();
-    assert_eq!(ep.status, "InService");
+    assert_eq!(ep.status, EndpointStatus::InService);
     assert_eq!(
         sim.others.load(Ordering::SeqCst),
         0,

@@ -8,6 +8,7 @@
 use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
+use super::aws::endpoint::EndpointStatus;
 use super::aws::error::AwsError;
 use super::derive::invoke_policy_json;
 use super::desired::Desired;
@@ -268,7 +269,9 @@ pub async fn create_config(
 /// Records the endpoint status an error leaves behind.
 pub fn record_wait_error(st: &mut Building, e: &StepError) {
     match e.aws() {
-        Some(AwsError::Failed { .. }) => st.set("endpoint_status", Some("Failed".to_string())),
+        Some(AwsError::Failed { .. }) => {
+            st.set("endpoint_status", Some(EndpointStatus::Failed.to_string()))
+        }
         Some(AwsError::Timeout { last_status, .. }) if !last_status.is_empty() => {
             st.set("endpoint_status", Some(last_status.clone()))
         }
@@ -294,7 +297,10 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), Step
         .map_err(at(format!("create the endpoint {name}")))?;
     st.set("invoke_policy_json", Some(invoke_policy_json(&arn)));
     st.set("endpoint_arn", Some(arn));
-    st.set("endpoint_status", Some("Creating".to_string()));
+    st.set(
+        "endpoint_status",
+        Some(EndpointStatus::Creating.to_string()),
+    );
 
     let waited = aws::endpoint::wait_in_service(
         c,
@@ -306,7 +312,7 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), Step
     .await
     .map_err(at(format!("wait for endpoint {name} to be InService")));
     match waited {
-        Ok(ep) => st.set("endpoint_status", Some(ep.status)),
+        Ok(ep) => st.set("endpoint_status", Some(ep.status.to_string())),
         Err(e) => {
             record_wait_error(st, &e);
             return Err(e);

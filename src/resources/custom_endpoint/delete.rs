@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
+use super::aws::endpoint::EndpointStatus;
 use super::aws::error::AwsError;
 use super::aws::owner::{Deleted, Foreign};
 use super::duration::parse_go_duration;
@@ -18,9 +19,6 @@ use super::private::{Kind, PrivateState};
 use super::schema::DEFAULT_DELETE_TIMEOUT;
 use crate::framework::Outcome;
 use crate::tfplugin::{Diagnostics, Value};
-
-/// Endpoint states that end by themselves; deleting waits them out first.
-pub const TRANSITIONAL: [&str; 4] = ["Creating", "Updating", "SystemUpdating", "RollingBack"];
 
 pub async fn delete(
     env: &Env<'_>,
@@ -88,13 +86,13 @@ pub async fn delete_endpoint(
     {
         return Ok(Deleted::NotOurs(f));
     }
-    if TRANSITIONAL.contains(&ep.status.as_str()) {
+    if aws::endpoint::is_transitional(&ep.status) {
         match aws::endpoint::wait_in_service(c, name, None, timeout, env.cancel).await {
             Ok(_) | Err(AwsError::Failed { .. }) | Err(AwsError::RolledBack { .. }) => {}
             Err(e) => return Err(at(&step)(e)),
         }
     }
-    if ep.status != "Deleting" {
+    if ep.status != EndpointStatus::Deleting {
         aws::endpoint::delete(c, name).await.map_err(at(&step))?;
     }
     aws::endpoint::wait_deleted(c, name, timeout, env.cancel)

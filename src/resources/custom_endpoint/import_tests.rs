@@ -1,36 +1,55 @@
-//! Unit tests for `import`: the state built from what AWS describes.
+//! Unit tests for the state import (and refresh) build from what AWS
+//! describes (`observed`).
 
 use std::collections::BTreeMap;
 
-use super::import::*;
+use super::observed::*;
 use super::schema;
 use crate::aws;
+use crate::aws::endpoint::{Endpoint, EndpointStatus};
+use crate::aws::endpoint_config::{
+    AsyncDescription, EndpointConfigDescription, VariantDescription,
+};
+use crate::aws::model::{ModelData, ModelDescription};
 use crate::resources::custom_endpoint::derive::derived_names;
 use crate::tfplugin::Value;
 
 fn described() -> Described {
     Described {
-        endpoint_name: "llm".into(),
-        endpoint_arn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/llm".into(),
-        endpoint_status: "InService".into(),
-        config_name: "llm-cfg".into(),
-        config_arn: "arn:cfg".into(),
-        instance_type: "ml.g5.xlarge".into(),
-        instance_count: Some(2),
-        startup_timeout: Some(600),
-        download_timeout: Some(900),
-        volume_size_in_gb: None,
-        async_inference: None,
-        model_name: "llm-model".into(),
-        model_arn: "arn:model".into(),
-        image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/hf-tgi:2.1".into(),
-        model_data_url: "s3://b-models/m.tar.gz".into(),
-        environment: BTreeMap::from([
-            ("SAGEMAKER_REGION".into(), "us-east-1".into()),
-            ("HF_TASK".into(), "gen".into()),
-        ]),
-        vpc: None,
-        execution_role_arn: "arn:aws:iam::123456789012:role/sm-llm-us-east-1".into(),
+        endpoint: Endpoint {
+            name: "llm".into(),
+            arn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/llm".into(),
+            status: EndpointStatus::InService,
+            config_name: "llm-cfg".into(),
+            failure_reason: None,
+            current_instance_count: Some(2),
+            desired_instance_count: Some(2),
+        },
+        config: EndpointConfigDescription {
+            name: "llm-cfg".into(),
+            arn: "arn:cfg".into(),
+            variant: Some(VariantDescription {
+                model_name: "llm-model".into(),
+                instance_type: "ml.g5.xlarge".into(),
+                instance_count: Some(2),
+                startup_health_check_timeout: Some(600),
+                model_data_download_timeout: Some(900),
+                volume_size_in_gb: None,
+            }),
+            async_inference: None,
+        },
+        model: ModelDescription {
+            name: "llm-model".into(),
+            arn: "arn:model".into(),
+            execution_role_arn: "arn:aws:iam::123456789012:role/sm-llm-us-east-1".into(),
+            image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/hf-tgi:2.1".into(),
+            model_data: Some(ModelData::Archive("s3://b-models/m.tar.gz".into())),
+            environment: BTreeMap::from([
+                ("SAGEMAKER_REGION".into(), "us-east-1".into()),
+                ("HF_TASK".into(), "gen".into()),
+            ]),
+            vpc: None,
+        },
         tags: BTreeMap::from([
             (aws::OWNERSHIP_TAG.into(), "llm".into()),
             ("modelId".into(), "meta/llama".into()),
@@ -77,21 +96,25 @@ fn fills_every_attribute_from_aws() {
 fn foreign_roles_and_images_stay_as_they_are() {
     let mut d = described();
     d.role_managed = false;
-    d.image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/mine:1".into();
-    d.environment
+    d.model.image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/mine:1".into();
+    d.model
+        .environment
         .insert("SAGEMAKER_REGION".into(), "eu-west-1".into());
-    d.async_inference = Some(DescribedAsync {
+    d.config.async_inference = Some(AsyncDescription {
         output_path: "s3://out/x/".into(),
         failure_path: None,
-        success_topic: Some("arn:s".into()),
-        error_topic: Some("arn:e".into()),
-        max_concurrent: Some(4),
+        success_topic_arn: Some("arn:s".into()),
+        error_topic_arn: Some("arn:e".into()),
+        max_concurrent_invocations_per_instance: Some(4),
     });
     let st = state_from(&d, "us-east-1", &BTreeMap::new());
-    assert_eq!(st.get("role_arn"), &Value::string(&d.execution_role_arn));
+    assert_eq!(
+        st.get("role_arn"),
+        &Value::string(&d.model.execution_role_arn)
+    );
     assert_eq!(
         st.get("container").get("image_uri"),
-        &Value::string(&d.image)
+        &Value::string(&d.model.image)
     );
     assert_eq!(st.get("environment").as_object().unwrap().len(), 2);
     let a = st.get("async_inference");
@@ -104,6 +127,7 @@ fn foreign_roles_and_images_stay_as_they_are() {
 
 #[test]
 fn role_names_come_from_the_end_of_the_arn() {
+    let role_name_of = aws::role::name_of_arn;
     assert_eq!(role_name_of("arn:aws:iam::1:role/a"), Some("a"));
     assert_eq!(role_name_of("arn:aws:iam::1:role/path/to/b"), Some("b"));
     assert_eq!(role_name_of("nope"), None);

@@ -33,6 +33,7 @@ mod drift;
 mod duration;
 mod import;
 mod model;
+mod observed;
 mod plan;
 mod private;
 mod read;

@@ -12,10 +12,11 @@
 use super::Env;
 use super::apply::{Building, StepError, at};
 use super::aws;
+use super::aws::endpoint::EndpointStatus;
 use super::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::drift;
-use super::import::{describe, state_from};
+use super::observed::{describe_found, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
 use crate::framework::Outcome;
@@ -173,8 +174,8 @@ async fn refresh(
         st.set("invoke_policy_json", Some(invoke_policy_json(&ep.arn)));
         st.set("endpoint_arn", Some(ep.arn.clone()));
     }
-    st.set("endpoint_status", Some(ep.status.clone()));
-    if ep.status == "Failed" {
+    st.set("endpoint_status", Some(ep.status.to_string()));
+    if ep.status == EndpointStatus::Failed {
         diags.attr_warning(
             AttrPath::root("endpoint_status"),
             "Endpoint failed",
@@ -214,7 +215,7 @@ async fn refresh(
     }
     // Without autoscaling, the instance count is ours to keep.
     if state.get("autoscaling").is_null()
-        && ep.status == "InService"
+        && ep.status == EndpointStatus::InService
         && let Some(n) = ep.desired_instance_count.or(ep.current_instance_count)
         && state.get("instance_count").as_i64() != Some(i64::from(n))
     {
@@ -251,21 +252,20 @@ async fn refresh(
                 // The settings of what is really serving, so that planning
                 // shows the drift and the next apply restores the
                 // configuration.
-                if let Some(live) = describe(env, name).await? {
-                    let live = state_from(&live, env.region, env.default_tags);
-                    let mut attrs = VARIANT_ATTRS.to_vec();
-                    if model_changed {
-                        attrs.extend(MODEL_ATTRS);
+                let live = describe_found(env, name, ep.clone()).await?;
+                let live = state_from(&live, env.region, env.default_tags);
+                let mut attrs = VARIANT_ATTRS.to_vec();
+                if model_changed {
+                    attrs.extend(MODEL_ATTRS);
+                }
+                for attr in attrs {
+                    let mut v = live.get(attr).clone();
+                    if attr == "environment" {
+                        // Secret variables are not drift of `environment`,
+                        // and their values never enter the state.
+                        v = secrets::without_secret_keys(v, state);
                     }
-                    for attr in attrs {
-                        let mut v = live.get(attr).clone();
-                        if attr == "environment" {
-                            // Secret variables are not drift of `environment`,
-                            // and their values never enter the state.
-                            v = secrets::without_secret_keys(v, state);
-                        }
-                        st.0.insert(attr.to_string(), v);
-                    }
+                    st.0.insert(attr.to_string(), v);
                 }
             }
             None => {

@@ -8,9 +8,9 @@
 use super::Env;
 use super::apply::{StepError, at};
 use super::aws;
+use super::aws::endpoint::EndpointStatus;
 use super::aws::error::AwsError;
 use super::create::not_cancelled;
-use super::delete::TRANSITIONAL;
 use super::desired::Desired;
 use super::private::{Kind, Pending};
 use super::scaling;
@@ -32,7 +32,7 @@ impl Run<'_> {
         // the new config, there is nothing to switch.
         let mut current = aws::endpoint::find(c, name).await.map_err(at(&step))?;
         if let Some(ep) = &current
-            && TRANSITIONAL.contains(&ep.status.as_str())
+            && aws::endpoint::is_transitional(&ep.status)
         {
             let settled =
                 aws::endpoint::wait_in_service(c, name, None, new.spec.timeouts.update, env.cancel)
@@ -43,12 +43,14 @@ impl Run<'_> {
                 Err(e) => return Err(at(&step)(e)),
             }
         }
-        let already = current
-            .as_ref()
-            .is_some_and(|ep| ep.config_name == new.config_name && ep.status == "InService");
+        let already = current.as_ref().is_some_and(|ep| {
+            ep.config_name == new.config_name && ep.status == EndpointStatus::InService
+        });
         if already {
-            self.target
-                .set("endpoint_status", Some("InService".to_string()));
+            self.target.set(
+                "endpoint_status",
+                Some(EndpointStatus::InService.to_string()),
+            );
             return Ok(());
         }
         let retain = scaling::retain_live_count(prior, &new.spec);
@@ -56,8 +58,10 @@ impl Run<'_> {
         aws::endpoint::update_with(c, name, &new.config_name, retain, deployment)
             .await
             .map_err(at(&step))?;
-        self.live
-            .set("endpoint_status", Some("Updating".to_string()));
+        self.live.set(
+            "endpoint_status",
+            Some(EndpointStatus::Updating.to_string()),
+        );
         let waited = aws::endpoint::wait_in_service(
             c,
             name,
@@ -80,14 +84,17 @@ impl Run<'_> {
         };
         match waited {
             Ok(ep) => {
-                self.target.set("endpoint_status", Some(ep.status));
+                self.target
+                    .set("endpoint_status", Some(ep.status.to_string()));
                 Ok(())
             }
             Err(e) => {
                 match &e {
                     AwsError::RolledBack { .. } => {
-                        self.live
-                            .set("endpoint_status", Some("InService".to_string()));
+                        self.live.set(
+                            "endpoint_status",
+                            Some(EndpointStatus::InService.to_string()),
+                        );
                         for item in std::mem::take(&mut self.created) {
                             if matches!(item.kind, Kind::Model | Kind::EndpointConfig) {
                                 self.delete_now(item).await;
@@ -101,7 +108,8 @@ impl Run<'_> {
                             self.live.set("endpoint_status", Some(last_status.clone()));
                         }
                         if let AwsError::Failed { .. } = &e {
-                            self.live.set("endpoint_status", Some("Failed".to_string()));
+                            self.live
+                                .set("endpoint_status", Some(EndpointStatus::Failed.to_string()));
                         }
                         for (kind, attr) in [
                             (Kind::EndpointConfig, "endpoint_config_name"),

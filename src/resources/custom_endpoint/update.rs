@@ -511,7 +511,8 @@ impl Run<'_> {
         )
         .await
         .map_err(at(&step))?;
-        self.target.set("endpoint_status", Some(ep.status));
+        self.target
+            .set("endpoint_status", Some(ep.status.to_string()));
         Ok(())
     }
 

@@ -1,0 +1,287 @@
+//! What AWS says exists for one endpoint, as resource state: the endpoint,
+//! the config it serves, that config's model, the endpoint's tags and (when
+//! the model runs as the role this provider generates for the name) that
+//! role. [`describe`] gathers it through the AWS layer's describes, and
+//! [`state_from`] is the one mapping from those descriptions to attributes.
+//! Import uses it for every attribute; refresh, after the endpoint moved to
+//! another config, for the settings of what really serves. Neither depends
+//! on the other.
+
+use std::collections::BTreeMap;
+
+use super::Env;
+use super::apply::{StepError, at};
+use super::aws;
+use super::aws::dlc;
+use super::aws::endpoint::Endpoint;
+use super::aws::endpoint_config::EndpointConfigDescription;
+use super::aws::model::ModelDescription;
+use super::aws::names;
+use super::derive::{invoke_policy_json, tags_all};
+use super::desired::{MODEL_ID_TAG, REGION_ENV};
+use super::schema::schema;
+use crate::tfplugin::Value;
+
+/// Everything known about a live endpoint, as the AWS layer describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Described {
+    pub endpoint: Endpoint,
+    /// The config the endpoint serves.
+    pub config: EndpointConfigDescription,
+    /// The model of that config's variant.
+    pub model: ModelDescription,
+    /// The endpoint's tags.
+    pub tags: BTreeMap<String, String>,
+    /// The execution role is the one this provider generates for the
+    /// endpoint name, and carries its endpoint tag.
+    pub role_managed: bool,
+    /// The managed policies attached to that role (empty when not managed).
+    pub managed_policy_arns: Vec<String>,
+}
+
+/// DescribeEndpoint, then [`describe_found`]; `Ok(None)` when there is no
+/// endpoint named `name`.
+pub(super) async fn describe(env: &Env<'_>, name: &str) -> Result<Option<Described>, StepError> {
+    let found = aws::endpoint::find(env.clients, name)
+        .await
+        .map_err(at(format!("read the endpoint {name}")))?;
+    match found {
+        Some(ep) => describe_found(env, name, ep).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The config, model, tags and generated role of the endpoint `ep`, found
+/// under `name`. A config or model that vanished between the calls, or a
+/// config without a production variant, is an error: there is nothing
+/// coherent to record.
+pub(super) async fn describe_found(
+    env: &Env<'_>,
+    name: &str,
+    ep: Endpoint,
+) -> Result<Described, StepError> {
+    let c = env.clients;
+    let gone =
+        |what: String| StepError::Other(format!("{what} does not exist (deleted meanwhile?)"));
+    let what = format!("the endpoint configuration {}", ep.config_name);
+    let config = aws::endpoint_config::describe(c, &ep.config_name)
+        .await
+        .map_err(at(format!("read {what}")))?
+        .ok_or_else(|| gone(what))?;
+    let Some(variant) = &config.variant else {
+        return Err(StepError::Other(format!(
+            "endpoint configuration {} has no production variant",
+            ep.config_name
+        )));
+    };
+    let what = format!("the model {}", variant.model_name);
+    let model = aws::model::describe(c, &variant.model_name)
+        .await
+        .map_err(at(format!("read {what}")))?
+        .ok_or_else(|| gone(what))?;
+    let tags = aws::endpoint::list_tags(c, &ep.arn)
+        .await
+        .map_err(at("read the endpoint tags"))?;
+
+    // The role is ours when it has the name we derive for this endpoint and
+    // carries its endpoint tag; only then are its policies recorded.
+    let ours = names::role_name(name, env.region);
+    let mut role_managed = false;
+    let mut managed_policy_arns = Vec::new();
+    if aws::role::name_of_arn(&model.execution_role_arn) == Some(ours.as_str()) {
+        let what = format!("the role {ours}");
+        let role = aws::role::describe(c, &ours)
+            .await
+            .map_err(at("read the role tags"))?
+            .ok_or_else(|| gone(what))?;
+        role_managed = role.tags.get(aws::OWNERSHIP_TAG).map(String::as_str) == Some(name);
+        if role_managed {
+            managed_policy_arns = aws::role::attached_policies(c, &ours)
+                .await
+                .map_err(at("read the role policies"))?
+                .into_iter()
+                .collect();
+        }
+    }
+    Ok(Described {
+        endpoint: ep,
+        config,
+        model,
+        tags,
+        role_managed,
+        managed_policy_arns,
+    })
+}
+
+/// A state with every schema attribute and block present, all null.
+pub(super) fn null_state() -> BTreeMap<String, Value> {
+    let b = &schema().block;
+    b.attributes
+        .iter()
+        .map(|a| (a.name.clone(), Value::Null))
+        .chain(b.blocks.iter().map(|b| (b.type_name.clone(), Value::Null)))
+        .collect()
+}
+
+/// The `container` object for an image: the Deep Learning Container form
+/// when the image is the region's DLC registry, a plain `image_uri`
+/// otherwise.
+fn container_of(image: &str, region: &str) -> Value {
+    let mut m: BTreeMap<String, Value> = ["image_uri", "repository_name", "tag", "account_id"]
+        .iter()
+        .map(|f| (f.to_string(), Value::Null))
+        .collect();
+    let dlc_prefix = dlc::account_for(region)
+        .map(|acct| format!("{acct}.dkr.ecr.{region}.{}/", dlc::dns_suffix(region)));
+    let dlc = dlc_prefix
+        .and_then(|p| image.strip_prefix(&p).map(str::to_string))
+        .and_then(|rest| {
+            rest.split_once(':')
+                .map(|(r, t)| (r.to_string(), t.to_string()))
+        });
+    match dlc {
+        Some((repo, tag)) if !repo.is_empty() && !tag.is_empty() => {
+            m.insert("repository_name".into(), Value::String(repo));
+            m.insert("tag".into(), Value::String(tag));
+        }
+        _ => {
+            m.insert("image_uri".into(), Value::String(image.to_string()));
+        }
+    }
+    Value::Object(m)
+}
+
+fn str_map(m: &BTreeMap<String, String>) -> Value {
+    if m.is_empty() {
+        return Value::Null;
+    }
+    Value::Map(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+fn str_set(v: &[String]) -> Value {
+    let mut v = v.to_vec();
+    v.sort();
+    Value::Set(v.into_iter().map(Value::String).collect())
+}
+
+fn opt_int(v: Option<i32>) -> Value {
+    v.map_or(Value::Null, |i| Value::int(i64::from(i)))
+}
+
+fn opt_str(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, Value::string)
+}
+
+/// The state for what was described: every schema attribute present.
+pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, String>) -> Value {
+    let mut m = null_state();
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    let ep = &d.endpoint;
+    let model = &d.model;
+    let variant = d.config.variant.clone().unwrap_or_default();
+    put("id", Value::string(&ep.name));
+    put("endpoint_name", Value::string(&ep.name));
+    put(
+        "model_id",
+        opt_str(d.tags.get(MODEL_ID_TAG).map(String::as_str)),
+    );
+    put("instance_type", Value::string(&variant.instance_type));
+    put("instance_count", opt_int(variant.instance_count));
+    let model_data_url = model.model_data.as_ref().map_or("", |m| m.url());
+    put("model_data_url", Value::string(model_data_url));
+    put("container", container_of(&model.image, region));
+    put("image_uri", Value::string(&model.image));
+    let mut env = model.environment.clone();
+    if env.get(REGION_ENV).map(String::as_str) == Some(region) {
+        env.remove(REGION_ENV);
+    }
+    put("environment", str_map(&env));
+    put(
+        "vpc_config",
+        model.vpc.as_ref().map_or(Value::Null, |v| {
+            Value::Object(BTreeMap::from([
+                (
+                    "security_group_ids".to_string(),
+                    str_set(&v.security_group_ids),
+                ),
+                ("subnets".to_string(), str_set(&v.subnets)),
+            ]))
+        }),
+    );
+    put(
+        "startup_health_check_timeout_in_seconds",
+        opt_int(variant.startup_health_check_timeout),
+    );
+    put(
+        "model_data_download_timeout_in_seconds",
+        opt_int(variant.model_data_download_timeout),
+    );
+    put("volume_size_in_gb", opt_int(variant.volume_size_in_gb));
+    if let Some(a) = &d.config.async_inference {
+        put(
+            "async_inference",
+            Value::Object(BTreeMap::from([
+                ("output_path".to_string(), Value::string(&a.output_path)),
+                (
+                    "failure_path".to_string(),
+                    opt_str(a.failure_path.as_deref()),
+                ),
+                (
+                    "max_concurrent_invocations_per_instance".to_string(),
+                    opt_int(a.max_concurrent_invocations_per_instance),
+                ),
+            ])),
+        );
+        put("success_topic_arn", opt_str(a.success_topic_arn.as_deref()));
+        put("error_topic_arn", opt_str(a.error_topic_arn.as_deref()));
+    }
+    if d.role_managed {
+        put(
+            "role_managed_policy_arns",
+            if d.managed_policy_arns.is_empty() {
+                Value::Null
+            } else {
+                str_set(&d.managed_policy_arns)
+            },
+        );
+    } else {
+        put("role_arn", Value::string(&model.execution_role_arn));
+    }
+    put(
+        "execution_role_arn",
+        Value::string(&model.execution_role_arn),
+    );
+    // Tags: what is not ours and not a provider default with the same value.
+    let tags: BTreeMap<String, String> = d
+        .tags
+        .iter()
+        .filter(|(k, v)| {
+            k.as_str() != aws::OWNERSHIP_TAG
+                && k.as_str() != aws::owner::OWNER_TAG
+                && !k.starts_with("aws:")
+                && k.as_str() != MODEL_ID_TAG
+                && default_tags.get(k.as_str()) != Some(v)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags = str_map(&tags);
+    put("tags_all", tags_all(&tags, default_tags));
+    put("tags", tags);
+    put("endpoint_arn", Value::string(&ep.arn));
+    put("endpoint_status", Value::string(ep.status.as_str()));
+    put(
+        "invoke_policy_json",
+        Value::String(invoke_policy_json(&ep.arn)),
+    );
+    put("model_name", Value::string(&variant.model_name));
+    put("model_arn", Value::string(&model.arn));
+    put("endpoint_config_name", Value::string(&ep.config_name));
+    put("endpoint_config_arn", Value::string(&d.config.arn));
+    Value::Object(m)
+}
