@@ -153,6 +153,17 @@ impl<T: FromValue> Field for Known<T> {
     }
 }
 
+impl<T: FromValue> Known<T> {
+    /// Known all the way down (null counts as known).
+    pub fn is_wholly_known(&self) -> bool {
+        match self {
+            Known::Null => true,
+            Known::Unknown => false,
+            Known::Value(v) => v.to_value().is_wholly_known(),
+        }
+    }
+}
+
 /// Collections are kept as they are.
 impl Field for Value {
     fn decode(v: &Value, _path: &AttrPath) -> Result<Self, DecodeError> {

@@ -2,15 +2,15 @@
 //! the state being built, turning step errors into diagnostics, and making
 //! sure a returned state never holds unknown values.
 
-use std::collections::BTreeMap;
-
 use super::Env;
 use super::aws;
 use super::aws::error::AwsError;
 use super::desired::{DesiredError, Place};
 use super::private::PrivateState;
 use super::secrets;
-use crate::framework::{Outcome, rules};
+use super::state::State;
+use crate::framework::Outcome;
+use crate::framework::typed::DecodeError;
 use crate::tfplugin::{Diagnostics, Value};
 
 /// One failed step of an apply, read or import.
@@ -179,36 +179,6 @@ impl Env<'_> {
     }
 }
 
-/// The state under construction: an object whose attributes are filled as
-/// objects come into existence.
-#[derive(Debug, Clone)]
-pub struct Building(pub BTreeMap<String, Value>);
-
-impl Building {
-    /// Starts from a state-shaped value (planned or prior).
-    pub fn from(v: &Value) -> Building {
-        Building(v.as_object().cloned().unwrap_or_default())
-    }
-
-    pub fn set(&mut self, name: &str, v: impl Into<Option<String>>) {
-        let v = match v.into() {
-            Some(s) => Value::String(s),
-            None => Value::Null,
-        };
-        self.0.insert(name.to_string(), v);
-    }
-
-    pub fn get(&self, name: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.0.get(name).unwrap_or(&NULL)
-    }
-
-    /// The state to hand to Terraform: every unknown left becomes null.
-    pub fn finish(self) -> Value {
-        rules::known(Value::Object(self.0))
-    }
-}
-
 pub async fn apply(
     env: &Env<'_>,
     prior: &Value,
@@ -216,18 +186,42 @@ pub async fn apply(
     config: &Value,
     pending: PrivateState,
 ) -> Outcome<PrivateState> {
+    let decoded = (|| {
+        Ok::<_, DecodeError>((
+            State::decode(prior)?,
+            State::decode(planned)?,
+            State::decode(config)?,
+        ))
+    })();
+    let (prior_st, mut planned_st, config) = match decoded {
+        Ok(x) => x,
+        Err(e) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.error(
+                "Unreadable apply request",
+                format!("This is a provider bug: {e}."),
+            );
+            return Outcome {
+                state: prior.clone(),
+                private: pending,
+                diagnostics,
+            };
+        }
+    };
     // The key names of the secrets are known now even if they were not at
     // plan time; their values come from `config` only.
-    let planned = &secrets::fill_keys(planned.clone(), config);
+    secrets::fill_keys(&mut planned_st, &config);
     match (prior.is_null(), planned.is_null()) {
         (true, true) => Outcome {
             state: Value::Null,
             private: pending,
             diagnostics: Diagnostics::new(),
         },
-        (true, false) => super::create::create(env, planned, config, pending).await,
-        (false, true) => super::delete::delete(env, prior, pending).await,
-        (false, false) => super::update::update(env, prior, planned, config, pending).await,
+        (true, false) => super::create::create(env, &planned_st, &config, pending).await,
+        (false, true) => super::delete::delete(env, &prior_st, pending).await,
+        (false, false) => {
+            super::update::update(env, &prior_st, &planned_st, &config, pending).await
+        }
     }
 }
 
@@ -244,28 +238,7 @@ fn futures_are_send(env: &Env<'_>, v: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::custom_endpoint::testutil::*;
     use crate::tfplugin::diag::Severity;
-
-    #[test]
-    fn finishing_replaces_every_unknown_with_null() {
-        let mut b = Building::from(&obj(&[
-            ("a", Value::Unknown),
-            ("m", Value::Map([("k".to_string(), Value::Unknown)].into())),
-            ("l", Value::Set(vec![s("x"), Value::Unknown])),
-            ("keep", s("v")),
-        ]));
-        b.set("b", Some("arn".to_string()));
-        b.set("c", None);
-        let v = b.finish();
-        assert!(v.is_wholly_known());
-        assert_eq!(v.get("a"), &Value::Null);
-        assert_eq!(v.get("m").get("k"), &Value::Null);
-        assert_eq!(v.get("l"), &Value::Set(vec![s("x"), Value::Null]));
-        assert_eq!(v.get("keep"), &s("v"));
-        assert_eq!(v.get("b"), &s("arn"));
-        assert_eq!(v.get("c"), &Value::Null);
-    }
 
     #[test]
     fn aws_errors_become_diagnostics_with_aws_words() {

@@ -6,7 +6,7 @@
 //! exists, so any failure returns a state naming everything created.
 
 use super::Env;
-use super::apply::{Building, StepError, at};
+use super::apply::{StepError, at};
 use super::aws;
 use super::aws::endpoint::EndpointStatus;
 use super::aws::error::AwsError;
@@ -15,13 +15,15 @@ use super::desired::Desired;
 use super::private::PrivateState;
 use super::scaling;
 use super::scaling_model::ScalingNames;
+use super::state::State;
 use crate::framework::Outcome;
+use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn create(
     env: &Env<'_>,
-    planned: &Value,
-    config: &Value,
+    planned: &State,
+    config: &State,
     pending: PrivateState,
 ) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
@@ -37,17 +39,17 @@ pub async fn create(
             };
         }
     };
-    let mut st = Building::from(planned);
+    let mut st = State::clone(planned);
     fill_computed(&mut st, &d);
-    st.set("ownership_id", Some(d.ownership_id.clone()));
-    st.0.insert("out_of_band_changes".into(), Value::Null);
+    st.ownership_id = Known::Value(d.ownership_id.clone());
+    st.out_of_band_changes = Value::Null;
     // Nothing of the autoscaling exists yet; `scaling` lists it as it comes.
     scaling::clear(&mut st);
     if let Err(e) = build(env, &d, &mut st).await {
         e.report(&mut diagnostics);
     }
     Outcome {
-        state: st.finish(),
+        state: st.encode(),
         private: pending,
         diagnostics,
     }
@@ -56,8 +58,8 @@ pub async fn create(
 /// Everything before the first object is made: the desired objects with a
 /// fresh ownership mark, and the check that none of their names is taken
 /// (by someone else: our mark is brand new).
-async fn prepare(env: &Env<'_>, planned: &Value, config: &Value) -> Result<Desired, StepError> {
-    let mut d = Desired::from_state(planned, &env.place())?.with_secrets(config);
+async fn prepare(env: &Env<'_>, planned: &State, config: &State) -> Result<Desired, StepError> {
+    let mut d = Desired::of(planned, &env.place())?.with_secrets(config);
     not_cancelled(env, "create the endpoint")?;
     if d.ownership_id.is_empty() {
         d.ownership_id = aws::owner::new_ownership_id().map_err(StepError::Other)?;
@@ -146,25 +148,25 @@ async fn preflight(env: &Env<'_>, d: &Desired) -> Result<(), StepError> {
 
 /// Sets the computed values that are knowable without AWS when planning
 /// could not know them yet (planned known values are never changed).
-pub fn fill_computed(st: &mut Building, d: &Desired) {
+pub fn fill_computed(st: &mut State, d: &Desired) {
     let fills = [
-        ("id", d.spec.endpoint_name.clone()),
-        ("image_uri", d.image_uri.clone()),
-        ("model_name", d.model_name.clone()),
-        ("endpoint_config_name", d.config_name.clone()),
+        (&mut st.id, &d.spec.endpoint_name),
+        (&mut st.image_uri, &d.image_uri),
+        (&mut st.model_name, &d.model_name),
+        (&mut st.endpoint_config_name, &d.config_name),
     ];
-    for (name, v) in fills {
-        if st.get(name).is_unknown() {
-            st.set(name, Some(v));
+    for (field, v) in fills {
+        if field.is_unknown() {
+            *field = Known::Value(v.clone());
         }
     }
-    if st.get("tags_all").is_unknown() {
+    if st.tags_all.is_unknown() {
         let all = d
             .tags_all
             .iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
             .collect();
-        st.0.insert("tags_all".into(), Value::Map(all));
+        st.tags_all = Value::Map(all);
     }
 }
 
@@ -202,17 +204,17 @@ pub async fn ensure_topics(
 /// Records both topic results in the state; returns the ARNs or the first
 /// error.
 pub fn record_topics(
-    st: &mut Building,
+    st: &mut State,
     topics: Option<(Result<String, StepError>, Result<String, StepError>)>,
 ) -> Result<Option<(String, String)>, StepError> {
     let Some((s, e)) = topics else {
         return Ok(None);
     };
     if let Ok(arn) = &s {
-        st.set("success_topic_arn", Some(arn.clone()));
+        st.success_topic_arn = Known::from_option(Some(arn.clone()));
     }
     if let Ok(arn) = &e {
-        st.set("error_topic_arn", Some(arn.clone()));
+        st.error_topic_arn = Known::from_option(Some(arn.clone()));
     }
     Ok(Some((s?, e?)))
 }
@@ -234,15 +236,15 @@ pub async fn create_model(
     env: &Env<'_>,
     d: &Desired,
     role_arn: &str,
-    st: &mut Building,
+    st: &mut State,
 ) -> Result<(), StepError> {
     not_cancelled(env, "create the model")?;
     let spec = d.model_spec(&env.place(), role_arn);
     let model = aws::model::create(env.clients, &spec, env.iam_propagation_bound, env.cancel)
         .await
         .map_err(at(format!("create the model {}", d.model_name)))?;
-    st.set("model_name", Some(model.name));
-    st.set("model_arn", Some(model.arn));
+    st.model_name = Known::from_option(Some(model.name));
+    st.model_arn = Known::from_option(Some(model.arn));
     Ok(())
 }
 
@@ -251,7 +253,7 @@ pub async fn create_config(
     env: &Env<'_>,
     d: &Desired,
     topics: Option<&(String, String)>,
-    st: &mut Building,
+    st: &mut State,
 ) -> Result<(), StepError> {
     not_cancelled(env, "create the endpoint configuration")?;
     let spec = d.config_spec(topics.map(|(s, e)| (s.as_str(), e.as_str())))?;
@@ -261,29 +263,29 @@ pub async fn create_config(
             "create the endpoint configuration {}",
             d.config_name
         )))?;
-    st.set("endpoint_config_name", Some(cfg.name));
-    st.set("endpoint_config_arn", Some(cfg.arn));
+    st.endpoint_config_name = Known::from_option(Some(cfg.name));
+    st.endpoint_config_arn = Known::from_option(Some(cfg.arn));
     Ok(())
 }
 
 /// Records the endpoint status an error leaves behind.
-pub fn record_wait_error(st: &mut Building, e: &StepError) {
+pub fn record_wait_error(st: &mut State, e: &StepError) {
     match e.aws() {
         Some(AwsError::Failed { .. }) => {
-            st.set("endpoint_status", Some(EndpointStatus::Failed.to_string()))
+            st.endpoint_status = Known::from_option(Some(EndpointStatus::Failed.to_string()))
         }
         Some(AwsError::Timeout { last_status, .. }) if !last_status.is_empty() => {
-            st.set("endpoint_status", Some(last_status.clone()))
+            st.endpoint_status = Known::from_option(Some(last_status.clone()))
         }
         _ => {}
     }
 }
 
-async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), StepError> {
+async fn build(env: &Env<'_>, d: &Desired, st: &mut State) -> Result<(), StepError> {
     let c = env.clients;
     let name = d.endpoint_name();
     let (role, topics) = tokio::join!(ensure_role(env, d), ensure_topics(env, d));
-    let role = role.inspect(|arn| st.set("execution_role_arn", Some(arn.clone())));
+    let role = role.inspect(|arn| st.execution_role_arn = Known::from_option(Some(arn.clone())));
     let topics = record_topics(st, topics);
     let role = role?;
     let topics = topics?;
@@ -295,12 +297,9 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), Step
     let arn = aws::endpoint::create(c, name, &d.config_name, &d.model_tags())
         .await
         .map_err(at(format!("create the endpoint {name}")))?;
-    st.set("invoke_policy_json", Some(invoke_policy_json(&arn)));
-    st.set("endpoint_arn", Some(arn));
-    st.set(
-        "endpoint_status",
-        Some(EndpointStatus::Creating.to_string()),
-    );
+    st.invoke_policy_json = Known::from_option(Some(invoke_policy_json(&arn)));
+    st.endpoint_arn = Known::from_option(Some(arn));
+    st.endpoint_status = Known::Value(EndpointStatus::Creating.to_string());
 
     let waited = aws::endpoint::wait_in_service(
         c,
@@ -312,7 +311,7 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut Building) -> Result<(), Step
     .await
     .map_err(at(format!("wait for endpoint {name} to be InService")));
     match waited {
-        Ok(ep) => st.set("endpoint_status", Some(ep.status.to_string())),
+        Ok(ep) => st.endpoint_status = Known::from_option(Some(ep.status.to_string())),
         Err(e) => {
             record_wait_error(st, &e);
             return Err(e);

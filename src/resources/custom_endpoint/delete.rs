@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::Env;
-use super::apply::{Building, StepError, at};
+use super::apply::{StepError, at};
 use super::aws;
 use super::aws::endpoint::EndpointStatus;
 use super::aws::error::AwsError;
@@ -17,16 +17,18 @@ use super::aws::owner::{Deleted, Foreign};
 use super::duration::parse_go_duration;
 use super::private::{Kind, PrivateState};
 use super::schema::DEFAULT_DELETE_TIMEOUT;
+use super::state::State;
 use crate::framework::Outcome;
+use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn delete(
     env: &Env<'_>,
-    prior: &Value,
+    prior: &State,
     mut pending: PrivateState,
 ) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
-    let mut st = Building::from(prior);
+    let mut st = State::clone(prior);
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
     if let Err(e) = teardown(env, prior, &mut st, &mut pending, &mut skipped).await {
@@ -51,7 +53,7 @@ pub async fn delete(
         state: if errors.is_empty() {
             Value::Null
         } else {
-            st.finish()
+            st.encode()
         },
         private: pending,
         diagnostics,
@@ -59,8 +61,8 @@ pub async fn delete(
 }
 
 /// The delete timeout of a state's `timeouts` block.
-fn delete_timeout(state: &Value) -> Duration {
-    let configured = state.get("timeouts").get("delete").as_str();
+fn delete_timeout(state: &State) -> Duration {
+    let configured = state.timeouts.get().and_then(|t| t.delete.as_str());
     parse_go_duration(configured.unwrap_or(DEFAULT_DELETE_TIMEOUT))
         .or_else(|_| parse_go_duration(DEFAULT_DELETE_TIMEOUT))
         .unwrap_or(Duration::from_secs(1800))
@@ -134,15 +136,15 @@ pub async fn delete_owned(
 
 async fn teardown(
     env: &Env<'_>,
-    prior: &Value,
-    st: &mut Building,
+    prior: &State,
+    st: &mut State,
     pending: &mut PrivateState,
     skipped: &mut Vec<Foreign>,
 ) -> Result<(), StepError> {
-    let Some(name) = prior.get("endpoint_name").as_str() else {
+    let Some(name) = prior.endpoint_name.as_str() else {
         return Err(StepError::Other("the state has no endpoint_name".into()));
     };
-    let owner = prior.get("ownership_id").as_str().unwrap_or_default();
+    let owner = prior.ownership_id.as_str().unwrap_or_default();
     // Autoscaling first (a registered variant would scale a dying
     // endpoint), but only on an endpoint that is ours.
     let c = env.clients;
@@ -162,40 +164,39 @@ async fn teardown(
     if let Deleted::NotOurs(f) = delete_endpoint(env, name, owner, delete_timeout(prior)).await? {
         skipped.push(f);
     }
-    for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
-        st.set(attr, None);
-    }
+    st.forget_endpoint();
 
-    if let Some(cfg) = prior.get("endpoint_config_name").as_str() {
+    if let Some(cfg) = prior.endpoint_config_name.as_str() {
         delete_one(env, Kind::EndpointConfig, cfg, owner, skipped)
             .await
             .map_err(at(format!("delete the endpoint configuration {cfg}")))?;
     }
-    st.set("endpoint_config_name", None);
-    st.set("endpoint_config_arn", None);
-    if let Some(model) = prior.get("model_name").as_str() {
+    st.endpoint_config_name = Known::Null;
+    st.endpoint_config_arn = Known::Null;
+    if let Some(model) = prior.model_name.as_str() {
         delete_one(env, Kind::Model, model, owner, skipped)
             .await
             .map_err(at(format!("delete the model {model}")))?;
     }
-    st.set("model_name", None);
-    st.set("model_arn", None);
+    st.model_name = Known::Null;
+    st.model_arn = Known::Null;
 
     run_pending(env, owner, pending, &BTreeSet::new()).await;
 
     // Topics and the role: exactly those the state names, never names
     // derived again; each only with our mark.
-    for attr in ["success_topic_arn", "error_topic_arn"] {
-        if let Some(arn) = prior.get(attr).as_str() {
+    for arn in [&prior.success_topic_arn, &prior.error_topic_arn] {
+        if let Some(arn) = arn.as_str() {
             delete_one(env, Kind::Topic, arn, owner, skipped)
                 .await
                 .map_err(at(format!("delete the topic {arn}")))?;
         }
-        st.set(attr, None);
     }
-    if prior.get("role_arn").is_null()
+    st.success_topic_arn = Known::Null;
+    st.error_topic_arn = Known::Null;
+    if prior.role_arn.is_null()
         && let Some(role) = prior
-            .get("execution_role_arn")
+            .execution_role_arn
             .as_str()
             .and_then(aws::role::name_of_arn)
     {
@@ -203,7 +204,7 @@ async fn teardown(
             .await
             .map_err(at(format!("delete the execution role {role}")))?;
     }
-    st.set("execution_role_arn", None);
+    st.execution_role_arn = Known::Null;
     Ok(())
 }
 
@@ -269,13 +270,22 @@ mod tests {
             &["timeouts"],
             timeouts(Value::Null, Value::Null, s("90s")),
         );
-        assert_eq!(delete_timeout(&st), Duration::from_secs(90));
-        assert_eq!(delete_timeout(&valid_config()), Duration::from_secs(1800));
+        assert_eq!(
+            delete_timeout(&super::super::testutil::st(&st)),
+            Duration::from_secs(90)
+        );
+        assert_eq!(
+            delete_timeout(&super::super::testutil::st(&valid_config())),
+            Duration::from_secs(1800)
+        );
         let bad = with(
             valid_config(),
             &["timeouts"],
             timeouts(Value::Null, Value::Null, s("x")),
         );
-        assert_eq!(delete_timeout(&bad), Duration::from_secs(1800));
+        assert_eq!(
+            delete_timeout(&super::super::testutil::st(&bad)),
+            Duration::from_secs(1800)
+        );
     }
 }

@@ -2,8 +2,10 @@
 //! as the AWS layer's [`DeploymentSpec`]. Validation (`validate_rollout`)
 //! has already checked the values; this only reads them.
 
+use super::state::{CapacityAttr, DeploymentConfigAttr};
 use crate::aws::deployment::{Capacity, DeploymentSpec, Policy};
-use crate::tfplugin::Value;
+use crate::framework::typed::Known;
+use crate::tfplugin::Number;
 
 /// Default `wait_interval_in_seconds` of both policies.
 pub const DEFAULT_WAIT_INTERVAL: i64 = 300;
@@ -23,27 +25,29 @@ fn err(path: impl Into<String>, reason: &'static str) -> DeployError {
     }
 }
 
-fn int(v: &Value, path: &str, field: &str) -> Result<Option<i32>, DeployError> {
-    match v.get(field) {
-        Value::Null => Ok(None),
+fn int(v: &Known<Number>, path: &str) -> Result<Option<i32>, DeployError> {
+    match v {
+        Known::Null => Ok(None),
         other => other
             .as_i64()
             .and_then(|i| i32::try_from(i).ok())
             .map(Some)
-            .ok_or_else(|| err(format!("{path}.{field}"), "must be a known whole number")),
+            .ok_or_else(|| err(path, "must be a known whole number")),
     }
 }
 
-fn capacity(v: &Value, path: &str) -> Result<Option<Capacity>, DeployError> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    let kind = v
-        .get("type")
+fn capacity(v: &Known<CapacityAttr>, path: &str) -> Result<Option<Capacity>, DeployError> {
+    let c = match v {
+        Known::Null => return Ok(None),
+        Known::Unknown => return Err(err(format!("{path}.type"), "must be a known string")),
+        Known::Value(c) => c,
+    };
+    let kind = c
+        .r#type
         .as_str()
         .ok_or_else(|| err(format!("{path}.type"), "must be a known string"))?;
-    let value =
-        int(v, path, "value")?.ok_or_else(|| err(format!("{path}.value"), "is required"))?;
+    let value = int(&c.value, &format!("{path}.value"))?
+        .ok_or_else(|| err(format!("{path}.value"), "is required"))?;
     Ok(Some(Capacity {
         kind: kind.to_string(),
         value,
@@ -52,51 +56,56 @@ fn capacity(v: &Value, path: &str) -> Result<Option<Capacity>, DeployError> {
 
 /// Reads `deployment_config` of a known configuration or state; `Ok(None)`
 /// when it is null.
-pub fn from_value(v: &Value) -> Result<Option<DeploymentSpec>, DeployError> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    let wait = |p: &Value, path: &str| -> Result<i32, DeployError> {
-        Ok(int(p, path, "wait_interval_in_seconds")?.unwrap_or(DEFAULT_WAIT_INTERVAL as i32))
+pub fn from_attr(v: &Known<DeploymentConfigAttr>) -> Result<Option<DeploymentSpec>, DeployError> {
+    let d = match v {
+        Known::Null => return Ok(None),
+        Known::Unknown => return Err(err("blue_green", "must be known")),
+        Known::Value(d) => d,
     };
-    let bg = v.get("blue_green");
-    let ru = v.get("rolling_update");
-    let policy = if !bg.is_null() {
+    let wait = |w: &Known<Number>, path: &str| -> Result<i32, DeployError> {
+        Ok(int(w, &format!("{path}.wait_interval_in_seconds"))?
+            .unwrap_or(DEFAULT_WAIT_INTERVAL as i32))
+    };
+    let policy = if let Some(bg) = d.blue_green.get() {
         let routing = bg
-            .get("traffic_routing_type")
+            .traffic_routing_type
             .as_str()
             .ok_or_else(|| err("blue_green.traffic_routing_type", "must be a known string"))?;
         Policy::BlueGreen {
             routing: routing.to_string(),
-            canary_size: capacity(bg.get("canary_size"), "blue_green.canary_size")?,
-            linear_step_size: capacity(bg.get("linear_step_size"), "blue_green.linear_step_size")?,
-            wait_interval: wait(bg, "blue_green")?,
-            termination_wait: int(bg, "blue_green", "termination_wait_in_seconds")?,
-            max_execution_timeout: int(bg, "blue_green", "maximum_execution_timeout_in_seconds")?,
-        }
-    } else if !ru.is_null() {
-        Policy::Rolling {
-            max_batch_size: capacity(
-                ru.get("maximum_batch_size"),
-                "rolling_update.maximum_batch_size",
-            )?
-            .ok_or_else(|| err("rolling_update.maximum_batch_size", "is required"))?,
-            wait_interval: wait(ru, "rolling_update")?,
+            canary_size: capacity(&bg.canary_size, "blue_green.canary_size")?,
+            linear_step_size: capacity(&bg.linear_step_size, "blue_green.linear_step_size")?,
+            wait_interval: wait(&bg.wait_interval_in_seconds, "blue_green")?,
+            termination_wait: int(
+                &bg.termination_wait_in_seconds,
+                "blue_green.termination_wait_in_seconds",
+            )?,
             max_execution_timeout: int(
-                ru,
-                "rolling_update",
-                "maximum_execution_timeout_in_seconds",
+                &bg.maximum_execution_timeout_in_seconds,
+                "blue_green.maximum_execution_timeout_in_seconds",
+            )?,
+        }
+    } else if let Some(ru) = d.rolling_update.get() {
+        Policy::Rolling {
+            max_batch_size: capacity(&ru.maximum_batch_size, "rolling_update.maximum_batch_size")?
+                .ok_or_else(|| err("rolling_update.maximum_batch_size", "is required"))?,
+            wait_interval: wait(&ru.wait_interval_in_seconds, "rolling_update")?,
+            max_execution_timeout: int(
+                &ru.maximum_execution_timeout_in_seconds,
+                "rolling_update.maximum_execution_timeout_in_seconds",
             )?,
             rollback_max_batch_size: capacity(
-                ru.get("rollback_maximum_batch_size"),
+                &ru.rollback_maximum_batch_size,
                 "rolling_update.rollback_maximum_batch_size",
             )?,
         }
+    } else if d.blue_green.is_unknown() || d.rolling_update.is_unknown() {
+        return Err(err("blue_green", "must be known"));
     } else {
         return Err(err("blue_green", "set blue_green or rolling_update"));
     };
-    let rollback_alarms = v
-        .get("auto_rollback_alarms")
+    let rollback_alarms = d
+        .auto_rollback_alarms
         .as_elements()
         .unwrap_or(&[])
         .iter()
@@ -115,7 +124,13 @@ pub fn from_value(v: &Value) -> Result<Option<DeploymentSpec>, DeployError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::typed;
     use crate::resources::custom_endpoint::testutil::*;
+    use crate::tfplugin::Value;
+
+    fn from_value(v: &Value) -> Result<Option<DeploymentSpec>, DeployError> {
+        from_attr(&typed::decode::<DeploymentConfigAttr>(v).unwrap())
+    }
 
     #[test]
     fn blue_green_defaults_and_alarms() {

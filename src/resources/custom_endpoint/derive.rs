@@ -29,17 +29,22 @@ use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
 use super::secrets;
+use super::state::{ContainerAttr, State, sorted_strings};
 use crate::aws::names;
-use crate::tfplugin::Value;
+use crate::framework::typed::Known;
+use crate::tfplugin::{Number, Value};
 
-/// The image URI for a `container` value in `region`: `Unknown` while a
-/// container field is unknown, `Null` when there is no container.
-pub fn resolve_image_uri(container: &Value, region: &str) -> Result<Value, ImageError> {
-    match Container::from_value(container) {
-        Ok(Some(c)) => c.resolve(region).map(Value::String),
-        Ok(None) => Ok(Value::Unknown),
+/// The image URI for a `container` in `region`: unknown while a container
+/// field is unknown, null when there is no (complete) container.
+pub fn resolve_image_uri(
+    container: &Known<ContainerAttr>,
+    region: &str,
+) -> Result<Known<String>, ImageError> {
+    match Container::from_attr(container) {
+        Ok(Some(c)) => c.resolve(region).map(Known::Value),
+        Ok(None) => Ok(Known::Unknown),
         // An incomplete container is reported by validation, not here.
-        Err(_) => Ok(Value::Null),
+        Err(_) => Ok(Known::Null),
     }
 }
 
@@ -110,49 +115,42 @@ pub struct DerivedNames {
     pub endpoint_config_name: String,
 }
 
-fn known_str(v: &Value) -> Option<Option<String>> {
+fn known_str(v: &Known<String>) -> Option<Option<String>> {
     match v {
-        Value::Null => Some(None),
-        Value::String(s) => Some(Some(s.clone())),
-        _ => None,
+        Known::Null => Some(None),
+        Known::Value(s) => Some(Some(s.clone())),
+        Known::Unknown => None,
     }
 }
 
-fn req_str(v: &Value) -> Option<String> {
+fn req_str(v: &Known<String>) -> Option<String> {
     known_str(v).flatten()
 }
 
 /// A whole number, with `default` for null; `None` when unknown.
-fn int_or(v: &Value, default: Option<i64>) -> Option<Option<i64>> {
+fn int_or(v: &Known<Number>, default: Option<i64>) -> Option<Option<i64>> {
     match v {
-        Value::Null => Some(default),
-        Value::Number(n) => n.as_i64().map(Some),
-        _ => None,
+        Known::Null => Some(default),
+        Known::Value(n) => n.as_i64().map(Some),
+        Known::Unknown => None,
     }
 }
 
-/// The strings of a known set or list, sorted; `None` otherwise.
-pub(super) fn sorted_strings(v: &Value) -> Option<Vec<String>> {
-    let mut out = v
-        .as_elements()?
-        .iter()
-        .map(|e| e.as_str().map(str::to_string))
-        .collect::<Option<Vec<_>>>()?;
-    out.sort();
-    Some(out)
-}
-
 impl ModelInputs {
-    /// Reads the inputs from a state-shaped value (prior or planned state,
-    /// with the top-level `image_uri` resolved). `None` while any is unknown.
-    pub fn from_state(state: &Value, region: &str) -> Option<ModelInputs> {
-        let env = state.get("environment");
-        let environment = match env {
+    /// Reads the inputs from a state (prior or planned, with the top-level
+    /// `image_uri` resolved). `None` while any is unknown.
+    pub fn from_state(state: &State, region: &str) -> Option<ModelInputs> {
+        let environment = match &state.environment {
             Value::Null => BTreeMap::new(),
             Value::Map(m) | Value::Object(m) => {
                 let mut out = BTreeMap::new();
                 for (k, v) in m {
-                    if let Some(s) = known_str(v)? {
+                    let v = match v {
+                        Value::Null => None,
+                        Value::String(s) => Some(s.clone()),
+                        _ => return None,
+                    };
+                    if let Some(s) = v {
                         out.insert(k.clone(), s);
                     }
                 }
@@ -160,29 +158,29 @@ impl ModelInputs {
             }
             _ => return None,
         };
-        let vpc = match state.get("vpc_config") {
-            Value::Null => None,
-            v @ Value::Object(_) => Some((
-                sorted_strings(v.get("security_group_ids"))?,
-                sorted_strings(v.get("subnets"))?,
+        let vpc = match &state.vpc_config {
+            Known::Null => None,
+            Known::Value(v) => Some((
+                sorted_strings(&v.security_group_ids)?,
+                sorted_strings(&v.subnets)?,
             )),
-            _ => return None,
+            Known::Unknown => return None,
         };
-        let secrets_version = match state.get(secrets::VERSION) {
-            Value::Null => None,
-            Value::Number(n) => Some(n.as_i64().map_or_else(|| n.to_string(), |i| i.to_string())),
-            _ => return None,
+        let secrets_version = match &state.environment_secrets_version {
+            Known::Null => None,
+            Known::Value(n) => Some(n.as_i64().map_or_else(|| n.to_string(), |i| i.to_string())),
+            Known::Unknown => return None,
         };
         Some(ModelInputs {
-            endpoint_name: req_str(state.get("endpoint_name"))?,
+            endpoint_name: req_str(&state.endpoint_name)?,
             region: region.to_string(),
-            image_uri: req_str(state.get("image_uri"))?,
-            model_data_url: req_str(state.get("model_data_url"))?,
+            image_uri: req_str(&state.image_uri)?,
+            model_data_url: req_str(&state.model_data_url)?,
             environment,
             secret_keys: secrets::keys_in(state)?,
             secrets_version,
             vpc,
-            role_arn: known_str(state.get("role_arn"))?,
+            role_arn: known_str(&state.role_arn)?,
         })
     }
 
@@ -228,36 +226,30 @@ impl ModelInputs {
 }
 
 impl ConfigInputs {
-    /// Reads the inputs from a state-shaped value, for the given model name.
-    /// `None` while any is unknown.
-    pub fn from_state(state: &Value, model_name: &str) -> Option<ConfigInputs> {
+    /// Reads the inputs from a state, for the given model name. `None`
+    /// while any is unknown.
+    pub fn from_state(state: &State, model_name: &str) -> Option<ConfigInputs> {
         let timeout = Some(DEFAULT_CONTAINER_TIMEOUT_SECONDS);
-        let async_inference = match state.get("async_inference") {
-            Value::Null => None,
-            a @ Value::Object(_) => Some((
-                req_str(a.get("output_path"))?,
-                known_str(a.get("failure_path"))?,
+        let async_inference = match &state.async_inference {
+            Known::Null => None,
+            Known::Value(a) => Some((
+                req_str(&a.output_path)?,
+                known_str(&a.failure_path)?,
                 int_or(
-                    a.get("max_concurrent_invocations_per_instance"),
+                    &a.max_concurrent_invocations_per_instance,
                     Some(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
                 )??,
             )),
-            _ => return None,
+            Known::Unknown => return None,
         };
         Some(ConfigInputs {
-            endpoint_name: req_str(state.get("endpoint_name"))?,
+            endpoint_name: req_str(&state.endpoint_name)?,
             model_name: model_name.to_string(),
-            instance_type: req_str(state.get("instance_type"))?,
-            instance_count: int_or(state.get("instance_count"), Some(DEFAULT_INSTANCE_COUNT))??,
-            startup_timeout: int_or(
-                state.get("startup_health_check_timeout_in_seconds"),
-                timeout,
-            )??,
-            download_timeout: int_or(
-                state.get("model_data_download_timeout_in_seconds"),
-                timeout,
-            )??,
-            volume_size_in_gb: int_or(state.get("volume_size_in_gb"), None)?,
+            instance_type: req_str(&state.instance_type)?,
+            instance_count: int_or(&state.instance_count, Some(DEFAULT_INSTANCE_COUNT))??,
+            startup_timeout: int_or(&state.startup_health_check_timeout_in_seconds, timeout)??,
+            download_timeout: int_or(&state.model_data_download_timeout_in_seconds, timeout)??,
+            volume_size_in_gb: int_or(&state.volume_size_in_gb, None)?,
             async_inference,
         })
     }
@@ -296,15 +288,15 @@ impl ConfigInputs {
 /// When the value's `image_uri` is not a known string (a config, or a planned
 /// state whose container was unknown at plan time), the image is resolved
 /// from `container` first.
-pub fn derived_names(state: &Value, region: &str) -> Option<DerivedNames> {
-    let mut resolved;
+pub fn derived_names(state: &State, region: &str) -> Option<DerivedNames> {
+    let resolved;
     let mut state = state;
-    if state.get("image_uri").as_str().is_none() {
-        resolved = state.clone();
-        let image = resolve_image_uri(state.get("container"), region).ok()?;
-        if let Value::Object(m) = &mut resolved {
-            m.insert("image_uri".into(), image);
-        }
+    if state.image_uri.as_str().is_none() {
+        let image = resolve_image_uri(&state.container, region).ok()?;
+        resolved = State {
+            image_uri: image,
+            ..state.clone()
+        };
         state = &resolved;
     }
     let model_name = ModelInputs::from_state(state, region)?.model_name();
@@ -362,7 +354,11 @@ mod tests {
     #[test]
     fn each_model_input_changes_the_model_hash() {
         let base = with(valid_config(), &["image_uri"], s("img:1"));
-        let h = |v: &Value| ModelInputs::from_state(v, "us-east-1").unwrap().hash();
+        let h = |v: &Value| {
+            ModelInputs::from_state(&State::decode(v).unwrap(), "us-east-1")
+                .unwrap()
+                .hash()
+        };
         let h0 = h(&base);
         assert_eq!(h0, h(&base.clone()), "stable");
         let changes = [
@@ -389,9 +385,10 @@ mod tests {
     #[test]
     fn each_config_input_changes_the_config_hash() {
         let base = valid_config();
-        let h = |v: &Value| ConfigInputs::from_state(v, "m").unwrap().hash();
+        let inputs = |v: &Value, m: &str| ConfigInputs::from_state(&State::decode(v).unwrap(), m);
+        let h = |v: &Value| inputs(v, "m").unwrap().hash();
         let h0 = h(&base);
-        assert_ne!(ConfigInputs::from_state(&base, "m2").unwrap().hash(), h0);
+        assert_ne!(inputs(&base, "m2").unwrap().hash(), h0);
         let explicit_defaults = with(
             with(base.clone(), &["instance_count"], n(1)),
             &["startup_health_check_timeout_in_seconds"],

@@ -13,6 +13,7 @@ use super::aws::role::RoleSpec;
 use super::derive::{derived_names, tags_all};
 use super::model::{EndpointSpec, ImageError, ModelError};
 use super::secrets::Secrets;
+use super::state::State;
 use crate::aws::dlc;
 use crate::tfplugin::Value;
 
@@ -91,24 +92,24 @@ impl Desired {
     /// Reads a planned or prior state. Computed values that are still
     /// unknown (image URI, derived names, `tags_all`) are derived exactly as
     /// planning derives them.
-    pub fn from_state(state: &Value, place: &Place<'_>) -> Result<Desired, DesiredError> {
-        let spec = EndpointSpec::from_value(state)?;
-        let image_uri = match state.get("image_uri").as_str() {
+    pub fn of(state: &State, place: &Place<'_>) -> Result<Desired, DesiredError> {
+        let spec = EndpointSpec::from_state(state)?;
+        let image_uri = match state.image_uri.as_str() {
             Some(uri) => uri.to_string(),
             None => spec.container.resolve(place.region)?,
         };
         let derived = || derived_names(state, place.region).ok_or(DesiredError::Names);
-        let model_name = match state.get("model_name").as_str() {
+        let model_name = match state.model_name.as_str() {
             Some(n) => n.to_string(),
             None => derived()?.model_name,
         };
-        let config_name = match state.get("endpoint_config_name").as_str() {
+        let config_name = match state.endpoint_config_name.as_str() {
             Some(n) => n.to_string(),
             None => derived()?.endpoint_config_name,
         };
-        let all = match state.get("tags_all") {
+        let all = match &state.tags_all {
             v @ Value::Map(_) if v.is_wholly_known() => v.clone(),
-            _ => tags_all(state.get("tags"), place.default_tags),
+            _ => tags_all(&state.tags, place.default_tags),
         };
         Ok(Desired {
             spec,
@@ -117,11 +118,7 @@ impl Desired {
             config_name,
             tags_all: string_map(&all),
             secrets: Secrets::default(),
-            ownership_id: state
-                .get("ownership_id")
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            ownership_id: state.ownership_id.as_str().unwrap_or_default().to_string(),
             secret_keys: super::secrets::keys_in(state).unwrap_or_default(),
         })
     }
@@ -163,7 +160,7 @@ impl Desired {
 
     /// The desired objects of a planned state, with the secret values of
     /// the configuration being applied.
-    pub fn with_secrets(mut self, config: &Value) -> Desired {
+    pub fn with_secrets(mut self, config: &State) -> Desired {
         self.secrets = Secrets::from_config(config);
         self
     }
@@ -324,7 +321,7 @@ mod tests {
             map(&[("SAGEMAKER_REGION", "eu-west-1")]),
         );
         let d = Desired::from_state(&c, &place(&defaults)).unwrap();
-        let names = derived_names(&c, "us-east-1").unwrap();
+        let names = names_of(&c, "us-east-1").unwrap();
         assert_eq!(d.model_name, names.model_name);
         assert_eq!(d.config_name, names.endpoint_config_name);
         assert!(d.image_uri.contains("huggingface-pytorch-tgi-inference"));

@@ -13,6 +13,7 @@ use super::Env;
 use super::apply::{StepError, at};
 use super::aws;
 use super::desired::Desired;
+use super::state::State;
 use crate::tfplugin::Value;
 
 /// Keys of `out_of_band_changes`, one per kind of object.
@@ -21,9 +22,6 @@ pub const CONFIG: &str = "endpoint_config";
 pub const ROLE: &str = "execution_role";
 pub const SUCCESS_TOPIC: &str = "success_topic";
 pub const ERROR_TOPIC: &str = "error_topic";
-
-/// The attribute that reports the drift.
-pub const ATTR: &str = "out_of_band_changes";
 
 /// The drift found, object key -> what differs.
 pub type Report = BTreeMap<String, String>;
@@ -41,9 +39,9 @@ pub fn to_value(r: &Report) -> Value {
 }
 
 /// The object keys a state's report names.
-pub fn keys(state: &Value) -> BTreeSet<String> {
+pub fn keys(state: &State) -> BTreeSet<String> {
     state
-        .get(ATTR)
+        .out_of_band_changes
         .as_object()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
@@ -170,7 +168,8 @@ pub struct Found {
     pub model_gone: bool,
     pub config_gone: bool,
     pub role_gone: bool,
-    pub topics_gone: Vec<&'static str>,
+    pub success_topic_gone: bool,
+    pub error_topic_gone: bool,
 }
 
 /// Reads every owned object of `state` (its own names, as recorded) and
@@ -179,40 +178,42 @@ pub struct Found {
 /// then not ours to compare).
 pub async fn read(
     env: &Env<'_>,
-    state: &Value,
+    state: &State,
     d: &Desired,
     check_model_and_config: bool,
 ) -> Result<Found, StepError> {
-    let text = |k: &str| state.get(k).as_str();
     let model = async {
         if check_model_and_config {
-            sagemaker_tags(env, text("model_arn"), d.model_only_tags()).await
+            sagemaker_tags(env, state.model_arn.as_str(), d.model_only_tags()).await
         } else {
             Ok(Some(None))
         }
     };
     let config = async {
         if check_model_and_config {
-            sagemaker_tags(env, text("endpoint_config_arn"), d.base_tags()).await
+            sagemaker_tags(env, state.endpoint_config_arn.as_str(), d.base_tags()).await
         } else {
             Ok(Some(None))
         }
     };
-    let role_name = text("execution_role_arn").and_then(aws::role::name_of_arn);
+    let role_name = state
+        .execution_role_arn
+        .as_str()
+        .and_then(aws::role::name_of_arn);
     let role = async {
         match role_name {
-            Some(name) if state.get("role_arn").is_null() => role(env, name, d).await,
+            Some(name) if state.role_arn.is_null() => role(env, name, d).await,
             _ => Ok(Some(Vec::new())),
         }
     };
     let success = async {
-        match text("success_topic_arn") {
+        match state.success_topic_arn.as_str() {
             Some(arn) if owned_topic(arn, d, &env.place(), 0) => topic(env, arn, d).await,
             _ => Ok(Some(Vec::new())),
         }
     };
     let error = async {
-        match text("error_topic_arn") {
+        match state.error_topic_arn.as_str() {
             Some(arn) if owned_topic(arn, d, &env.place(), 1) => topic(env, arn, d).await,
             _ => Ok(Some(Vec::new())),
         }
@@ -234,20 +235,21 @@ pub async fn read(
         Some(None) => {}
     }
     let objects = [
-        (ROLE, role?, None),
-        (SUCCESS_TOPIC, success?, Some("success_topic_arn")),
-        (ERROR_TOPIC, error?, Some("error_topic_arn")),
+        (ROLE, role?, &mut found.role_gone),
+        (SUCCESS_TOPIC, success?, &mut found.success_topic_gone),
+        (ERROR_TOPIC, error?, &mut found.error_topic_gone),
     ];
-    for (key, parts, topic_attr) in objects {
-        match (parts, topic_attr) {
-            (None, None) => found.role_gone = true,
-            (None, Some(attr)) => found.topics_gone.push(attr),
-            (Some(parts), _) if !parts.is_empty() => {
-                found.report.insert(key.into(), parts.join("; "));
+    let mut report = Report::new();
+    for (key, parts, gone) in objects {
+        match parts {
+            None => *gone = true,
+            Some(parts) if !parts.is_empty() => {
+                report.insert(key.into(), parts.join("; "));
             }
             _ => {}
         }
     }
+    found.report.extend(report);
     Ok(found)
 }
 
@@ -288,8 +290,11 @@ mod tests {
     fn reports_are_null_when_empty_and_keys_come_back() {
         assert_eq!(to_value(&Report::new()), Value::Null);
         let r = Report::from([(ROLE.to_string(), "trust policy changed".to_string())]);
-        let state = Value::Object(BTreeMap::from([(ATTR.to_string(), to_value(&r))]));
+        let state = State {
+            out_of_band_changes: to_value(&r),
+            ..Default::default()
+        };
         assert_eq!(keys(&state), BTreeSet::from([ROLE.to_string()]));
-        assert!(keys(&Value::Null).is_empty());
+        assert!(keys(&State::default()).is_empty());
     }
 }

@@ -7,14 +7,16 @@
 
 use std::collections::BTreeMap;
 
+use super::Env;
 use super::apply::{StepError, at};
 use super::aws;
 use super::aws::names;
-use super::observed::{self, null_state, state_from};
+use super::observed::{self, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
-use super::Env;
+use super::state::State;
 use crate::framework::Outcome;
+use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn import(env: &Env<'_>, id: &str) -> Outcome<PrivateState> {
@@ -25,7 +27,7 @@ pub async fn import(env: &Env<'_>, id: &str) -> Outcome<PrivateState> {
         other => other,
     };
     let new_state = match found {
-        Ok(Some(v)) => v,
+        Ok(Some(st)) => st.encode(),
         Ok(None) => {
             diagnostics.error(
                 "Cannot import: endpoint not found",
@@ -70,7 +72,7 @@ async fn adopt_leftovers(
     env: &Env<'_>,
     id: &str,
     private: &mut PrivateState,
-) -> Result<Option<Value>, StepError> {
+) -> Result<Option<State>, StepError> {
     let c = env.clients;
     let place = env.place();
     let ours = |tags: &BTreeMap<String, String>| {
@@ -140,47 +142,44 @@ async fn adopt_leftovers(
             )))?;
     }
 
-    let mut m = null_state();
-    let mut put = |k: &str, v: &str| {
-        m.insert(k.to_string(), Value::string(v));
+    let mut st = State {
+        id: Known::string(id),
+        endpoint_name: Known::string(id),
+        ownership_id: Known::Value(owner),
+        execution_role_arn: Known::from_option(role.as_ref().map(|r| r.arn.clone())),
+        ..Default::default()
     };
-    put("id", id);
-    put("endpoint_name", id);
-    put("ownership_id", &owner);
-    if let Some(r) = &role {
-        put("execution_role_arn", &r.arn);
+    for (i, (name, arn)) in models.iter().enumerate() {
+        if i == 0 {
+            st.model_name = Known::string(name);
+            st.model_arn = Known::string(arn);
+        } else {
+            private.add(Pending::new(Kind::Model, name));
+        }
     }
-    for (slot, (kind, list)) in [
-        (("model_name", "model_arn"), (Kind::Model, &models)),
-        (
-            ("endpoint_config_name", "endpoint_config_arn"),
-            (Kind::EndpointConfig, &configs),
-        ),
-    ] {
-        for (i, (name, arn)) in list.iter().enumerate() {
-            if i == 0 {
-                put(slot.0, name);
-                put(slot.1, arn);
-            } else {
-                private.add(Pending::new(kind, name));
-            }
+    for (i, (name, arn)) in configs.iter().enumerate() {
+        if i == 0 {
+            st.endpoint_config_name = Known::string(name);
+            st.endpoint_config_arn = Known::string(arn);
+        } else {
+            private.add(Pending::new(Kind::EndpointConfig, name));
         }
     }
     for (kind, arn, _) in &topics {
-        let attr = match kind {
-            names::TopicKind::Success => "success_topic_arn",
-            names::TopicKind::Error => "error_topic_arn",
+        let field = match kind {
+            names::TopicKind::Success => &mut st.success_topic_arn,
+            names::TopicKind::Error => &mut st.error_topic_arn,
         };
-        put(attr, arn);
+        *field = Known::string(arn);
     }
-    Ok(Some(Value::Object(m)))
+    Ok(Some(st))
 }
 
 /// Describes the endpoint and puts this new instance's ownership mark on
 /// everything it adopts: the endpoint, its config and model, and the role
 /// and topics when they are the ones this provider generates for the name.
 /// A role or topics made elsewhere are recorded but not adopted.
-async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
+async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<State>, StepError> {
     let Some(d) = observed::describe(env, id).await? else {
         return Ok(None);
     };
@@ -206,22 +205,12 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
         mark_sagemaker(env, arn, &mark).await?;
     }
     let mut state = state_from(&d, env.region, env.default_tags);
-    if !secret_keys.is_empty()
-        && let Value::Object(m) = &mut state
-    {
+    if !secret_keys.is_empty() {
         // The model says which variables are secret: their values stay out
         // of the state, and their names are recorded as configured.
-        let env_value = m.remove("environment").unwrap_or(Value::Null);
-        let keys = Value::Set(secret_keys.iter().map(Value::string).collect());
-        m.insert(secrets::KEYS.into(), keys);
-        let probe = Value::Object(BTreeMap::from([(
-            secrets::KEYS.to_string(),
-            m[secrets::KEYS].clone(),
-        )]));
-        m.insert(
-            "environment".into(),
-            secrets::without_secret_keys(env_value, &probe),
-        );
+        state.environment_secret_keys = Value::Set(secret_keys.iter().map(Value::string).collect());
+        let environment = std::mem::take(&mut state.environment);
+        state.environment = secrets::without_secret_keys(environment, &state);
     }
     if d.role_managed
         && let Some(role) = aws::role::name_of_arn(&d.model.execution_role_arn)
@@ -234,8 +223,8 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
     }
     let derived = [names::TopicKind::Success, names::TopicKind::Error]
         .map(|k| env.place().topic_arn(&names::topic_name(id, k)));
-    for attr in ["success_topic_arn", "error_topic_arn"] {
-        let Some(arn) = state.get(attr).as_str().map(str::to_string) else {
+    for arn in [&state.success_topic_arn, &state.error_topic_arn] {
+        let Some(arn) = arn.as_str().map(str::to_string) else {
             continue;
         };
         if !derived.contains(&arn) {
@@ -252,8 +241,6 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<Value>, StepError> {
             .await
             .map_err(step())?;
     }
-    if let Some(m) = state.get_mut("ownership_id") {
-        *m = Value::String(owner);
-    }
+    state.ownership_id = Known::Value(owner);
     Ok(Some(state))
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::testutil::names_of;
+
 use super::observed::*;
 use super::schema;
 use crate::aws;
@@ -11,7 +13,6 @@ use crate::aws::endpoint_config::{
     AsyncDescription, EndpointConfigDescription, VariantDescription,
 };
 use crate::aws::model::{ModelData, ModelDescription};
-use crate::resources::custom_endpoint::derive::derived_names;
 use crate::tfplugin::Value;
 
 fn described() -> Described {
@@ -64,7 +65,7 @@ fn described() -> Described {
 #[test]
 fn fills_every_attribute_from_aws() {
     let defaults = BTreeMap::from([("owner".to_string(), "platform".to_string())]);
-    let st = state_from(&described(), "us-east-1", &defaults);
+    let st = state_from(&described(), "us-east-1", &defaults).encode();
     let attrs = schema().block.attributes.len() + schema().block.blocks.len();
     assert_eq!(st.as_object().unwrap().len(), attrs);
     assert_eq!(st.get("id"), &Value::string("llm"));
@@ -88,7 +89,7 @@ fn fills_every_attribute_from_aws() {
     assert!(st.get("success_topic_arn").is_null());
     assert!(st.is_wholly_known());
     // Import keeps the names AWS has; derivation works on the result.
-    assert!(derived_names(&st, "us-east-1").is_some());
+    assert!(names_of(&st, "us-east-1").is_some());
     assert_eq!(st.get("model_name"), &Value::string("llm-model"));
 }
 
@@ -107,7 +108,7 @@ fn foreign_roles_and_images_stay_as_they_are() {
         error_topic_arn: Some("arn:e".into()),
         max_concurrent_invocations_per_instance: Some(4),
     });
-    let st = state_from(&d, "us-east-1", &BTreeMap::new());
+    let st = state_from(&d, "us-east-1", &BTreeMap::new()).encode();
     assert_eq!(
         st.get("role_arn"),
         &Value::string(&d.model.execution_role_arn)

@@ -13,9 +13,11 @@ use super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
 };
+use super::state::{ContainerAttr, State, TimeoutsAttr};
 use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
-use crate::tfplugin::Value;
+use crate::framework::typed::{DecodeError, Known};
+use crate::tfplugin::{Number, Value};
 
 /// Why a value could not be read as a complete configuration.
 #[derive(Debug, thiserror::Error)]
@@ -108,26 +110,24 @@ impl Container {
     }
 
     /// Reads the `container` object; `Ok(None)` while a field is unknown.
-    pub fn from_value(v: &Value) -> Result<Option<Container>, ModelError> {
-        let r = Reader("container");
-        if v.is_unknown() {
+    pub fn from_attr(v: &Known<ContainerAttr>) -> Result<Option<Container>, ModelError> {
+        let c = match v {
+            Known::Unknown => return Ok(None),
+            Known::Null => return Err(ModelError::Missing("container".into())),
+            Known::Value(c) => c,
+        };
+        let fields = [&c.image_uri, &c.repository_name, &c.tag, &c.account_id];
+        if fields.iter().any(|f| f.is_unknown()) {
             return Ok(None);
         }
-        if v.is_null() {
-            return Err(ModelError::Missing("container".into()));
+        if let Some(uri) = c.image_uri.get() {
+            return Ok(Some(Container::Image(uri.clone())));
         }
-        let fields = ["image_uri", "repository_name", "tag", "account_id"];
-        if fields.iter().any(|f| v.get(f).is_unknown()) {
-            return Ok(None);
-        }
-        if let Some(uri) = r.opt_str(v, "image_uri")? {
-            return Ok(Some(Container::Image(uri)));
-        }
-        match (r.opt_str(v, "repository_name")?, r.opt_str(v, "tag")?) {
+        match (c.repository_name.get(), c.tag.get()) {
             (Some(repository), Some(tag)) => Ok(Some(Container::Dlc {
-                repository,
-                tag,
-                account_id: r.opt_str(v, "account_id")?,
+                repository: repository.clone(),
+                tag: tag.clone(),
+                account_id: c.account_id.get().cloned(),
             })),
             _ => Err(ModelError::Invalid {
                 path: "container".into(),
@@ -185,72 +185,75 @@ pub struct EndpointSpec {
 }
 
 impl EndpointSpec {
-    /// Reads a configuration or state object. Fails on unknown values.
-    pub fn from_value(v: &Value) -> Result<EndpointSpec, ModelError> {
-        let r = Reader("");
-        if v.is_unknown() {
-            return Err(ModelError::Unknown("the configuration".into()));
-        }
-        let container = Container::from_value(v.get("container"))?
+    /// Reads a configuration or planned state. Fails on unknown values.
+    pub fn from_state(v: &State) -> Result<EndpointSpec, ModelError> {
+        let container = Container::from_attr(&v.container)?
             .ok_or_else(|| ModelError::Unknown("container".into()))?;
-        let vpc = v.get("vpc_config");
-        let vpc_config = if vpc.is_null() {
-            None
-        } else {
-            let r = Reader("vpc_config");
-            Some(VpcConfig {
-                security_group_ids: r.str_set(vpc, "security_group_ids")?,
-                subnets: r.str_set(vpc, "subnets")?,
-            })
+        let vpc_config = match &v.vpc_config {
+            Known::Null => None,
+            Known::Unknown => return Err(ModelError::Unknown("vpc_config".into())),
+            Known::Value(vpc) => Some(VpcConfig {
+                security_group_ids: str_set(
+                    &vpc.security_group_ids,
+                    "vpc_config.security_group_ids",
+                )?,
+                subnets: str_set(&vpc.subnets, "vpc_config.subnets")?,
+            }),
         };
-        let a = v.get("async_inference");
-        let async_inference = if a.is_null() {
-            None
-        } else {
-            let r = Reader("async_inference");
-            Some(AsyncInference {
-                output_path: r.req_str(a, "output_path")?,
-                failure_path: r.opt_str(a, "failure_path")?,
-                max_concurrent_invocations_per_instance: r
-                    .opt_int(a, "max_concurrent_invocations_per_instance")?
-                    .unwrap_or(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
-            })
+        let async_inference = match &v.async_inference {
+            Known::Null => None,
+            Known::Unknown => return Err(ModelError::Unknown("async_inference".into())),
+            Known::Value(a) => Some(AsyncInference {
+                output_path: req_str(&a.output_path, "async_inference.output_path")?,
+                failure_path: opt_str(&a.failure_path, "async_inference.failure_path")?,
+                max_concurrent_invocations_per_instance: opt_int(
+                    &a.max_concurrent_invocations_per_instance,
+                    "async_inference.max_concurrent_invocations_per_instance",
+                )?
+                .unwrap_or(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
+            }),
         };
-        let autoscaling = Autoscaling::from_value(v.get("autoscaling"), async_inference.is_some())
+        let autoscaling = Autoscaling::from_attr(&v.autoscaling, async_inference.is_some())
             .map_err(|e| ModelError::Invalid {
                 path: format!("autoscaling.{}", e.field),
                 reason: e.reason.to_string(),
             })?;
         Ok(EndpointSpec {
-            endpoint_name: r.req_str(v, "endpoint_name")?,
-            model_id: r.req_str(v, "model_id")?,
-            instance_type: r.req_str(v, "instance_type")?,
-            instance_count: r
-                .opt_int(v, "instance_count")?
+            endpoint_name: req_str(&v.endpoint_name, "endpoint_name")?,
+            model_id: req_str(&v.model_id, "model_id")?,
+            instance_type: req_str(&v.instance_type, "instance_type")?,
+            instance_count: opt_int(&v.instance_count, "instance_count")?
                 .unwrap_or(DEFAULT_INSTANCE_COUNT),
-            model_data_url: r.req_str(v, "model_data_url")?,
+            model_data_url: req_str(&v.model_data_url, "model_data_url")?,
             container,
-            role_arn: r.opt_str(v, "role_arn")?,
-            role_managed_policy_arns: r.str_set(v, "role_managed_policy_arns")?,
-            environment: r.str_map(v, "environment")?,
+            role_arn: opt_str(&v.role_arn, "role_arn")?,
+            role_managed_policy_arns: str_set(
+                &v.role_managed_policy_arns,
+                "role_managed_policy_arns",
+            )?,
+            environment: str_map(&v.environment, "environment")?,
             vpc_config,
-            startup_health_check_timeout_in_seconds: r
-                .opt_int(v, "startup_health_check_timeout_in_seconds")?
-                .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
-            model_data_download_timeout_in_seconds: r
-                .opt_int(v, "model_data_download_timeout_in_seconds")?
-                .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
-            volume_size_in_gb: r.opt_int(v, "volume_size_in_gb")?,
+            startup_health_check_timeout_in_seconds: opt_int(
+                &v.startup_health_check_timeout_in_seconds,
+                "startup_health_check_timeout_in_seconds",
+            )?
+            .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+            model_data_download_timeout_in_seconds: opt_int(
+                &v.model_data_download_timeout_in_seconds,
+                "model_data_download_timeout_in_seconds",
+            )?
+            .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+            volume_size_in_gb: opt_int(&v.volume_size_in_gb, "volume_size_in_gb")?,
             async_inference,
             autoscaling,
-            deployment: deploy_model::from_value(v.get("deployment_config")).map_err(|e| {
+            deployment: deploy_model::from_attr(&v.deployment_config).map_err(|e| {
                 ModelError::Invalid {
                     path: format!("deployment_config.{}", e.path),
                     reason: e.reason.to_string(),
                 }
             })?,
-            tags: r.str_map(v, "tags")?,
-            timeouts: read_timeouts(v.get("timeouts"))?,
+            tags: str_map(&v.tags, "tags")?,
+            timeouts: read_timeouts(&v.timeouts)?,
         })
     }
 
@@ -263,112 +266,118 @@ impl EndpointSpec {
     }
 }
 
-fn read_timeouts(t: &Value) -> Result<Timeouts, ModelError> {
-    let one = |op: &'static str, default: &str| -> Result<Duration, ModelError> {
-        let s = match t.get(op) {
-            Value::Null => default,
-            Value::String(s) => s.as_str(),
-            Value::Unknown => return Err(ModelError::Unknown(format!("timeouts.{op}"))),
-            _ => {
-                return Err(ModelError::Type {
-                    path: format!("timeouts.{op}"),
-                    expected: "a string",
-                });
-            }
-        };
-        parse_go_duration(s).map_err(|source| ModelError::Duration { op, source })
+fn read_timeouts(t: &Known<TimeoutsAttr>) -> Result<Timeouts, ModelError> {
+    let none = TimeoutsAttr::default();
+    let t = match t {
+        Known::Unknown => return Err(ModelError::Unknown("timeouts".into())),
+        Known::Null => &none,
+        Known::Value(t) => t,
     };
+    let one =
+        |op: &'static str, v: &Known<String>, default: &str| -> Result<Duration, ModelError> {
+            let s = match v {
+                Known::Null => default,
+                Known::Value(s) => s.as_str(),
+                Known::Unknown => return Err(ModelError::Unknown(format!("timeouts.{op}"))),
+            };
+            parse_go_duration(s).map_err(|source| ModelError::Duration { op, source })
+        };
     Ok(Timeouts {
-        create: one("create", DEFAULT_CREATE_TIMEOUT)?,
-        update: one("update", DEFAULT_UPDATE_TIMEOUT)?,
-        delete: one("delete", DEFAULT_DELETE_TIMEOUT)?,
+        create: one("create", &t.create, DEFAULT_CREATE_TIMEOUT)?,
+        update: one("update", &t.update, DEFAULT_UPDATE_TIMEOUT)?,
+        delete: one("delete", &t.delete, DEFAULT_DELETE_TIMEOUT)?,
     })
 }
 
-/// Reads typed fields of one object, naming `prefix.field` in errors.
-struct Reader(&'static str);
-
-impl Reader {
-    fn path(&self, field: &str) -> String {
-        if self.0.is_empty() {
-            field.to_string()
-        } else {
-            format!("{}.{field}", self.0)
-        }
+fn opt_str(v: &Known<String>, path: &str) -> Result<Option<String>, ModelError> {
+    match v {
+        Known::Null => Ok(None),
+        Known::Value(s) => Ok(Some(s.clone())),
+        Known::Unknown => Err(ModelError::Unknown(path.to_string())),
     }
+}
 
-    fn opt_str(&self, obj: &Value, field: &str) -> Result<Option<String>, ModelError> {
-        match obj.get(field) {
-            Value::Null => Ok(None),
-            Value::String(s) => Ok(Some(s.clone())),
-            Value::Unknown => Err(ModelError::Unknown(self.path(field))),
-            _ => Err(ModelError::Type {
-                path: self.path(field),
-                expected: "a string",
-            }),
-        }
+fn req_str(v: &Known<String>, path: &str) -> Result<String, ModelError> {
+    opt_str(v, path)?.ok_or_else(|| ModelError::Missing(path.to_string()))
+}
+
+fn opt_int(v: &Known<Number>, path: &str) -> Result<Option<i64>, ModelError> {
+    match v {
+        Known::Null => Ok(None),
+        Known::Unknown => Err(ModelError::Unknown(path.to_string())),
+        Known::Value(n) => n.as_i64().map(Some).ok_or_else(|| ModelError::Type {
+            path: path.to_string(),
+            expected: "a whole number",
+        }),
     }
+}
 
-    fn req_str(&self, obj: &Value, field: &str) -> Result<String, ModelError> {
-        self.opt_str(obj, field)?
-            .ok_or_else(|| ModelError::Missing(self.path(field)))
+/// A set or list of strings, sorted; null is empty.
+fn str_set(v: &Value, path: &str) -> Result<Vec<String>, ModelError> {
+    if v.is_null() {
+        return Ok(Vec::new());
     }
-
-    fn opt_int(&self, obj: &Value, field: &str) -> Result<Option<i64>, ModelError> {
-        match obj.get(field) {
-            Value::Null => Ok(None),
-            Value::Unknown => Err(ModelError::Unknown(self.path(field))),
-            v => v.as_i64().map(Some).ok_or_else(|| ModelError::Type {
-                path: self.path(field),
-                expected: "a whole number",
-            }),
-        }
+    if !v.is_wholly_known() {
+        return Err(ModelError::Unknown(path.to_string()));
     }
+    let elems = v.as_elements().ok_or_else(|| ModelError::Type {
+        path: path.to_string(),
+        expected: "a set of strings",
+    })?;
+    let mut out = elems
+        .iter()
+        .filter_map(|e| e.as_str().map(str::to_string))
+        .collect::<Vec<_>>();
+    out.sort();
+    Ok(out)
+}
 
-    /// A set or list of strings, sorted; null is empty.
-    fn str_set(&self, obj: &Value, field: &str) -> Result<Vec<String>, ModelError> {
-        let v = obj.get(field);
-        if v.is_null() {
-            return Ok(Vec::new());
-        }
-        if !v.is_wholly_known() {
-            return Err(ModelError::Unknown(self.path(field)));
-        }
-        let elems = v.as_elements().ok_or_else(|| ModelError::Type {
-            path: self.path(field),
-            expected: "a set of strings",
-        })?;
-        let mut out = elems
-            .iter()
-            .filter_map(|e| e.as_str().map(str::to_string))
-            .collect::<Vec<_>>();
-        out.sort();
-        Ok(out)
+/// A map of strings; null is empty and null entries are dropped.
+fn str_map(v: &Value, path: &str) -> Result<BTreeMap<String, String>, ModelError> {
+    if v.is_null() {
+        return Ok(BTreeMap::new());
     }
+    if !v.is_wholly_known() {
+        return Err(ModelError::Unknown(path.to_string()));
+    }
+    let m = v.as_object().ok_or_else(|| ModelError::Type {
+        path: path.to_string(),
+        expected: "a map of strings",
+    })?;
+    Ok(m.iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+        .collect())
+}
 
-    /// A map of strings; null is empty and null entries are dropped.
-    fn str_map(&self, obj: &Value, field: &str) -> Result<BTreeMap<String, String>, ModelError> {
-        let v = obj.get(field);
-        if v.is_null() {
-            return Ok(BTreeMap::new());
+impl From<DecodeError> for ModelError {
+    fn from(e: DecodeError) -> Self {
+        ModelError::Type {
+            path: e.path,
+            expected: e.expected,
         }
-        if !v.is_wholly_known() {
-            return Err(ModelError::Unknown(self.path(field)));
-        }
-        let m = v.as_object().ok_or_else(|| ModelError::Type {
-            path: self.path(field),
-            expected: "a map of strings",
-        })?;
-        Ok(m.iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::typed;
     use crate::resources::custom_endpoint::testutil::*;
+
+    impl EndpointSpec {
+        fn from_value(v: &Value) -> Result<EndpointSpec, ModelError> {
+            if v.is_unknown() {
+                return Err(ModelError::Unknown("the configuration".into()));
+            }
+            EndpointSpec::from_state(&State::decode(v)?)
+        }
+    }
+
+    impl Container {
+        fn from_value(v: &Value) -> Result<Option<Container>, ModelError> {
+            Container::from_attr(&typed::decode(v)?)
+        }
+    }
 
     #[test]
     fn reads_a_minimal_configuration_with_defaults() {

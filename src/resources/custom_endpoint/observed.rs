@@ -19,8 +19,9 @@ use super::aws::model::ModelDescription;
 use super::aws::names;
 use super::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
-use super::schema::schema;
-use crate::tfplugin::Value;
+use super::state::{AsyncInferenceAttr, ContainerAttr, State, VpcConfigAttr};
+use crate::framework::typed::Known;
+use crate::tfplugin::{Number, Value};
 
 /// Everything known about a live endpoint, as the AWS layer describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,24 +114,10 @@ pub(super) async fn describe_found(
     })
 }
 
-/// A state with every schema attribute and block present, all null.
-pub(super) fn null_state() -> BTreeMap<String, Value> {
-    let b = &schema().block;
-    b.attributes
-        .iter()
-        .map(|a| (a.name.clone(), Value::Null))
-        .chain(b.blocks.iter().map(|b| (b.type_name.clone(), Value::Null)))
-        .collect()
-}
-
 /// The `container` object for an image: the Deep Learning Container form
 /// when the image is the region's DLC registry, a plain `image_uri`
 /// otherwise.
-fn container_of(image: &str, region: &str) -> Value {
-    let mut m: BTreeMap<String, Value> = ["image_uri", "repository_name", "tag", "account_id"]
-        .iter()
-        .map(|f| (f.to_string(), Value::Null))
-        .collect();
+fn container_of(image: &str, region: &str) -> Known<ContainerAttr> {
     let dlc_prefix = dlc::account_for(region)
         .map(|acct| format!("{acct}.dkr.ecr.{region}.{}/", dlc::dns_suffix(region)));
     let dlc = dlc_prefix
@@ -139,16 +126,17 @@ fn container_of(image: &str, region: &str) -> Value {
             rest.split_once(':')
                 .map(|(r, t)| (r.to_string(), t.to_string()))
         });
-    match dlc {
-        Some((repo, tag)) if !repo.is_empty() && !tag.is_empty() => {
-            m.insert("repository_name".into(), Value::String(repo));
-            m.insert("tag".into(), Value::String(tag));
-        }
-        _ => {
-            m.insert("image_uri".into(), Value::String(image.to_string()));
-        }
-    }
-    Value::Object(m)
+    Known::Value(match dlc {
+        Some((repo, tag)) if !repo.is_empty() && !tag.is_empty() => ContainerAttr {
+            repository_name: Known::Value(repo),
+            tag: Known::Value(tag),
+            ..Default::default()
+        },
+        _ => ContainerAttr {
+            image_uri: Known::string(image),
+            ..Default::default()
+        },
+    })
 }
 
 fn str_map(m: &BTreeMap<String, String>) -> Value {
@@ -168,95 +156,61 @@ fn str_set(v: &[String]) -> Value {
     Value::Set(v.into_iter().map(Value::String).collect())
 }
 
-fn opt_int(v: Option<i32>) -> Value {
-    v.map_or(Value::Null, |i| Value::int(i64::from(i)))
+fn opt_int(v: Option<i32>) -> Known<Number> {
+    Known::from_option(v.map(|i| Number::from(i64::from(i))))
 }
 
-fn opt_str(v: Option<&str>) -> Value {
-    v.map_or(Value::Null, Value::string)
+fn opt_str(v: Option<&str>) -> Known<String> {
+    Known::from_option(v.map(str::to_string))
 }
 
-/// The state for what was described: every schema attribute present.
-pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, String>) -> Value {
-    let mut m = null_state();
-    let mut put = |k: &str, v: Value| {
-        m.insert(k.to_string(), v);
-    };
+/// The state for what was described.
+pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, String>) -> State {
+    let mut st = State::default();
     let ep = &d.endpoint;
     let model = &d.model;
     let variant = d.config.variant.clone().unwrap_or_default();
-    put("id", Value::string(&ep.name));
-    put("endpoint_name", Value::string(&ep.name));
-    put(
-        "model_id",
-        opt_str(d.tags.get(MODEL_ID_TAG).map(String::as_str)),
-    );
-    put("instance_type", Value::string(&variant.instance_type));
-    put("instance_count", opt_int(variant.instance_count));
-    let model_data_url = model.model_data.as_ref().map_or("", |m| m.url());
-    put("model_data_url", Value::string(model_data_url));
-    put("container", container_of(&model.image, region));
-    put("image_uri", Value::string(&model.image));
+    st.id = Known::string(&ep.name);
+    st.endpoint_name = Known::string(&ep.name);
+    st.model_id = opt_str(d.tags.get(MODEL_ID_TAG).map(String::as_str));
+    st.instance_type = Known::string(&variant.instance_type);
+    st.instance_count = opt_int(variant.instance_count);
+    st.model_data_url = Known::string(model.model_data.as_ref().map_or("", |m| m.url()));
+    st.container = container_of(&model.image, region);
+    st.image_uri = Known::string(&model.image);
     let mut env = model.environment.clone();
     if env.get(REGION_ENV).map(String::as_str) == Some(region) {
         env.remove(REGION_ENV);
     }
-    put("environment", str_map(&env));
-    put(
-        "vpc_config",
-        model.vpc.as_ref().map_or(Value::Null, |v| {
-            Value::Object(BTreeMap::from([
-                (
-                    "security_group_ids".to_string(),
-                    str_set(&v.security_group_ids),
-                ),
-                ("subnets".to_string(), str_set(&v.subnets)),
-            ]))
-        }),
-    );
-    put(
-        "startup_health_check_timeout_in_seconds",
-        opt_int(variant.startup_health_check_timeout),
-    );
-    put(
-        "model_data_download_timeout_in_seconds",
-        opt_int(variant.model_data_download_timeout),
-    );
-    put("volume_size_in_gb", opt_int(variant.volume_size_in_gb));
+    st.environment = str_map(&env);
+    st.vpc_config = Known::from_option(model.vpc.as_ref().map(|v| VpcConfigAttr {
+        security_group_ids: str_set(&v.security_group_ids),
+        subnets: str_set(&v.subnets),
+    }));
+    st.startup_health_check_timeout_in_seconds = opt_int(variant.startup_health_check_timeout);
+    st.model_data_download_timeout_in_seconds = opt_int(variant.model_data_download_timeout);
+    st.volume_size_in_gb = opt_int(variant.volume_size_in_gb);
     if let Some(a) = &d.config.async_inference {
-        put(
-            "async_inference",
-            Value::Object(BTreeMap::from([
-                ("output_path".to_string(), Value::string(&a.output_path)),
-                (
-                    "failure_path".to_string(),
-                    opt_str(a.failure_path.as_deref()),
-                ),
-                (
-                    "max_concurrent_invocations_per_instance".to_string(),
-                    opt_int(a.max_concurrent_invocations_per_instance),
-                ),
-            ])),
-        );
-        put("success_topic_arn", opt_str(a.success_topic_arn.as_deref()));
-        put("error_topic_arn", opt_str(a.error_topic_arn.as_deref()));
+        st.async_inference = Known::Value(AsyncInferenceAttr {
+            output_path: Known::string(&a.output_path),
+            failure_path: opt_str(a.failure_path.as_deref()),
+            max_concurrent_invocations_per_instance: opt_int(
+                a.max_concurrent_invocations_per_instance,
+            ),
+        });
+        st.success_topic_arn = opt_str(a.success_topic_arn.as_deref());
+        st.error_topic_arn = opt_str(a.error_topic_arn.as_deref());
     }
     if d.role_managed {
-        put(
-            "role_managed_policy_arns",
-            if d.managed_policy_arns.is_empty() {
-                Value::Null
-            } else {
-                str_set(&d.managed_policy_arns)
-            },
-        );
+        st.role_managed_policy_arns = if d.managed_policy_arns.is_empty() {
+            Value::Null
+        } else {
+            str_set(&d.managed_policy_arns)
+        };
     } else {
-        put("role_arn", Value::string(&model.execution_role_arn));
+        st.role_arn = Known::string(&model.execution_role_arn);
     }
-    put(
-        "execution_role_arn",
-        Value::string(&model.execution_role_arn),
-    );
+    st.execution_role_arn = Known::string(&model.execution_role_arn);
     // Tags: what is not ours and not a provider default with the same value.
     let tags: BTreeMap<String, String> = d
         .tags
@@ -271,17 +225,14 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let tags = str_map(&tags);
-    put("tags_all", tags_all(&tags, default_tags));
-    put("tags", tags);
-    put("endpoint_arn", Value::string(&ep.arn));
-    put("endpoint_status", Value::string(ep.status.as_str()));
-    put(
-        "invoke_policy_json",
-        Value::String(invoke_policy_json(&ep.arn)),
-    );
-    put("model_name", Value::string(&variant.model_name));
-    put("model_arn", Value::string(&model.arn));
-    put("endpoint_config_name", Value::string(&ep.config_name));
-    put("endpoint_config_arn", Value::string(&d.config.arn));
-    Value::Object(m)
+    st.tags_all = tags_all(&tags, default_tags);
+    st.tags = tags;
+    st.endpoint_arn = Known::string(&ep.arn);
+    st.endpoint_status = Known::string(ep.status.as_str());
+    st.invoke_policy_json = Known::Value(invoke_policy_json(&ep.arn));
+    st.model_name = Known::string(&variant.model_name);
+    st.model_arn = Known::string(&model.arn);
+    st.endpoint_config_name = Known::string(&ep.config_name);
+    st.endpoint_config_arn = Known::string(&d.config.arn);
+    st
 }

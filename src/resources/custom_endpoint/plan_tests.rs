@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::derive::{derived_names, invoke_policy_json};
+use super::derive::invoke_policy_json;
 use super::schema::schema;
 use super::testutil::*;
 use super::{PlanRequest, PlanResponse, ProviderContext, plan};
@@ -182,7 +182,7 @@ fn create_applies_defaults_and_computes_what_is_knowable() {
         "configured container kept"
     );
     assert_eq!(p.get("tags_all"), &map(&[("env", "test")]));
-    let names = derived_names(p, REGION).unwrap();
+    let names = names_of(p, REGION).unwrap();
     assert_eq!(p.get("model_name"), &s(&names.model_name));
     assert_eq!(
         p.get("endpoint_config_name"),

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use super::derive::derived_names;
 use super::plan_tests::{
     REGION, ROLE, async_config, create_and_apply, ctx, replace_paths, rich_config, run,
 };
@@ -273,9 +272,9 @@ fn equivalent_container_forms_keep_the_model() {
 #[test]
 fn derived_names_work_on_a_configuration_too() {
     let planned = run(&Value::Null, &rich_config(), &ctx()).planned_state;
-    let from_plan = derived_names(&planned, REGION).unwrap();
+    let from_plan = names_of(&planned, REGION).unwrap();
     // A configuration has no image_uri and no defaults filled in.
-    let from_config = derived_names(&rich_config(), REGION).unwrap();
+    let from_config = names_of(&rich_config(), REGION).unwrap();
     assert_eq!(from_plan, from_config);
     assert_eq!(planned.get("model_name"), &s(&from_plan.model_name));
     // Set order does not matter.
@@ -284,12 +283,12 @@ fn derived_names_work_on_a_configuration_too() {
         &["vpc_config"],
         vpc(&["sg-1", "sg-2"], &["subnet-1"]),
     );
-    assert_eq!(derived_names(&reordered, REGION).unwrap(), from_config);
-    let other = derived_names(&rich_config(), "us-west-2").unwrap();
+    assert_eq!(names_of(&reordered, REGION).unwrap(), from_config);
+    let other = names_of(&rich_config(), "us-west-2").unwrap();
     assert_ne!(other.model_name, from_config.model_name);
-    assert!(derived_names(&with(rich_config(), &["tags"], Value::Unknown), REGION).is_some());
+    assert!(names_of(&with(rich_config(), &["tags"], Value::Unknown), REGION).is_some());
     assert!(
-        derived_names(
+        names_of(
             &with(rich_config(), &["environment"], Value::Unknown),
             REGION
         )

@@ -10,7 +10,7 @@
 //! replacement.
 
 use super::Env;
-use super::apply::{Building, StepError, at};
+use super::apply::{StepError, at};
 use super::aws;
 use super::aws::endpoint::EndpointStatus;
 use super::derive::invoke_policy_json;
@@ -19,25 +19,34 @@ use super::drift;
 use super::observed::{describe_found, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::secrets;
+use super::state::State;
 use crate::framework::Outcome;
+use crate::framework::typed::Known;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 use std::collections::BTreeMap;
 
-/// Attributes that come from the endpoint config.
-const VARIANT_ATTRS: [&str; 5] = [
-    "instance_type",
-    "instance_count",
-    "startup_health_check_timeout_in_seconds",
-    "model_data_download_timeout_in_seconds",
-    "volume_size_in_gb",
-];
-/// Attributes that come from the model.
-const MODEL_ATTRS: [&str; 3] = ["image_uri", "model_data_url", "environment"];
+/// Copies the attributes that come from the endpoint config.
+fn copy_variant(from: &State, to: &mut State) {
+    to.instance_type = from.instance_type.clone();
+    to.instance_count = from.instance_count.clone();
+    to.startup_health_check_timeout_in_seconds =
+        from.startup_health_check_timeout_in_seconds.clone();
+    to.model_data_download_timeout_in_seconds = from.model_data_download_timeout_in_seconds.clone();
+    to.volume_size_in_gb = from.volume_size_in_gb.clone();
+}
+
+/// Copies the attributes that come from the model; secret variables are not
+/// drift of `environment`, and their values never enter the state.
+fn copy_model(from: &State, to: &mut State, state: &State) {
+    to.image_uri = from.image_uri.clone();
+    to.model_data_url = from.model_data_url.clone();
+    to.environment = secrets::without_secret_keys(from.environment.clone(), state);
+}
 
 /// Writes the endpoint's live tags into `tags_all` (without the provider's
 /// own tags) and its `modelId` tag into `model_id`, keeping the state's
 /// values when they already match.
-fn mirror_tags(state: &Value, tags: &BTreeMap<String, String>, st: &mut Building) {
+fn mirror_tags(state: &State, tags: &BTreeMap<String, String>, st: &mut State) {
     let system = [
         aws::OWNERSHIP_TAG,
         aws::owner::OWNER_TAG,
@@ -48,31 +57,27 @@ fn mirror_tags(state: &Value, tags: &BTreeMap<String, String>, st: &mut Building
         .filter(|(k, _)| !system.contains(&k.as_str()) && !k.starts_with("aws:"))
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
-    let recorded = state
-        .get("tags_all")
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let recorded = state.tags_all.as_object().cloned().unwrap_or_default();
     if recorded != live {
-        st.0.insert("tags_all".into(), Value::Map(live));
+        st.tags_all = Value::Map(live);
     }
     let model_id = tags.get(super::desired::MODEL_ID_TAG).map(String::as_str);
-    if state.get("model_id").as_str() != model_id {
-        st.set("model_id", model_id.map(str::to_string));
+    if state.model_id.as_str() != model_id {
+        st.model_id = Known::from_option(model_id.map(str::to_string));
     }
 }
 
 /// The desired objects of a state, for the drift checks; `None` for a
 /// state too incomplete to say (then nothing is compared).
-fn drift_inputs(env: &Env<'_>, state: &Value) -> Option<Desired> {
-    Desired::from_state(state, &env.place()).ok()
+fn drift_inputs(env: &Env<'_>, state: &State) -> Option<Desired> {
+    Desired::of(state, &env.place()).ok()
 }
 
 /// True when no object the state names (model, config, our role and topics)
 /// exists any more and no cleanup is pending.
 async fn nothing_left(
     env: &Env<'_>,
-    state: &Value,
+    state: &State,
     pending: &PrivateState,
 ) -> Result<bool, StepError> {
     let c = env.clients;
@@ -82,7 +87,7 @@ async fn nothing_left(
     if !super::scaling::nothing_left(env, state).await? {
         return Ok(false);
     }
-    if let Some(model) = state.get("model_name").as_str()
+    if let Some(model) = state.model_name.as_str()
         && aws::model::find(c, model)
             .await
             .map_err(at("read the model"))?
@@ -90,7 +95,7 @@ async fn nothing_left(
     {
         return Ok(false);
     }
-    if let Some(cfg) = state.get("endpoint_config_name").as_str()
+    if let Some(cfg) = state.endpoint_config_name.as_str()
         && aws::endpoint_config::find(c, cfg)
             .await
             .map_err(at("read the endpoint configuration"))?
@@ -98,9 +103,9 @@ async fn nothing_left(
     {
         return Ok(false);
     }
-    if state.get("role_arn").is_null()
+    if state.role_arn.is_null()
         && let Some(role) = state
-            .get("execution_role_arn")
+            .execution_role_arn
             .as_str()
             .and_then(aws::role::name_of_arn)
         && aws::role::find(c, role)
@@ -110,8 +115,8 @@ async fn nothing_left(
     {
         return Ok(false);
     }
-    for attr in ["success_topic_arn", "error_topic_arn"] {
-        if let Some(arn) = state.get(attr).as_str()
+    for arn in [&state.success_topic_arn, &state.error_topic_arn] {
+        if let Some(arn) = arn.as_str()
             && aws::topic::exists(c, arn)
                 .await
                 .map_err(at("read a topic"))?
@@ -128,7 +133,18 @@ pub async fn read(
     mut pending: PrivateState,
 ) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
-    let new_state = match refresh(env, state, &mut pending, &mut diagnostics).await {
+    let typed = match State::decode(state) {
+        Ok(st) => st,
+        Err(e) => {
+            diagnostics.error("Unreadable state", format!("This is a provider bug: {e}."));
+            return Outcome {
+                state: state.clone(),
+                private: pending,
+                diagnostics,
+            };
+        }
+    };
+    let new_state = match refresh(env, &typed, &mut pending, &mut diagnostics).await {
         Ok(v) => v,
         Err(e) => {
             e.report(&mut diagnostics);
@@ -144,13 +160,13 @@ pub async fn read(
 
 async fn refresh(
     env: &Env<'_>,
-    state: &Value,
+    state: &State,
     pending: &mut PrivateState,
     diags: &mut Diagnostics,
 ) -> Result<Value, StepError> {
     let c = env.clients;
-    let Some(name) = state.get("endpoint_name").as_str() else {
-        return Ok(state.clone());
+    let Some(name) = state.endpoint_name.as_str() else {
+        return Ok(state.encode());
     };
     let Some(ep) = aws::endpoint::find(c, name)
         .await
@@ -163,18 +179,16 @@ async fn refresh(
         // Gone, but objects it used remain (a failed create, or an endpoint
         // deleted out of band). Keep tracking them so nothing is orphaned;
         // a null status makes the next plan replace the resource.
-        let mut st = Building::from(state);
-        for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
-            st.set(attr, None);
-        }
-        return Ok(st.finish());
+        let mut st = State::clone(state);
+        st.forget_endpoint();
+        return Ok(st.encode());
     };
-    let mut st = Building::from(state);
-    if st.get("endpoint_arn").as_str() != Some(ep.arn.as_str()) {
-        st.set("invoke_policy_json", Some(invoke_policy_json(&ep.arn)));
-        st.set("endpoint_arn", Some(ep.arn.clone()));
+    let mut st = State::clone(state);
+    if st.endpoint_arn.as_str() != Some(ep.arn.as_str()) {
+        st.invoke_policy_json = Known::from_option(Some(invoke_policy_json(&ep.arn)));
+        st.endpoint_arn = Known::from_option(Some(ep.arn.clone()));
     }
-    st.set("endpoint_status", Some(ep.status.to_string()));
+    st.endpoint_status = Known::from_option(Some(ep.status.to_string()));
     if ep.status == EndpointStatus::Failed {
         diags.attr_warning(
             AttrPath::root("endpoint_status"),
@@ -186,7 +200,7 @@ async fn refresh(
         );
     }
     // The endpoint's tags: our mark, `tags_all` and `model_id` as they are.
-    let owner = state.get("ownership_id").as_str().unwrap_or_default();
+    let owner = state.ownership_id.as_str().unwrap_or_default();
     let tags = aws::endpoint::tags_if_exists(c, &ep.arn)
         .await
         .map_err(at(format!("read the tags of endpoint {name}")))?;
@@ -206,27 +220,25 @@ async fn refresh(
                     aws::owner::tag_list(tags)
                 ),
             );
-            for attr in ["endpoint_arn", "endpoint_status", "invoke_policy_json"] {
-                st.set(attr, None);
-            }
-            return Ok(st.finish());
+            st.forget_endpoint();
+            return Ok(st.encode());
         }
         mirror_tags(state, tags, &mut st);
     }
     // Without autoscaling, the instance count is ours to keep.
-    if state.get("autoscaling").is_null()
+    if state.autoscaling.is_null()
         && ep.status == EndpointStatus::InService
         && let Some(n) = ep.desired_instance_count.or(ep.current_instance_count)
-        && state.get("instance_count").as_i64() != Some(i64::from(n))
+        && state.instance_count.as_i64() != Some(i64::from(n))
     {
-        st.0.insert("instance_count".into(), Value::int(i64::from(n)));
+        st.instance_count = Known::int(i64::from(n));
     }
-    let switched = !ep.config_name.is_empty()
-        && state.get("endpoint_config_name").as_str() != Some(&ep.config_name);
+    let switched =
+        !ep.config_name.is_empty() && state.endpoint_config_name.as_str() != Some(&ep.config_name);
     if switched {
         // What the state named is out of service now: cleaned up by the next
         // apply or destroy (which never delete what is in use).
-        if let Some(old) = state.get("endpoint_config_name").as_str() {
+        if let Some(old) = state.endpoint_config_name.as_str() {
             pending.add(Pending::new(Kind::EndpointConfig, old));
         }
         let step = format!("read the endpoint configuration {}", ep.config_name);
@@ -235,42 +247,33 @@ async fn refresh(
             .map_err(at(step))?
         {
             Some(cfg) => {
-                st.set("endpoint_config_name", Some(cfg.name));
-                st.set("endpoint_config_arn", Some(cfg.arn));
+                st.endpoint_config_name = Known::from_option(Some(cfg.name));
+                st.endpoint_config_arn = Known::from_option(Some(cfg.arn));
                 let step = format!("read the model {}", cfg.model_name);
                 let model = aws::model::find(c, &cfg.model_name)
                     .await
                     .map_err(at(step))?;
-                if let Some(old) = state.get("model_name").as_str()
+                if let Some(old) = state.model_name.as_str()
                     && old != cfg.model_name
                 {
                     pending.add(Pending::new(Kind::Model, old));
                 }
-                let model_changed = state.get("model_name").as_str() != Some(&cfg.model_name);
-                st.set("model_arn", model.map(|m| m.arn));
-                st.set("model_name", Some(cfg.model_name));
+                let model_changed = state.model_name.as_str() != Some(&cfg.model_name);
+                st.model_arn = Known::from_option(model.map(|m| m.arn));
+                st.model_name = Known::from_option(Some(cfg.model_name));
                 // The settings of what is really serving, so that planning
                 // shows the drift and the next apply restores the
                 // configuration.
                 let live = describe_found(env, name, ep.clone()).await?;
                 let live = state_from(&live, env.region, env.default_tags);
-                let mut attrs = VARIANT_ATTRS.to_vec();
+                copy_variant(&live, &mut st);
                 if model_changed {
-                    attrs.extend(MODEL_ATTRS);
-                }
-                for attr in attrs {
-                    let mut v = live.get(attr).clone();
-                    if attr == "environment" {
-                        // Secret variables are not drift of `environment`,
-                        // and their values never enter the state.
-                        v = secrets::without_secret_keys(v, state);
-                    }
-                    st.0.insert(attr.to_string(), v);
+                    copy_model(&live, &mut st, state);
                 }
             }
             None => {
-                st.set("endpoint_config_name", Some(ep.config_name.clone()));
-                st.set("endpoint_config_arn", None);
+                st.endpoint_config_name = Known::from_option(Some(ep.config_name.clone()));
+                st.endpoint_config_arn = Known::Null;
             }
         }
     }
@@ -278,19 +281,22 @@ async fn refresh(
     if let Some(d) = drift_inputs(env, state) {
         let found = drift::read(env, state, &d, !switched).await?;
         if found.model_gone {
-            st.set("model_arn", None);
+            st.model_arn = Known::Null;
         }
         if found.config_gone {
-            st.set("endpoint_config_arn", None);
+            st.endpoint_config_arn = Known::Null;
         }
         if found.role_gone {
-            st.set("execution_role_arn", None);
+            st.execution_role_arn = Known::Null;
         }
-        for attr in found.topics_gone {
-            st.set(attr, None);
+        if found.success_topic_gone {
+            st.success_topic_arn = Known::Null;
         }
-        st.0.insert(drift::ATTR.into(), drift::to_value(&found.report));
+        if found.error_topic_gone {
+            st.error_topic_arn = Known::Null;
+        }
+        st.out_of_band_changes = drift::to_value(&found.report);
     }
     super::scaling::read(env, state, &mut st).await?;
-    Ok(st.finish())
+    Ok(st.encode())
 }

@@ -11,40 +11,34 @@
 //! removal also covers the derived names, for objects whose creation
 //! answer was lost.
 
-use super::apply::{Building, StepError, at};
+use super::apply::{StepError, at};
 use super::aws;
 use super::desired::Desired;
-use super::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs, target_attr};
+use super::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs};
+use super::state::State;
 use super::{Env, model::EndpointSpec};
-use crate::tfplugin::Value;
+use crate::framework::typed::Known;
+use crate::tfplugin::{Number, Value};
 
 /// Writes the names that exist into the state (all null when none).
-fn record(st: &mut Building, n: &ScalingNames) {
+fn record(st: &mut State, n: &ScalingNames) {
     if n.is_empty() {
-        for attr in [
-            "scalable_target_resource_id",
-            "scaling_policy_names",
-            "scaling_alarm_names",
-        ] {
-            st.0.insert(attr.to_string(), Value::Null);
-        }
+        ScalingNames::clear(st, Value::Null);
         return;
     }
-    for (attr, v) in n.to_values() {
-        st.0.insert(attr.to_string(), v);
-    }
+    n.write(st);
     if n.resource_id.is_empty() {
-        st.set("scalable_target_resource_id", None);
+        st.scalable_target_resource_id = Known::Null;
     }
 }
 
 /// Marks every scaling object as absent in the state.
-pub fn clear(st: &mut Building) {
+pub fn clear(st: &mut State) {
     record(st, &ScalingNames::default());
 }
 
 /// Copies the scaling attributes of `from` (what exists) into `st`.
-pub fn copy_names(from: &Value, st: &mut Building) {
+pub fn copy_names(from: &State, st: &mut State) {
     record(st, &ScalingNames::from_state(from));
 }
 
@@ -55,7 +49,7 @@ pub async fn ensure(
     d: &Desired,
     a: &Autoscaling,
     existing: ScalingNames,
-    st: &mut Building,
+    st: &mut State,
 ) -> Result<(), StepError> {
     let c = env.clients;
     let name = d.endpoint_name();
@@ -129,7 +123,7 @@ async fn remove_listed(
     n: &ScalingNames,
     resource_id: &str,
     rec: &mut ScalingNames,
-    st: &mut Building,
+    st: &mut State,
 ) -> Result<(), StepError> {
     let c = env.clients;
     for alarm in &n.alarms {
@@ -159,10 +153,10 @@ async fn remove_listed(
 /// Everything that may exist for the endpoint of `state`: what it lists,
 /// plus every derived name when autoscaling was configured (a lost answer
 /// may have left an object unlisted). Empty when scaling was never used.
-pub fn may_exist(state: &Value) -> ScalingNames {
+pub fn may_exist(state: &State) -> ScalingNames {
     let mut n = ScalingNames::from_state(state);
-    let configured = !state.get("autoscaling").is_null();
-    if let Some(ep) = state.get("endpoint_name").as_str()
+    let configured = !state.autoscaling.is_null();
+    if let Some(ep) = state.endpoint_name.as_str()
         && (configured || !n.is_empty())
     {
         let all = ScalingNames::all(ep);
@@ -182,7 +176,7 @@ pub fn may_exist(state: &Value) -> ScalingNames {
 }
 
 /// Removes every scaling object of `state`'s endpoint; records in `st`.
-pub async fn remove_all(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(), StepError> {
+pub async fn remove_all(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), StepError> {
     let n = may_exist(state);
     if n.is_empty() {
         return Ok(());
@@ -195,18 +189,16 @@ pub async fn remove_all(env: &Env<'_>, state: &Value, st: &mut Building) -> Resu
 
 /// True when an update must deregister the variant before UpdateEndpoint:
 /// the instance type changes while a scalable target may be registered.
-pub fn must_clear_before_switch(prior: &Value, new: &EndpointSpec) -> bool {
-    !may_exist(prior).is_empty()
-        && prior.get("instance_type").as_str() != Some(new.instance_type.as_str())
+pub fn must_clear_before_switch(prior: &State, new: &EndpointSpec) -> bool {
+    !may_exist(prior).is_empty() && prior.instance_type.as_str() != Some(new.instance_type.as_str())
 }
 
 /// True when an update has scaling work to do after the endpoint settled.
-pub fn needs_update(prior: &Value, planned: &Value, cleared: bool) -> bool {
+pub fn needs_update(prior: &State, planned: &State, cleared: bool) -> bool {
     cleared
-        || prior.get("autoscaling") != planned.get("autoscaling")
+        || prior.autoscaling != planned.autoscaling
         || ScalingNames::from_state(prior) != ScalingNames::from_state(planned)
-        || (!planned.get("autoscaling").is_null()
-            && prior.get("tags_all") != planned.get("tags_all"))
+        || (!planned.autoscaling.is_null() && prior.tags_all != planned.tags_all)
 }
 
 /// The update's scaling step: ensure what the new settings ask for, or
@@ -215,15 +207,15 @@ pub fn needs_update(prior: &Value, planned: &Value, cleared: bool) -> bool {
 pub async fn update(
     env: &Env<'_>,
     new: &Desired,
-    prior: &Value,
-    st: &mut Building,
+    prior: &State,
+    st: &mut State,
 ) -> Result<(), StepError> {
-    let existing = ScalingNames::from_state(&st.clone().finish());
+    let existing = ScalingNames::from_state(st);
     match &new.spec.autoscaling {
         Some(a) => ensure(env, new, a, existing, st).await,
         None => {
             remove_all(env, prior, st).await?;
-            if prior.get("autoscaling").is_null() {
+            if prior.autoscaling.is_null() {
                 return Ok(());
             }
             restore_count(env, new).await
@@ -259,25 +251,25 @@ async fn restore_count(env: &Env<'_>, new: &Desired) -> Result<(), StepError> {
 /// (on before and after the update): UpdateEndpoint must then keep the
 /// live count (RetainAllVariantProperties) instead of resetting it to
 /// `instance_count`.
-pub fn retain_live_count(prior: &Value, new: &EndpointSpec) -> bool {
-    !prior.get("autoscaling").is_null() && new.autoscaling.is_some()
+pub fn retain_live_count(prior: &State, new: &EndpointSpec) -> bool {
+    !prior.autoscaling.is_null() && new.autoscaling.is_some()
 }
 
 /// Refresh: drops objects that no longer exist from the lists, and copies
 /// live bounds, target value and cooldowns that differ from the state into
 /// `autoscaling`, so the plan shows the drift. The endpoint's live instance
 /// count is never read: autoscaling owns it.
-pub async fn read(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(), StepError> {
+pub async fn read(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), StepError> {
     let c = env.clients;
     let mut n = ScalingNames::from_state(state);
     if n.is_empty() {
         return Ok(());
     }
-    let is_async = !state.get("async_inference").is_null();
-    let configured = Autoscaling::from_value(state.get("autoscaling"), is_async)
+    let is_async = !state.async_inference.is_null();
+    let configured = Autoscaling::from_attr(&state.autoscaling, is_async)
         .ok()
         .flatten();
-    let mut live: Vec<(&str, Value)> = Vec::new();
+    let mut live = Live::default();
     if !n.resource_id.is_empty() {
         let target = aws::scaling::find_target(c, &n.resource_id)
             .await
@@ -286,16 +278,16 @@ pub async fn read(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(),
             (None, _) => n.resource_id.clear(),
             (Some(t), Some(a)) => {
                 if i64::from(t.min_capacity) != a.min_capacity {
-                    live.push(("min_capacity", Value::int(t.min_capacity.into())));
+                    live.min_capacity = Some(t.min_capacity.into());
                 }
                 if i64::from(t.max_capacity) != a.max_capacity {
-                    live.push(("max_capacity", Value::int(t.max_capacity.into())));
+                    live.max_capacity = Some(t.max_capacity.into());
                 }
             }
             _ => {}
         }
     }
-    let rid = match state.get("endpoint_name").as_str() {
+    let rid = match state.endpoint_name.as_str() {
         Some(ep) => ScalingNames::all(ep).resource_id,
         None => n.resource_id.clone(),
     };
@@ -311,29 +303,13 @@ pub async fn read(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(),
         {
             if let Some(v) = p.target_value
                 && v != a.target_value
-                && let Some(num) = crate::tfplugin::Number::from_f64(v)
+                && let Some(num) = Number::from_f64(v)
             {
-                live.push((target_attr(is_async), Value::Number(num)));
+                live.target = Some(num);
             }
-            let cooldowns = [
-                (
-                    "scale_in_cooldown",
-                    p.scale_in_cooldown,
-                    a.scale_in_cooldown,
-                ),
-                (
-                    "scale_out_cooldown",
-                    p.scale_out_cooldown,
-                    a.scale_out_cooldown,
-                ),
-            ];
-            for (attr, got, want) in cooldowns {
-                if let Some(got) = got
-                    && i64::from(got) != want
-                {
-                    live.push((attr, Value::int(got.into())));
-                }
-            }
+            let differs = |got: Option<i32>, want: i64| got.map(i64::from).filter(|g| *g != want);
+            live.scale_in_cooldown = differs(p.scale_in_cooldown, a.scale_in_cooldown);
+            live.scale_out_cooldown = differs(p.scale_out_cooldown, a.scale_out_cooldown);
         }
     }
     n.policies = kept;
@@ -349,16 +325,40 @@ pub async fn read(env: &Env<'_>, state: &Value, st: &mut Building) -> Result<(),
     }
     n.alarms = alarms;
     record(st, &n);
-    if let Some(Value::Object(m)) = st.0.get_mut("autoscaling") {
-        for (attr, v) in live {
-            m.insert(attr.to_string(), v);
+    if let Some(a) = st.autoscaling.get_mut() {
+        let set = |field: &mut Known<Number>, v: Option<i64>| {
+            if let Some(v) = v {
+                *field = Known::int(v);
+            }
+        };
+        set(&mut a.min_capacity, live.min_capacity);
+        set(&mut a.max_capacity, live.max_capacity);
+        set(&mut a.scale_in_cooldown, live.scale_in_cooldown);
+        set(&mut a.scale_out_cooldown, live.scale_out_cooldown);
+        if let Some(target) = live.target {
+            let field = if is_async {
+                &mut a.target_backlog_per_instance
+            } else {
+                &mut a.target_invocations_per_instance
+            };
+            *field = Known::Value(target);
         }
     }
     Ok(())
 }
 
+/// Live autoscaling settings that differ from the state.
+#[derive(Default)]
+struct Live {
+    min_capacity: Option<i64>,
+    max_capacity: Option<i64>,
+    target: Option<Number>,
+    scale_in_cooldown: Option<i64>,
+    scale_out_cooldown: Option<i64>,
+}
+
 /// True when none of the scaling objects `state` lists exists any more.
-pub async fn nothing_left(env: &Env<'_>, state: &Value) -> Result<bool, StepError> {
+pub async fn nothing_left(env: &Env<'_>, state: &State) -> Result<bool, StepError> {
     let c = env.clients;
     let n = ScalingNames::from_state(state);
     if !n.resource_id.is_empty()

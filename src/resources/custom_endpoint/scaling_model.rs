@@ -2,11 +2,13 @@
 //! scaling objects it asks for (names from `aws::names`, specs for
 //! `aws::scaling` and `aws::alarm`). Pure; shared by plan, apply and read.
 
+use super::state::{AutoscalingAttr, State};
 use crate::aws::alarm::BacklogAlarmSpec;
 use crate::aws::endpoint_config::VARIANT_NAME;
 use crate::aws::names::{self, ScalingPolicyKind};
 use crate::aws::scaling::{StepSpec, TargetSpec, TargetTrackingSpec, TrackedMetric};
-use crate::tfplugin::Value;
+use crate::framework::typed::Known;
+use crate::tfplugin::{Number, Value};
 use std::collections::BTreeMap;
 
 /// Default `target_invocations_per_instance` (invocations per instance per
@@ -41,9 +43,9 @@ pub struct ScalingError {
     pub reason: &'static str,
 }
 
-fn int(v: &Value, field: &'static str, default: Option<i64>) -> Result<i64, ScalingError> {
-    match v.get(field) {
-        Value::Null => default.ok_or(ScalingError {
+fn int(v: &Known<Number>, field: &'static str, default: Option<i64>) -> Result<i64, ScalingError> {
+    match v {
+        Known::Null => default.ok_or(ScalingError {
             field,
             reason: "is required",
         }),
@@ -54,14 +56,14 @@ fn int(v: &Value, field: &'static str, default: Option<i64>) -> Result<i64, Scal
     }
 }
 
-fn float(v: &Value, field: &'static str, default: f64) -> Result<f64, ScalingError> {
-    match v.get(field) {
-        Value::Null => Ok(default),
-        Value::Number(n) => n.as_f64().ok_or(ScalingError {
+fn float(v: &Known<Number>, field: &'static str, default: f64) -> Result<f64, ScalingError> {
+    match v {
+        Known::Null => Ok(default),
+        Known::Value(n) => n.as_f64().ok_or(ScalingError {
             field,
             reason: "must be a finite number",
         }),
-        _ => Err(ScalingError {
+        Known::Unknown => Err(ScalingError {
             field,
             reason: "must be a known number",
         }),
@@ -71,25 +73,47 @@ fn float(v: &Value, field: &'static str, default: f64) -> Result<f64, ScalingErr
 impl Autoscaling {
     /// Reads `autoscaling` of a known configuration or state; `Ok(None)`
     /// when it is null. `is_async` says whether `async_inference` is set.
-    pub fn from_value(v: &Value, is_async: bool) -> Result<Option<Autoscaling>, ScalingError> {
-        if v.is_null() {
-            return Ok(None);
-        }
+    pub fn from_attr(
+        v: &Known<AutoscalingAttr>,
+        is_async: bool,
+    ) -> Result<Option<Autoscaling>, ScalingError> {
+        let a = match v {
+            Known::Null => return Ok(None),
+            Known::Unknown => {
+                return Err(ScalingError {
+                    field: "min_capacity",
+                    reason: "must be a known whole number",
+                });
+            }
+            Known::Value(a) => a,
+        };
         let target = if is_async {
-            float(v, "target_backlog_per_instance", DEFAULT_TARGET_BACKLOG)?
+            float(
+                &a.target_backlog_per_instance,
+                "target_backlog_per_instance",
+                DEFAULT_TARGET_BACKLOG,
+            )?
         } else {
             float(
-                v,
+                &a.target_invocations_per_instance,
                 "target_invocations_per_instance",
                 DEFAULT_TARGET_INVOCATIONS,
             )?
         };
         Ok(Some(Autoscaling {
-            min_capacity: int(v, "min_capacity", None)?,
-            max_capacity: int(v, "max_capacity", None)?,
+            min_capacity: int(&a.min_capacity, "min_capacity", None)?,
+            max_capacity: int(&a.max_capacity, "max_capacity", None)?,
             target_value: target,
-            scale_in_cooldown: int(v, "scale_in_cooldown", Some(DEFAULT_SCALE_IN_COOLDOWN))?,
-            scale_out_cooldown: int(v, "scale_out_cooldown", Some(DEFAULT_SCALE_OUT_COOLDOWN))?,
+            scale_in_cooldown: int(
+                &a.scale_in_cooldown,
+                "scale_in_cooldown",
+                Some(DEFAULT_SCALE_IN_COOLDOWN),
+            )?,
+            scale_out_cooldown: int(
+                &a.scale_out_cooldown,
+                "scale_out_cooldown",
+                Some(DEFAULT_SCALE_OUT_COOLDOWN),
+            )?,
             is_async,
         }))
     }
@@ -148,38 +172,41 @@ impl ScalingNames {
         n
     }
 
-    /// The planned values of the three computed attributes.
-    pub fn to_values(&self) -> [(&'static str, Value); 3] {
+    /// Sets the three computed attributes that list these names.
+    pub fn write(&self, st: &mut State) {
         let list = |v: &[String]| Value::List(v.iter().map(Value::string).collect());
-        [
-            (
-                "scalable_target_resource_id",
-                Value::string(&self.resource_id),
-            ),
-            ("scaling_policy_names", list(&self.policies)),
-            ("scaling_alarm_names", list(&self.alarms)),
-        ]
+        st.scalable_target_resource_id = Known::string(&self.resource_id);
+        st.scaling_policy_names = list(&self.policies);
+        st.scaling_alarm_names = list(&self.alarms);
+    }
+
+    /// Sets the three attributes to `v` (null or unknown).
+    pub fn clear(st: &mut State, v: Value) {
+        st.scalable_target_resource_id = match v {
+            Value::Unknown => Known::Unknown,
+            _ => Known::Null,
+        };
+        st.scaling_policy_names = v.clone();
+        st.scaling_alarm_names = v;
     }
 
     /// What a state lists (null attributes give empty lists).
-    pub fn from_state(state: &Value) -> ScalingNames {
-        let list = |attr: &str| -> Vec<String> {
-            state
-                .get(attr)
-                .as_elements()
+    pub fn from_state(st: &State) -> ScalingNames {
+        let list = |v: &Value| -> Vec<String> {
+            v.as_elements()
                 .unwrap_or(&[])
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect()
         };
         ScalingNames {
-            resource_id: state
-                .get("scalable_target_resource_id")
+            resource_id: st
+                .scalable_target_resource_id
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
-            policies: list("scaling_policy_names"),
-            alarms: list("scaling_alarm_names"),
+            policies: list(&st.scaling_policy_names),
+            alarms: list(&st.scaling_alarm_names),
         }
     }
 
@@ -241,7 +268,20 @@ impl ScalingSpecs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::typed;
     use crate::resources::custom_endpoint::testutil::*;
+
+    impl Autoscaling {
+        fn from_value(v: &Value, is_async: bool) -> Result<Option<Autoscaling>, ScalingError> {
+            Autoscaling::from_attr(&typed::decode(v).unwrap(), is_async)
+        }
+    }
+
+    impl ScalingNames {
+        fn from_value(v: &Value) -> ScalingNames {
+            ScalingNames::from_state(&State::decode(v).unwrap())
+        }
+    }
 
     fn block(min: i64, max: i64) -> Value {
         obj(&[
@@ -305,8 +345,9 @@ mod tests {
         assert_eq!(specs.target.min_capacity, 0);
 
         // State round trip of the names.
-        let st = obj(&n.to_values().map(|(k, v)| (k, v)));
-        assert_eq!(ScalingNames::from_state(&st), n);
-        assert!(ScalingNames::from_state(&Value::Null).is_empty());
+        let mut st = State::default();
+        n.write(&mut st);
+        assert_eq!(ScalingNames::from_value(&st.encode()), n);
+        assert!(ScalingNames::from_value(&Value::Null).is_empty());
     }
 }

@@ -16,15 +16,13 @@
 
 use std::collections::BTreeMap;
 
-use super::derive::sorted_strings;
+use super::state::{State, sorted_strings};
 use crate::tfplugin::Value;
 
 /// The write-only map.
 pub const SECRETS: &str = "environment_secrets";
 /// The number that triggers a rotation.
 pub const VERSION: &str = "environment_secrets_version";
-/// The computed key names.
-pub const KEYS: &str = "environment_secret_keys";
 
 /// Secret values read from a configuration. Its `Debug` prints key names
 /// only, so a stray `{:?}` cannot leak a value into the logs.
@@ -41,8 +39,8 @@ impl std::fmt::Debug for Secrets {
 
 impl Secrets {
     /// The known, non-null entries of `config.environment_secrets`.
-    pub fn from_config(config: &Value) -> Secrets {
-        let entries = config.get(SECRETS).as_object().into_iter().flatten();
+    pub fn from_config(config: &State) -> Secrets {
+        let entries = config.environment_secrets.as_object().into_iter().flatten();
         Secrets(
             entries
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
@@ -57,8 +55,8 @@ impl Secrets {
 
 /// What `environment_secret_keys` should be for a configuration: null
 /// without secrets, unknown while the map is unknown, else the key set.
-pub fn keys_value(config: &Value) -> Value {
-    match config.get(SECRETS) {
+pub fn keys_value(config: &State) -> Value {
+    match &config.environment_secrets {
         Value::Unknown => Value::Unknown,
         v => match v.as_object() {
             Some(m) if !m.is_empty() => {
@@ -91,8 +89,8 @@ pub fn keys_from_tag(value: &str) -> Vec<String> {
 }
 
 /// The key names recorded in a state, sorted; `None` while unknown.
-pub fn keys_in(state: &Value) -> Option<Vec<String>> {
-    match state.get(KEYS) {
+pub fn keys_in(state: &State) -> Option<Vec<String>> {
+    match &state.environment_secret_keys {
         Value::Null => Some(Vec::new()),
         v => sorted_strings(v),
     }
@@ -100,20 +98,16 @@ pub fn keys_in(state: &Value) -> Option<Vec<String>> {
 
 /// `state` with the key names filled from the configuration when planning
 /// could not know them. (The framework nulls the write-only map itself.)
-pub fn fill_keys(state: Value, config: &Value) -> Value {
-    let Value::Object(mut m) = state else {
-        return state;
-    };
-    if m.get(KEYS).is_some_and(Value::is_unknown) {
-        m.insert(KEYS.into(), keys_value(config));
+pub fn fill_keys(state: &mut State, config: &State) {
+    if state.environment_secret_keys.is_unknown() {
+        state.environment_secret_keys = keys_value(config);
     }
-    Value::Object(m)
 }
 
 /// A live model's environment without the variables `state` records as
 /// secret, so that refresh neither shows them as drift of `environment` nor
 /// copies their values into the state.
-pub fn without_secret_keys(environment: Value, state: &Value) -> Value {
+pub fn without_secret_keys(environment: Value, state: &State) -> Value {
     let keys = keys_in(state).unwrap_or_default();
     match environment {
         Value::Map(mut m) if !keys.is_empty() => {
@@ -133,10 +127,17 @@ mod tests {
     use super::*;
     use crate::resources::custom_endpoint::testutil::*;
 
+    /// The computed key names.
+    const KEYS: &str = "environment_secret_keys";
+
+    fn st(v: &Value) -> State {
+        State::decode(v).unwrap()
+    }
+
     #[test]
     fn debug_output_names_keys_but_never_values() {
         let c = obj(&[(SECRETS, map(&[("HF_TOKEN", "hf_live_value")]))]);
-        let s = Secrets::from_config(&c);
+        let s = Secrets::from_config(&st(&c));
         let shown = format!("{s:?}");
         assert!(
             shown.contains("HF_TOKEN") && !shown.contains("hf_live_value"),
@@ -146,34 +147,40 @@ mod tests {
 
     #[test]
     fn key_names_follow_the_configuration() {
-        assert_eq!(keys_value(&obj(&[(SECRETS, Value::Null)])), Value::Null);
         assert_eq!(
-            keys_value(&obj(&[(SECRETS, Value::Unknown)])),
+            keys_value(&st(&obj(&[(SECRETS, Value::Null)]))),
+            Value::Null
+        );
+        assert_eq!(
+            keys_value(&st(&obj(&[(SECRETS, Value::Unknown)]))),
             Value::Unknown
         );
-        assert_eq!(keys_value(&obj(&[(SECRETS, map(&[]))])), Value::Null);
+        assert_eq!(keys_value(&st(&obj(&[(SECRETS, map(&[]))]))), Value::Null);
         let c = obj(&[(SECRETS, map(&[("B", "2"), ("A", "1")]))]);
-        assert_eq!(keys_value(&c), Value::Set(vec![s("A"), s("B")]));
+        assert_eq!(keys_value(&st(&c)), Value::Set(vec![s("A"), s("B")]));
     }
 
     #[test]
     fn unknown_keys_are_filled_from_the_configuration() {
         let c = obj(&[(SECRETS, map(&[("A", "secret")]))]);
-        let st = obj(&[(KEYS, Value::Unknown)]);
-        let out = fill_keys(st, &c);
-        assert_eq!(out.get(KEYS), &Value::Set(vec![s("A")]));
+        let mut out = st(&obj(&[(KEYS, Value::Unknown)]));
+        fill_keys(&mut out, &st(&c));
+        assert_eq!(out.environment_secret_keys, Value::Set(vec![s("A")]));
     }
 
     #[test]
     fn refresh_drops_secret_keys_from_the_live_environment() {
-        let st = obj(&[(KEYS, Value::Set(vec![s("TOKEN")]))]);
+        let state = obj(&[(KEYS, Value::Set(vec![s("TOKEN")]))]);
         let live = map(&[("TOKEN", "value"), ("MODE", "fast")]);
-        assert_eq!(without_secret_keys(live, &st), map(&[("MODE", "fast")]));
+        assert_eq!(
+            without_secret_keys(live, &st(&state)),
+            map(&[("MODE", "fast")])
+        );
         let only = map(&[("TOKEN", "value")]);
-        assert_eq!(without_secret_keys(only, &st), Value::Null);
+        assert_eq!(without_secret_keys(only, &st(&state)), Value::Null);
         let none = obj(&[(KEYS, Value::Null)]);
         let live = map(&[("TOKEN", "value")]);
-        assert_eq!(without_secret_keys(live.clone(), &none), live);
+        assert_eq!(without_secret_keys(live.clone(), &st(&none)), live);
     }
 
     #[test]

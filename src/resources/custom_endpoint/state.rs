@@ -154,6 +154,25 @@ impl State {
     pub fn encode(&self) -> Value {
         self.to_value()
     }
+
+    /// Forgets the endpoint itself (deleted, gone, or no longer ours).
+    pub fn forget_endpoint(&mut self) {
+        self.endpoint_arn = Known::Null;
+        self.endpoint_status = Known::Null;
+        self.invoke_policy_json = Known::Null;
+    }
+}
+
+/// The strings of a known set or list attribute, sorted; `None` while it
+/// (or an element) is unknown, or when it is not a collection of strings.
+pub fn sorted_strings(v: &Value) -> Option<Vec<String>> {
+    let mut out = v
+        .as_elements()?
+        .iter()
+        .map(|e| e.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?;
+    out.sort();
+    Some(out)
 }
 
 #[cfg(test)]

@@ -14,14 +14,15 @@ use super::create::not_cancelled;
 use super::desired::Desired;
 use super::private::{Kind, Pending};
 use super::scaling;
+use super::state::State;
 use super::update::Run;
-use crate::tfplugin::Value;
+use crate::framework::typed::Known;
 
 impl Run<'_> {
     /// UpdateEndpoint to the new config and the wait for it. On a rollback
     /// the new objects are deleted (or kept pending); on any other wait
     /// error both generations are kept pending, since either may be live.
-    pub(super) async fn switch(&mut self, prior: &Value, new: &Desired) -> Result<(), StepError> {
+    pub(super) async fn switch(&mut self, prior: &State, new: &Desired) -> Result<(), StepError> {
         let env = self.env;
         let c = env.clients;
         let name = new.endpoint_name();
@@ -47,10 +48,7 @@ impl Run<'_> {
             ep.config_name == new.config_name && ep.status == EndpointStatus::InService
         });
         if already {
-            self.target.set(
-                "endpoint_status",
-                Some(EndpointStatus::InService.to_string()),
-            );
+            self.target.endpoint_status = Known::Value(EndpointStatus::InService.to_string());
             return Ok(());
         }
         let retain = scaling::retain_live_count(prior, &new.spec);
@@ -58,10 +56,7 @@ impl Run<'_> {
         aws::endpoint::update_with(c, name, &new.config_name, retain, deployment)
             .await
             .map_err(at(&step))?;
-        self.live.set(
-            "endpoint_status",
-            Some(EndpointStatus::Updating.to_string()),
-        );
+        self.live.endpoint_status = Known::Value(EndpointStatus::Updating.to_string());
         let waited = aws::endpoint::wait_in_service(
             c,
             name,
@@ -84,17 +79,14 @@ impl Run<'_> {
         };
         match waited {
             Ok(ep) => {
-                self.target
-                    .set("endpoint_status", Some(ep.status.to_string()));
+                self.target.endpoint_status = Known::from_option(Some(ep.status.to_string()));
                 Ok(())
             }
             Err(e) => {
                 match &e {
                     AwsError::RolledBack { .. } => {
-                        self.live.set(
-                            "endpoint_status",
-                            Some(EndpointStatus::InService.to_string()),
-                        );
+                        self.live.endpoint_status =
+                            Known::Value(EndpointStatus::InService.to_string());
                         for item in std::mem::take(&mut self.created) {
                             if matches!(item.kind, Kind::Model | Kind::EndpointConfig) {
                                 self.delete_now(item).await;
@@ -105,18 +97,23 @@ impl Run<'_> {
                     }
                     _ => {
                         if let AwsError::Timeout { last_status, .. } = &e {
-                            self.live.set("endpoint_status", Some(last_status.clone()));
+                            self.live.endpoint_status =
+                                Known::from_option(Some(last_status.clone()));
                         }
                         if let AwsError::Failed { .. } = &e {
-                            self.live
-                                .set("endpoint_status", Some(EndpointStatus::Failed.to_string()));
+                            self.live.endpoint_status =
+                                Known::from_option(Some(EndpointStatus::Failed.to_string()));
                         }
-                        for (kind, attr) in [
-                            (Kind::EndpointConfig, "endpoint_config_name"),
-                            (Kind::Model, "model_name"),
+                        for (kind, before, after) in [
+                            (
+                                Kind::EndpointConfig,
+                                &prior.endpoint_config_name,
+                                &self.target.endpoint_config_name,
+                            ),
+                            (Kind::Model, &prior.model_name, &self.target.model_name),
                         ] {
-                            if let Some(n) = prior.get(attr).as_str()
-                                && self.target.get(attr).as_str() != Some(n)
+                            if let Some(n) = before.as_str()
+                                && after.as_str() != Some(n)
                             {
                                 self.pending.add(Pending::new(kind, n));
                             }

@@ -2,8 +2,28 @@
 
 use std::collections::BTreeMap;
 
+use super::derive::DerivedNames;
+use super::desired::{Desired, DesiredError, Place};
 use super::schema::schema;
+use super::state::State;
 use crate::tfplugin::Value;
+
+/// A hand-built value as the typed state the resource code takes.
+pub fn st(v: &Value) -> State {
+    State::decode(v).expect("a value of the resource's type")
+}
+
+/// The derived names of a hand-built state or configuration value.
+pub fn names_of(v: &Value, region: &str) -> Option<DerivedNames> {
+    super::derive::derived_names(&st(v), region)
+}
+
+impl Desired {
+    /// [`Desired::of`] a hand-built value.
+    pub fn from_state(v: &Value, place: &Place<'_>) -> Result<Desired, DesiredError> {
+        Desired::of(&st(v), place)
+    }
+}
 
 pub fn s(v: &str) -> Value {
     Value::string(v)

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Env;
-use super::apply::{Building, StepError, at};
+use super::apply::{StepError, at};
 use super::aws;
 use super::create::{
     create_config, create_model, ensure_role, ensure_topics, fill_computed, record_topics,
@@ -22,8 +22,10 @@ use super::desired::{Desired, MODEL_ID_TAG};
 use super::drift;
 use super::private::{Kind, Pending, PrivateState};
 use super::scaling;
+use super::state::State;
 use crate::framework::Outcome;
-use crate::tfplugin::{Diagnostics, Value};
+use crate::framework::typed::Known;
+use crate::tfplugin::Diagnostics;
 
 /// What an update has to do, from the prior and planned states.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,25 +50,25 @@ pub struct Before {
 }
 
 impl Before {
-    pub fn from_state(prior: &Value) -> Before {
-        let text = |k: &str| prior.get(k).as_str().map(str::to_string);
+    pub fn from_state(prior: &State) -> Before {
+        let text = |k: &Known<String>| k.as_str().map(str::to_string);
         let mut base: BTreeMap<String, String> = prior
-            .get("tags_all")
+            .tags_all
             .as_object()
             .into_iter()
             .flatten()
             .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
             .collect();
-        if let Some(name) = text("endpoint_name") {
+        if let Some(name) = text(&prior.endpoint_name) {
             base.insert(aws::OWNERSHIP_TAG.into(), name);
         }
         let mut model_tags = base.clone();
-        if let Some(id) = text("model_id") {
+        if let Some(id) = text(&prior.model_id) {
             model_tags.insert(MODEL_ID_TAG.into(), id);
         }
         Before {
-            model_name: text("model_name"),
-            config_name: text("endpoint_config_name"),
+            model_name: text(&prior.model_name),
+            config_name: text(&prior.endpoint_config_name),
             base_tags: base,
             model_tags,
         }
@@ -102,8 +104,8 @@ async fn retag(env: &Env<'_>, arn: &str, tags: &BTreeMap<String, String>) -> Res
 /// it is missing from the plan (deleted out of band), or it is new.
 fn role_needs_ensure(
     env: &Env<'_>,
-    prior: &Value,
-    planned: &Value,
+    prior: &State,
+    planned: &State,
     old: Option<&Desired>,
     new: &Desired,
 ) -> bool {
@@ -120,15 +122,13 @@ fn role_needs_ensure(
         }
         _ => true,
     };
-    changed
-        || !planned.get("execution_role_arn").is_wholly_known()
-        || prior.get("execution_role_arn").is_null()
+    changed || !planned.execution_role_arn.is_wholly_known() || prior.execution_role_arn.is_null()
 }
 
 pub(super) struct Run<'a> {
     pub(super) env: &'a Env<'a>,
-    pub(super) live: Building,
-    pub(super) target: Building,
+    pub(super) live: State,
+    pub(super) target: State,
     /// New objects not (yet) in service.
     pub(super) created: Vec<Pending>,
     pub(super) pending: PrivateState,
@@ -138,30 +138,30 @@ pub(super) struct Run<'a> {
 
 pub async fn update(
     env: &Env<'_>,
-    prior: &Value,
-    planned: &Value,
-    config: &Value,
+    prior: &State,
+    planned: &State,
+    config: &State,
     pending: PrivateState,
 ) -> Outcome<PrivateState> {
     let mut diagnostics = Diagnostics::new();
     let place = env.place();
-    let new = match Desired::from_state(planned, &place) {
+    let new = match Desired::of(planned, &place) {
         Ok(d) => d.with_secrets(config),
         Err(e) => {
             StepError::from(e).report(&mut diagnostics);
             return Outcome {
-                state: prior.clone(),
+                state: prior.encode(),
                 private: pending,
                 diagnostics,
             };
         }
     };
-    let old = Desired::from_state(prior, &place).ok();
-    let mut target = Building::from(planned);
+    let old = Desired::of(prior, &place).ok();
+    let mut target = State::clone(planned);
     fill_computed(&mut target, &new);
     let mut run = Run {
         env,
-        live: Building::from(prior),
+        live: State::clone(prior),
         target,
         created: Vec::new(),
         pending,
@@ -169,16 +169,16 @@ pub async fn update(
     };
     let result = run.go(prior, planned, old.as_ref(), &new).await;
     let new_state = match result {
-        Ok(()) => run.target.finish(),
+        Ok(()) => run.target.encode(),
         Err((e, switched)) => {
             e.report(&mut diagnostics);
             if switched {
-                run.target.finish()
+                run.target.encode()
             } else {
                 for item in std::mem::take(&mut run.created) {
                     run.pending.add(item);
                 }
-                run.live.finish()
+                run.live.encode()
             }
         }
     };
@@ -195,26 +195,26 @@ impl Run<'_> {
     /// the first set are tracked by the state again and leave the list.
     async fn in_use(
         &self,
-        prior: &Value,
-        planned: &Value,
+        prior: &State,
+        planned: &State,
         endpoint: &str,
     ) -> (BTreeSet<String>, BTreeSet<String>) {
         let mut owned = BTreeSet::new();
         let mut keep = BTreeSet::new();
-        for st in [prior, planned, &self.target.clone().finish()] {
-            for attr in [
-                "model_name",
-                "endpoint_config_name",
-                "success_topic_arn",
-                "error_topic_arn",
+        for st in [prior, planned, &self.target] {
+            for name in [
+                &st.model_name,
+                &st.endpoint_config_name,
+                &st.success_topic_arn,
+                &st.error_topic_arn,
             ] {
-                if let Some(n) = st.get(attr).as_str() {
+                if let Some(n) = name.as_str() {
                     owned.insert(n.to_string());
                 }
             }
-            if st.get("role_arn").is_null()
+            if st.role_arn.is_null()
                 && let Some(role) = st
-                    .get("execution_role_arn")
+                    .execution_role_arn
                     .as_str()
                     .and_then(aws::role::name_of_arn)
             {
@@ -242,8 +242,8 @@ impl Run<'_> {
     /// to the new config (then `target` is the truth).
     async fn go(
         &mut self,
-        prior: &Value,
-        planned: &Value,
+        prior: &State,
+        planned: &State,
         old: Option<&Desired>,
         new: &Desired,
     ) -> Result<(), (StepError, bool)> {
@@ -261,16 +261,16 @@ impl Run<'_> {
         let unswitched = |e| (e, false);
         let before = Before::from_state(prior);
         let changes = classify(&before, new);
-        let prior_managed = prior.get("role_arn").is_null();
+        let prior_managed = prior.role_arn.is_null();
 
         // Role and topics (repairs included), concurrently.
         let drifted = drift::keys(prior);
         let ensure =
             role_needs_ensure(env, prior, planned, old, new) || drifted.contains(drift::ROLE);
         let topics_missing = new.topic_names().is_some()
-            && (!self.target.get("success_topic_arn").is_wholly_known()
-                || !self.target.get("error_topic_arn").is_wholly_known()
-                || self.target.get("success_topic_arn").is_null()
+            && (!self.target.success_topic_arn.is_wholly_known()
+                || !self.target.error_topic_arn.is_wholly_known()
+                || self.target.success_topic_arn.is_null()
                 || drifted.contains(drift::SUCCESS_TOPIC)
                 || drifted.contains(drift::ERROR_TOPIC));
         let role_fut = async {
@@ -294,15 +294,15 @@ impl Run<'_> {
         }
         let (role, topics) = tokio::join!(role_fut, topic_fut);
         if let Some(Ok(arn)) = &role {
-            self.target.set("execution_role_arn", Some(arn.clone()));
+            self.target.execution_role_arn = Known::from_option(Some(arn.clone()));
             if new.role_is_managed() && prior_managed {
-                self.live.set("execution_role_arn", Some(arn.clone()));
+                self.live.execution_role_arn = Known::from_option(Some(arn.clone()));
             }
         }
         let topic_result = record_topics(&mut self.target, topics);
         if let Ok(Some((s, e))) = &topic_result {
-            self.live.set("success_topic_arn", Some(s.clone()));
-            self.live.set("error_topic_arn", Some(e.clone()));
+            self.live.success_topic_arn = Known::from_option(Some(s.clone()));
+            self.live.error_topic_arn = Known::from_option(Some(e.clone()));
         }
         if let Some(r) = role {
             r.map_err(unswitched)?;
@@ -310,13 +310,13 @@ impl Run<'_> {
         topic_result.map_err(unswitched)?;
         let role_arn = self
             .target
-            .get("execution_role_arn")
+            .execution_role_arn
             .as_str()
             .unwrap_or_default()
             .to_string();
         let topics = match (
-            self.target.get("success_topic_arn").as_str(),
-            self.target.get("error_topic_arn").as_str(),
+            self.target.success_topic_arn.as_str(),
+            self.target.error_topic_arn.as_str(),
         ) {
             (Some(s), Some(e)) => Some((s.to_string(), e.to_string())),
             _ => None,
@@ -337,30 +337,26 @@ impl Run<'_> {
 
         // Objects deleted out of band come back under their own names; the
         // endpoint goes on serving meanwhile.
-        if !changes.new_model && prior.get("model_arn").is_null() {
+        if !changes.new_model && prior.model_arn.is_null() {
             create_model(env, new, &role_arn, &mut self.target)
                 .await
                 .map_err(unswitched)?;
-            self.live.set(
-                "model_arn",
-                self.target.get("model_arn").as_str().map(str::to_string),
-            );
+            self.live.model_arn = self.target.model_arn.clone();
         }
-        if !changes.new_config && prior.get("endpoint_config_arn").is_null() {
+        if !changes.new_config && prior.endpoint_config_arn.is_null() {
             create_config(env, new, topics.as_ref(), &mut self.target)
                 .await
                 .map_err(unswitched)?;
-            let arn = self
-                .target
-                .get("endpoint_config_arn")
-                .as_str()
-                .map(str::to_string);
-            self.live.set("endpoint_config_arn", arn);
+            self.live.endpoint_config_arn = self.target.endpoint_config_arn.clone();
         }
         // Tags changed out of band on the model or the config.
-        for (key, attr, tags) in [
-            (drift::MODEL, "model_arn", new.model_only_tags()),
-            (drift::CONFIG, "endpoint_config_arn", new.base_tags()),
+        for (key, arn, tags) in [
+            (drift::MODEL, &self.target.model_arn, new.model_only_tags()),
+            (
+                drift::CONFIG,
+                &self.target.endpoint_config_arn,
+                new.base_tags(),
+            ),
         ] {
             let new_object = if key == drift::MODEL {
                 changes.new_model
@@ -370,7 +366,7 @@ impl Run<'_> {
             if new_object || !drifted.contains(key) {
                 continue;
             }
-            if let Some(arn) = self.target.get(attr).as_str() {
+            if let Some(arn) = arn.as_str() {
                 retag(env, arn, &tags).await.map_err(unswitched)?;
             }
         }
@@ -395,12 +391,12 @@ impl Run<'_> {
             switched = true;
             self.created.clear();
             // The old objects are out of service now.
-            if let Some(cfg) = prior.get("endpoint_config_name").as_str() {
+            if let Some(cfg) = prior.endpoint_config_name.as_str() {
                 self.delete_now(Pending::new(Kind::EndpointConfig, cfg))
                     .await;
             }
             if changes.new_model
-                && let Some(m) = prior.get("model_name").as_str()
+                && let Some(m) = prior.model_name.as_str()
             {
                 self.delete_now(Pending::new(Kind::Model, m)).await;
             }
@@ -410,7 +406,7 @@ impl Run<'_> {
         // band (the config still asks for the planned count).
         if !changes.new_config
             && new.spec.autoscaling.is_none()
-            && prior.get("instance_count").as_i64() != Some(new.spec.instance_count)
+            && prior.instance_count.as_i64() != Some(new.spec.instance_count)
         {
             self.set_instance_count(new).await.map_err(after)?;
         }
@@ -423,7 +419,7 @@ impl Run<'_> {
         if !new.role_is_managed()
             && prior_managed
             && let Some(old_role) = prior
-                .get("execution_role_arn")
+                .execution_role_arn
                 .as_str()
                 .and_then(aws::role::name_of_arn)
         {
@@ -434,57 +430,57 @@ impl Run<'_> {
         let tag_jobs = [
             (
                 changes.endpoint_tags,
-                "endpoint_arn",
+                self.target.endpoint_arn.as_str().map(str::to_string),
                 &before.model_tags,
                 new.model_tags(),
             ),
             (
                 changes.model_tags,
-                "model_arn",
+                self.target.model_arn.as_str().map(str::to_string),
                 &before.model_tags,
                 new.model_tags(),
             ),
             (
                 changes.config_tags,
-                "endpoint_config_arn",
+                self.target.endpoint_config_arn.as_str().map(str::to_string),
                 &before.base_tags,
                 new.base_tags(),
             ),
         ];
-        for (needed, attr, from, to) in tag_jobs {
-            let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
+        for (needed, arn, from, to) in tag_jobs {
+            let Some(arn) = arn else {
                 continue;
             };
             if !needed {
                 continue;
             }
             if let Err(e) = aws::endpoint::set_tags(c, &arn, from, &to).await {
-                for t in ["tags", "tags_all", "model_id"] {
-                    let v = prior.get(t).clone();
-                    self.target.0.insert(t.to_string(), v);
-                }
+                self.keep_prior_tags(prior);
                 return Err(after(at(format!("update the tags of {arn}"))(e)));
             }
         }
         // Our topics carry the same tags as the config; a recorded topic
         // without our mark (an import's) is left alone.
         if changes.config_tags {
-            for attr in ["success_topic_arn", "error_topic_arn"] {
-                let Some(arn) = self.target.get(attr).as_str().map(str::to_string) else {
-                    continue;
-                };
+            let topics = [&self.target.success_topic_arn, &self.target.error_topic_arn]
+                .map(|t| t.as_str().map(str::to_string));
+            for arn in topics.into_iter().flatten() {
                 if let Err(e) =
                     aws::topic::retag_owned(c, &arn, &new.ownership_id, &new.base_tags()).await
                 {
-                    for t in ["tags", "tags_all", "model_id"] {
-                        let v = prior.get(t).clone();
-                        self.target.0.insert(t.to_string(), v);
-                    }
+                    self.keep_prior_tags(prior);
                     return Err(after(at(format!("update the tags of {arn}"))(e)));
                 }
             }
         }
         Ok(())
+    }
+
+    /// After a failed tag update, the state keeps the tags of `prior`.
+    fn keep_prior_tags(&mut self, prior: &State) {
+        self.target.tags = prior.tags.clone();
+        self.target.tags_all = prior.tags_all.clone();
+        self.target.model_id = prior.model_id.clone();
     }
 
     /// UpdateEndpointWeightsAndCapacities to the planned count, and the wait.
@@ -511,8 +507,7 @@ impl Run<'_> {
         )
         .await
         .map_err(at(&step))?;
-        self.target
-            .set("endpoint_status", Some(ep.status.to_string()));
+        self.target.endpoint_status = Known::from_option(Some(ep.status.to_string()));
         Ok(())
     }
 

@@ -71,11 +71,11 @@ fn the_prior_state_is_read_leniently() {
     let state = with(valid_config(), &["model_name"], s(&d.model_name));
     let state = with(state, &["endpoint_config_name"], s(&d.config_name));
     let state = with(state, &["tags_all"], map(&[]));
-    assert_eq!(Before::from_state(&state), before(&d));
+    assert_eq!(Before::from_state(&st(&state)), before(&d));
     // An import without a modelId tag: only tags change, nothing is
     // recreated.
     let imported = with(state, &["model_id"], Value::Null);
-    let c = classify(&Before::from_state(&imported), &d);
+    let c = classify(&Before::from_state(&st(&imported)), &d);
     assert!(!c.new_model && !c.new_config && c.endpoint_tags && c.model_tags);
     let c = classify(&Before::default(), &d);
     assert!(c.new_model && c.new_config && c.endpoint_tags);
