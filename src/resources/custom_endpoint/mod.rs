@@ -48,6 +48,7 @@ mod switch;
 mod update;
 mod validate;
 mod validate_rollout;
+mod validator;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,16 +1,22 @@
 //! Static checks for `ValidateResourceConfig`. They run before any provider
 //! configuration exists, so nothing here knows the region; the one
-//! region-dependent check lives in `plan`. Unknown values (not yet computed
-//! by Terraform) are always skipped: only definite mistakes are reported.
-//! Every error points at its attribute and says what was expected and what
-//! was given.
+//! region-dependent check lives in `plan`. The configuration is decoded
+//! into the typed [`State`] once and checked field by field. Unknown values
+//! (not yet computed by Terraform) are always skipped: only definite
+//! mistakes are reported. Every error points at its attribute and says what
+//! was expected and what was given. The checks of `autoscaling` and
+//! `deployment_config` live in `validate_rollout`.
 
 use super::checks;
 use super::s3uri::{S3Uri, S3UriError};
 use super::secrets;
-use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
+use super::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
+use super::validate_rollout;
+use super::validator::{Validator, root, strings};
+use crate::framework::typed::Known;
+use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
-use crate::aws::{names, policy};
+use crate::aws::names;
 
 /// Limits SageMaker puts on list and map sizes.
 const MAX_SECURITY_GROUPS: usize = 5;
@@ -19,30 +25,28 @@ const MAX_ENV_VARS: usize = 100;
 const MAX_TAGS: usize = 50;
 const MAX_ENV_VALUE_LEN: usize = 1024;
 
-/// Static checks of a resource configuration.
+/// Static checks of a resource configuration (null or unknown as a whole:
+/// nothing to check).
 pub fn validate(config: &Value) -> Diagnostics {
     let mut v = Validator::default();
-    if config.as_object().is_some() {
-        v.run(config);
+    match State::decode(config) {
+        Ok(state) => v.run(&state),
+        // Terraform checks the configuration against the schema's type
+        // before the provider sees it, so this is a provider bug.
+        Err(e) => v.diags.error(
+            "Unreadable configuration",
+            format!(
+                "The provider could not read the configuration ({e}). This is a provider \
+                 bug: the resource's typed state does not match its schema."
+            ),
+        ),
     }
     v.diags
 }
 
-/// Write-only attributes may only be set when Terraform says it can keep
-/// them out of plan and state (the `write_only_attributes_allowed` client
-/// capability, Terraform 1.11 and later).
-#[derive(Default)]
-pub(super) struct Validator {
-    pub(super) diags: Diagnostics,
-}
-
-pub(super) fn root(name: &str) -> AttrPath {
-    AttrPath::root(name)
-}
-
 impl Validator {
-    fn run(&mut self, c: &Value) {
-        if let Some(name) = c.get("endpoint_name").as_str()
+    fn run(&mut self, c: &State) {
+        if let Some(name) = c.endpoint_name.as_str()
             && let Err(e) = names::validate_endpoint_name(name)
         {
             // The validator's message already quotes the name.
@@ -50,7 +54,7 @@ impl Validator {
             self.diags
                 .attr_error(root("endpoint_name"), "Invalid endpoint name", detail);
         }
-        if let Some(id) = c.get("model_id").as_str() {
+        if let Some(id) = c.model_id.as_str() {
             let e = if id.is_empty() {
                 Err("model_id must not be empty".to_string())
             } else {
@@ -61,75 +65,43 @@ impl Validator {
                 self.error(root("model_id"), "Invalid model ID", e, id);
             }
         }
-        if let Some(t) = c.get("instance_type").as_str()
+        if let Some(t) = c.instance_type.as_str()
             && let Err(e) = checks::instance_type(t)
         {
             self.error(root("instance_type"), "Invalid instance type", e, t);
         }
-        self.s3(root("model_data_url"), c.get("model_data_url"), true);
-        self.container(c.get("container"));
+        self.s3(root("model_data_url"), &c.model_data_url, true);
+        self.container(&c.container);
         self.role(c);
-        self.int_range(root("instance_count"), c.get("instance_count"), 1, None);
-        for name in [
-            "startup_health_check_timeout_in_seconds",
-            "model_data_download_timeout_in_seconds",
+        self.int_range(root("instance_count"), &c.instance_count, 1, None);
+        for (name, secs) in [
+            (
+                "startup_health_check_timeout_in_seconds",
+                &c.startup_health_check_timeout_in_seconds,
+            ),
+            (
+                "model_data_download_timeout_in_seconds",
+                &c.model_data_download_timeout_in_seconds,
+            ),
         ] {
-            self.int_range(root(name), c.get(name), 60, Some(3600));
+            self.int_range(root(name), secs, 60, Some(3600));
         }
         self.int_range(
             root("volume_size_in_gb"),
-            c.get("volume_size_in_gb"),
+            &c.volume_size_in_gb,
             1,
             Some(512),
         );
-        self.vpc(c.get("vpc_config"));
+        self.vpc(&c.vpc_config);
         self.environment(c);
-        self.tags(c.get("tags"));
-        self.async_inference(c.get("async_inference"));
-        self.timeouts(c.get("timeouts"));
-        super::validate_rollout::autoscaling(self, c);
-        super::validate_rollout::deployment_config(self, c);
+        self.tags(&c.tags);
+        self.async_inference(&c.async_inference);
+        self.timeouts(&c.timeouts);
+        validate_rollout::autoscaling(self, c);
+        validate_rollout::deployment_config(self, c);
     }
 
-    /// Adds an error whose detail ends with the value that was given.
-    pub(super) fn error(
-        &mut self,
-        path: AttrPath,
-        summary: &str,
-        reason: impl AsRef<str>,
-        given: &str,
-    ) {
-        let reason = reason.as_ref().trim_end_matches('.');
-        let quoted = format!("{given:?}");
-        let detail = if reason.contains(&quoted) {
-            format!("{path}: {reason}.")
-        } else {
-            format!("{path}: {reason}. Got {quoted}.")
-        };
-        self.diags.attr_error(path, summary, detail);
-    }
-
-    /// Refuses a value that the generated role's policy would read as an
-    /// IAM wildcard or policy variable; true when it did.
-    fn iam_literal(&mut self, path: &AttrPath, what: &str, given: &str) -> bool {
-        let Some(seq) = policy::iam_special(given) else {
-            return false;
-        };
-        self.error(
-            path.clone(),
-            "Character not allowed in a policy resource",
-            format!(
-                "{what} is written into the IAM policy of the generated execution role, \
-                 where {seq:?} is not literal (\"*\" and \"?\" are wildcards, \"${{\" starts a \
-                 policy variable) and would grant access beyond this endpoint; expected a \
-                 value without \"*\", \"?\" or \"${{\""
-            ),
-            given,
-        );
-        true
-    }
-
-    fn s3(&mut self, path: AttrPath, v: &Value, is_model_data: bool) {
+    fn s3(&mut self, path: AttrPath, v: &Known<String>, is_model_data: bool) {
         let Some(uri) = v.as_str() else { return };
         if self.iam_literal(&path, "the S3 bucket and key", uri) {
             return;
@@ -169,21 +141,14 @@ impl Validator {
         }
     }
 
-    fn container(&mut self, c: &Value) {
-        if c.as_object().is_none() {
-            return;
-        }
+    fn container(&mut self, c: &Known<ContainerAttr>) {
+        let Some(c) = c.get() else { return };
         let path = root("container");
-        let (image, repo, tag, account) = (
-            c.get("image_uri"),
-            c.get("repository_name"),
-            c.get("tag"),
-            c.get("account_id"),
-        );
+        let (image, repo, tag, account) = (&c.image_uri, &c.repository_name, &c.tag, &c.account_id);
         let forms = "Set either image_uri = \"<full image URI>\", or repository_name and tag \
                      (with account_id only where the provider has no registry account for \
                      the region)";
-        let set = |v: &Value| v.as_str().is_some();
+        let set = |v: &Known<String>| v.as_str().is_some();
         if set(image) && (set(repo) || set(tag)) {
             let detail = format!("container: both forms are set. {forms}.");
             self.diags
@@ -251,14 +216,14 @@ impl Validator {
         }
     }
 
-    fn role(&mut self, c: &Value) {
-        let role = c.get("role_arn");
+    fn role(&mut self, c: &State) {
+        let role = &c.role_arn;
         if let Some(arn) = role.as_str()
             && let Err(e) = checks::role_arn(arn)
         {
             self.error(root("role_arn"), "Invalid IAM role ARN", e, arn);
         }
-        let policies = c.get("role_managed_policy_arns");
+        let policies = &c.role_managed_policy_arns;
         for arn in strings(policies) {
             if let Err(e) = checks::policy_arn(arn) {
                 self.error(
@@ -281,54 +246,22 @@ impl Validator {
         }
     }
 
-    /// Checks a whole number in `[min, max]`; null and unknown pass.
-    pub(super) fn int_range(&mut self, path: AttrPath, v: &Value, min: i64, max: Option<i64>) {
-        let Value::Number(n) = v else { return };
-        let expected = match max {
-            Some(max) => format!("a whole number from {min} to {max}"),
-            None => format!("a whole number of at least {min}"),
-        };
-        let given = n.to_string();
-        match n.as_i64() {
-            Some(i) if i >= min && max.is_none_or(|m| i <= m) => {}
-            Some(_) => self.error(
-                path,
-                "Value out of range",
-                format!("expected {expected}"),
-                &given,
-            ),
-            None if matches!(n, Number::Float(f) if f.fract() != 0.0) => self.error(
-                path,
-                "Not a whole number",
-                format!("expected {expected}"),
-                &given,
-            ),
-            None => self.error(
-                path,
-                "Value out of range",
-                format!("expected {expected}"),
-                &given,
-            ),
-        }
-    }
-
-    fn vpc(&mut self, vpc: &Value) {
-        if vpc.as_object().is_none() {
-            return;
-        }
+    fn vpc(&mut self, vpc: &Known<VpcConfigAttr>) {
+        let Some(vpc) = vpc.get() else { return };
         let path = root("vpc_config");
         let groups = [
             (
                 "security_group_ids",
+                &vpc.security_group_ids,
                 "sg-",
                 MAX_SECURITY_GROUPS,
                 "security group",
             ),
-            ("subnets", "subnet-", MAX_SUBNETS, "subnet"),
+            ("subnets", &vpc.subnets, "subnet-", MAX_SUBNETS, "subnet"),
         ];
-        for (attr, prefix, max, what) in groups {
+        for (attr, ids, prefix, max, what) in groups {
             let p = path.attr(attr);
-            let Some(elems) = vpc.get(attr).as_elements() else {
+            let Some(elems) = ids.as_elements() else {
                 continue;
             };
             if elems.is_empty() {
@@ -344,7 +277,7 @@ impl Validator {
                     format!("{p}: SageMaker accepts at most {max}; got {}.", elems.len()),
                 );
             }
-            for id in strings(vpc.get(attr)) {
+            for id in strings(ids) {
                 let ok = id
                     .strip_prefix(prefix)
                     .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric()));
@@ -364,9 +297,9 @@ impl Validator {
     /// `environment` and the write-only `environment_secrets`: valid names,
     /// bounded values, no key in both, and at most SageMaker's count in all.
     /// Messages name keys and lengths, never a value.
-    fn environment(&mut self, c: &Value) {
-        let plain = c.get("environment").as_object();
-        let secret = c.get(secrets::SECRETS).as_object();
+    fn environment(&mut self, c: &State) {
+        let plain = c.environment.as_object();
+        let secret = c.environment_secrets.as_object();
         let total = plain.map_or(0, |m| m.len()) + secret.map_or(0, |m| m.len());
         if total > MAX_ENV_VARS {
             let path = root(if secret.is_some() {
@@ -414,7 +347,12 @@ impl Validator {
                     .attr_error(p, "Variable in both environment maps", detail);
             }
         }
-        self.int_range(root(secrets::VERSION), c.get(secrets::VERSION), 0, None);
+        self.int_range(
+            root(secrets::VERSION),
+            &c.environment_secrets_version,
+            0,
+            None,
+        );
     }
 
     fn tags(&mut self, tags: &Value) {
@@ -449,24 +387,28 @@ impl Validator {
         }
     }
 
-    fn async_inference(&mut self, a: &Value) {
-        if a.as_object().is_none() {
-            return;
-        }
+    fn async_inference(&mut self, a: &Known<AsyncInferenceAttr>) {
+        let Some(a) = a.get() else { return };
         let path = root("async_inference");
-        self.s3(path.attr("output_path"), a.get("output_path"), false);
-        self.s3(path.attr("failure_path"), a.get("failure_path"), false);
-        let name = "max_concurrent_invocations_per_instance";
-        self.int_range(path.attr(name), a.get(name), 1, Some(1000));
+        self.s3(path.attr("output_path"), &a.output_path, false);
+        self.s3(path.attr("failure_path"), &a.failure_path, false);
+        self.int_range(
+            path.attr("max_concurrent_invocations_per_instance"),
+            &a.max_concurrent_invocations_per_instance,
+            1,
+            Some(1000),
+        );
     }
 
-    fn timeouts(&mut self, t: &Value) {
+    fn timeouts(&mut self, t: &Known<TimeoutsAttr>) {
         use super::duration::{DurationError, parse_go_duration};
-        if t.as_object().is_none() {
-            return;
-        }
-        for op in ["create", "update", "delete"] {
-            let Some(s) = t.get(op).as_str() else {
+        let Some(t) = t.get() else { return };
+        for (op, given) in [
+            ("create", &t.create),
+            ("update", &t.update),
+            ("delete", &t.delete),
+        ] {
+            let Some(s) = given.as_str() else {
                 continue;
             };
             let path = root("timeouts").attr(op);
@@ -492,10 +434,29 @@ impl Validator {
     }
 }
 
-/// The known string elements of a set or list (unknown elements skipped).
-fn strings(v: &Value) -> impl Iterator<Item = &str> {
-    v.as_elements()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Value::as_str)
+#[cfg(test)]
+mod tests {
+    use super::validate;
+    use crate::tfplugin::{Severity, Value};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_configuration_of_the_wrong_type_is_a_provider_bug_not_a_panic() {
+        let config = Value::Object(BTreeMap::from([(
+            "instance_count".to_string(),
+            Value::string("two"),
+        )]));
+        let diags = validate(&config);
+        assert_eq!(diags.0.len(), 1, "{diags:#?}");
+        let d = &diags.0[0];
+        assert_eq!(d.severity, Severity::Error);
+        assert!(d.detail.contains("provider bug"), "{}", d.detail);
+        assert!(d.detail.contains("instance_count"), "{}", d.detail);
+    }
+
+    #[test]
+    fn a_null_or_unknown_configuration_has_nothing_to_check() {
+        assert!(validate(&Value::Null).is_empty());
+        assert!(validate(&Value::Unknown).is_empty());
+    }
 }

@@ -1,34 +1,43 @@
-//! Static checks of `autoscaling` and `deployment_config`, run by
-//! `validate`. Like the rest of validation
-//! they skip unknown values and point every error at its attribute.
+//! Static checks of `autoscaling` and `deployment_config` on the typed
+//! [`State`], run by `validate`. Like the rest of validation they skip
+//! unknown values and point every error at its attribute.
 
 use super::duration::parse_go_duration;
 use super::scaling_model::target_attr;
 use super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
-use super::validate::{Validator, root};
-use crate::tfplugin::{AttrPath, Value};
+use super::state::{AutoscalingAttr, CapacityAttr, State};
+use super::validator::{Validator, root, strings};
+use crate::framework::typed::Known;
+use crate::tfplugin::{AttrPath, Number};
 
 /// Longest cooldown Application Auto Scaling accepts, in seconds.
 const MAX_COOLDOWN: i64 = 86_400;
 
+/// The scaling target of an endpoint kind: its attribute name and value.
+fn target(a: &AutoscalingAttr, is_async: bool) -> (&'static str, &Known<Number>) {
+    let value = if is_async {
+        &a.target_backlog_per_instance
+    } else {
+        &a.target_invocations_per_instance
+    };
+    (target_attr(is_async), value)
+}
+
 /// Checks `autoscaling` against itself, the endpoint kind and
 /// `instance_count`.
-pub(super) fn autoscaling(v: &mut Validator, c: &Value) {
-    let a = c.get("autoscaling");
-    if a.as_object().is_none() {
-        return;
-    }
+pub(super) fn autoscaling(v: &mut Validator, c: &State) {
+    let Some(a) = c.autoscaling.get() else { return };
     let path = root("autoscaling");
-    v.int_range(path.attr("min_capacity"), a.get("min_capacity"), 0, None);
-    v.int_range(path.attr("max_capacity"), a.get("max_capacity"), 1, None);
-    for cd in ["scale_in_cooldown", "scale_out_cooldown"] {
-        v.int_range(path.attr(cd), a.get(cd), 0, Some(MAX_COOLDOWN));
-    }
-    for t in [
-        "target_invocations_per_instance",
-        "target_backlog_per_instance",
+    v.int_range(path.attr("min_capacity"), &a.min_capacity, 0, None);
+    v.int_range(path.attr("max_capacity"), &a.max_capacity, 1, None);
+    for (cd, secs) in [
+        ("scale_in_cooldown", &a.scale_in_cooldown),
+        ("scale_out_cooldown", &a.scale_out_cooldown),
     ] {
-        if let Value::Number(n) = a.get(t)
+        v.int_range(path.attr(cd), secs, 0, Some(MAX_COOLDOWN));
+    }
+    for (t, value) in [target(a, false), target(a, true)] {
+        if let Known::Value(n) = value
             && !n.as_f64().is_some_and(|f| f > 0.0)
         {
             v.error(
@@ -39,13 +48,13 @@ pub(super) fn autoscaling(v: &mut Validator, c: &Value) {
             );
         }
     }
-    let asyn = c.get("async_inference");
-    let min = a.get("min_capacity").as_i64();
-    let max = a.get("max_capacity").as_i64();
+    let asyn = &c.async_inference;
+    let min = a.min_capacity.as_i64();
+    let max = a.max_capacity.as_i64();
     if !asyn.is_unknown() {
         let is_async = !asyn.is_null();
-        let wrong = target_attr(!is_async);
-        if let Value::Number(n) = a.get(wrong) {
+        let (wrong, value) = target(a, !is_async);
+        if let Known::Value(n) = value {
             let (kind, right) = if is_async {
                 ("asynchronous", target_attr(true))
             } else {
@@ -88,8 +97,8 @@ pub(super) fn autoscaling(v: &mut Validator, c: &Value) {
         );
         return;
     }
-    let count = match c.get("instance_count") {
-        Value::Null => Some(DEFAULT_INSTANCE_COUNT),
+    let count = match &c.instance_count {
+        Known::Null => Some(DEFAULT_INSTANCE_COUNT),
         other => other.as_i64(),
     };
     if let Some(count) = count
@@ -119,11 +128,9 @@ const MAX_ROLLBACK_ALARMS: usize = 10;
 const MAX_ALARM_NAME: usize = 255;
 
 /// Checks a `{ type, value }` step size.
-fn capacity(v: &mut Validator, path: AttrPath, c: &Value) {
-    if c.as_object().is_none() {
-        return;
-    }
-    let kind = c.get("type").as_str();
+fn capacity(v: &mut Validator, path: AttrPath, c: &Known<CapacityAttr>) {
+    let Some(c) = c.get() else { return };
+    let kind = c.r#type.as_str();
     if let Some(t) = kind
         && !CAPACITY_TYPES.contains(&t)
     {
@@ -135,36 +142,49 @@ fn capacity(v: &mut Validator, path: AttrPath, c: &Value) {
         );
     }
     let max = (kind == Some("CAPACITY_PERCENT")).then_some(100);
-    v.int_range(path.attr("value"), c.get("value"), 1, max);
+    v.int_range(path.attr("value"), &c.value, 1, max);
+}
+
+/// Checks a policy's `maximum_execution_timeout_in_seconds` (600 to
+/// `most`); its path and value when known.
+fn execution_limit(
+    v: &mut Validator,
+    policy: &AttrPath,
+    limit: &Known<Number>,
+    most: i64,
+) -> Option<(AttrPath, i64)> {
+    let path = policy.attr("maximum_execution_timeout_in_seconds");
+    v.int_range(path.clone(), limit, 600, Some(most));
+    limit.as_i64().map(|m| (path, m))
 }
 
 /// The update timeout in seconds (configured or default), with its path
 /// when configured; `None` while unknown or invalid (reported elsewhere).
-fn update_timeout(c: &Value) -> Option<(u64, Option<(AttrPath, String)>)> {
-    match c.get("timeouts").get("update") {
-        Value::String(s) => parse_go_duration(s).ok().map(|d| {
+/// A null or unknown `timeouts` block leaves the default.
+fn update_timeout(c: &State) -> Option<(u64, Option<(AttrPath, String)>)> {
+    match c.timeouts.get().map(|t| &t.update) {
+        Some(Known::Value(s)) => parse_go_duration(s).ok().map(|d| {
             (
                 d.as_secs(),
                 Some((root("timeouts").attr("update"), s.clone())),
             )
         }),
-        Value::Null => parse_go_duration(DEFAULT_UPDATE_TIMEOUT)
+        Some(Known::Null) | None => parse_go_duration(DEFAULT_UPDATE_TIMEOUT)
             .ok()
             .map(|d| (d.as_secs(), None)),
-        _ => None,
+        Some(Known::Unknown) => None,
     }
 }
 
 /// Checks `deployment_config`: one policy, valid routing and sizes, ranges,
 /// rollback alarm names, and an update timeout longer than the deployment
 /// may last.
-pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
-    let d = c.get("deployment_config");
-    if d.as_object().is_none() {
+pub(super) fn deployment_config(v: &mut Validator, c: &State) {
+    let Some(d) = c.deployment_config.get() else {
         return;
-    }
+    };
     let path = root("deployment_config");
-    let (bg, ru) = (d.get("blue_green"), d.get("rolling_update"));
+    let (bg, ru) = (&d.blue_green, &d.rolling_update);
     if !bg.is_unknown() && !ru.is_unknown() && bg.is_null() == ru.is_null() {
         let (summary, what) = if bg.is_null() {
             ("Missing deployment policy", "neither is set")
@@ -178,9 +198,9 @@ pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
         );
     }
     let mut longest: Option<(i64, AttrPath, i64)> = None;
-    if bg.as_object().is_some() {
+    if let Some(bg) = bg.get() {
         let p = path.attr("blue_green");
-        if let Some(t) = bg.get("traffic_routing_type").as_str() {
+        if let Some(t) = bg.traffic_routing_type.as_str() {
             if !ROUTING.contains(&t) {
                 v.error(
                     p.attr("traffic_routing_type"),
@@ -189,8 +209,10 @@ pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
                     t,
                 );
             }
-            for (attr, wants) in [("canary_size", "CANARY"), ("linear_step_size", "LINEAR")] {
-                let size = bg.get(attr);
+            for (attr, wants, size) in [
+                ("canary_size", "CANARY", &bg.canary_size),
+                ("linear_step_size", "LINEAR", &bg.linear_step_size),
+            ] {
                 if t == wants && size.is_null() {
                     v.diags.attr_error(
                         p.attr(attr),
@@ -200,7 +222,7 @@ pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
                             p.attr(attr)
                         ),
                     );
-                } else if t != wants && ROUTING.contains(&t) && size.as_object().is_some() {
+                } else if t != wants && ROUTING.contains(&t) && size.get().is_some() {
                     v.error(
                         p.attr(attr),
                         "Step size does not match the routing type",
@@ -210,37 +232,32 @@ pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
                 }
             }
         }
-        capacity(v, p.attr("canary_size"), bg.get("canary_size"));
-        capacity(v, p.attr("linear_step_size"), bg.get("linear_step_size"));
-        let wait = "wait_interval_in_seconds";
-        v.int_range(p.attr(wait), bg.get(wait), 0, Some(3600));
-        let term = "termination_wait_in_seconds";
-        v.int_range(p.attr(term), bg.get(term), 0, Some(3600));
-        let max = "maximum_execution_timeout_in_seconds";
-        v.int_range(p.attr(max), bg.get(max), 600, Some(14_400));
-        if let Some(m) = bg.get(max).as_i64() {
-            let t = bg.get(term).as_i64().unwrap_or(0).max(0);
-            longest = Some((m + t, p.attr(max), m));
+        capacity(v, p.attr("canary_size"), &bg.canary_size);
+        capacity(v, p.attr("linear_step_size"), &bg.linear_step_size);
+        let wait = &bg.wait_interval_in_seconds;
+        v.int_range(p.attr("wait_interval_in_seconds"), wait, 0, Some(3600));
+        let term = &bg.termination_wait_in_seconds;
+        v.int_range(p.attr("termination_wait_in_seconds"), term, 0, Some(3600));
+        let limit = &bg.maximum_execution_timeout_in_seconds;
+        if let Some((max, m)) = execution_limit(v, &p, limit, 14_400) {
+            let t = term.as_i64().unwrap_or(0).max(0);
+            longest = Some((m + t, max, m));
         }
     }
-    if ru.as_object().is_some() {
+    if let Some(ru) = ru.get() {
         let p = path.attr("rolling_update");
-        capacity(
-            v,
-            p.attr("maximum_batch_size"),
-            ru.get("maximum_batch_size"),
-        );
-        let rb = "rollback_maximum_batch_size";
-        capacity(v, p.attr(rb), ru.get(rb));
-        let wait = "wait_interval_in_seconds";
-        v.int_range(p.attr(wait), ru.get(wait), 0, Some(3600));
-        let max = "maximum_execution_timeout_in_seconds";
-        v.int_range(p.attr(max), ru.get(max), 600, Some(28_800));
-        if let Some(m) = ru.get(max).as_i64() {
-            longest = Some((m, p.attr(max), m));
+        let batch = &ru.maximum_batch_size;
+        capacity(v, p.attr("maximum_batch_size"), batch);
+        let rb = &ru.rollback_maximum_batch_size;
+        capacity(v, p.attr("rollback_maximum_batch_size"), rb);
+        let wait = &ru.wait_interval_in_seconds;
+        v.int_range(p.attr("wait_interval_in_seconds"), wait, 0, Some(3600));
+        let limit = &ru.maximum_execution_timeout_in_seconds;
+        if let Some((max, m)) = execution_limit(v, &p, limit, 28_800) {
+            longest = Some((m, max, m));
         }
     }
-    let alarms = d.get("auto_rollback_alarms");
+    let alarms = &d.auto_rollback_alarms;
     let p = path.attr("auto_rollback_alarms");
     if let Some(list) = alarms.as_elements() {
         if list.len() > MAX_ROLLBACK_ALARMS {
@@ -253,7 +270,7 @@ pub(super) fn deployment_config(v: &mut Validator, c: &Value) {
                 ),
             );
         }
-        for name in list.iter().filter_map(Value::as_str) {
+        for name in strings(alarms) {
             if name.is_empty() || name.chars().count() > MAX_ALARM_NAME {
                 v.error(
                     p.clone(),
