@@ -12,11 +12,11 @@ use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 use std::collections::BTreeMap;
 
 /// The metric that is 1 while requests wait and no instance runs.
-pub const BACKLOG_WITHOUT_CAPACITY_METRIC: &str = "HasBacklogWithoutCapacity";
+pub(crate) const BACKLOG_WITHOUT_CAPACITY_METRIC: &str = "HasBacklogWithoutCapacity";
 
 /// The scale-from-zero alarm of one endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BacklogAlarmSpec {
+pub(crate) struct BacklogAlarmSpec {
     pub name: String,
     pub endpoint: String,
     /// The step policy the alarm triggers.
@@ -26,7 +26,7 @@ pub struct BacklogAlarmSpec {
 
 /// What DescribeAlarms says about one alarm.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Alarm {
+pub(crate) struct Alarm {
     pub name: String,
     pub arn: String,
     pub metric_name: Option<String>,
@@ -36,7 +36,7 @@ pub struct Alarm {
 }
 
 /// DescribeAlarms for one metric alarm; `Ok(None)` when it does not exist.
-pub async fn find(c: &Clients, name: &str) -> Result<Option<Alarm>, AwsError> {
+pub(crate) async fn find(c: &Clients, name: &str) -> Result<Option<Alarm>, AwsError> {
     tracing::debug!(name, "cloudwatch:DescribeAlarms");
     let out = c
         .cloudwatch
@@ -61,7 +61,7 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<Alarm>, AwsError> {
 /// PutMetricAlarm: alarm when the endpoint has a backlog but no instance
 /// (average of `HasBacklogWithoutCapacity` >= 1 over one minute), firing
 /// the step policy that adds an instance.
-pub async fn put_backlog_without_capacity(
+pub(crate) async fn put_backlog_without_capacity(
     c: &Clients,
     spec: &BacklogAlarmSpec,
 ) -> Result<(), AwsError> {
@@ -102,7 +102,7 @@ pub async fn put_backlog_without_capacity(
 }
 
 /// DeleteAlarms for one alarm; a missing alarm counts as deleted.
-pub async fn delete(c: &Clients, name: &str) -> Result<(), AwsError> {
+pub(crate) async fn delete(c: &Clients, name: &str) -> Result<(), AwsError> {
     tracing::debug!(name, "cloudwatch:DeleteAlarms");
     match c.cloudwatch.delete_alarms().alarm_names(name).send().await {
         Ok(_) => Ok(()),

@@ -56,7 +56,7 @@ fn capacity(c: &Capacity) -> CapacitySize {
 
 impl DeploymentSpec {
     /// The SDK's `DeploymentConfig`.
-    pub fn to_sdk(&self) -> DeploymentConfig {
+    pub(crate) fn to_sdk(&self) -> DeploymentConfig {
         let mut b = DeploymentConfig::builder();
         match &self.policy {
             Policy::BlueGreen {

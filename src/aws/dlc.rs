@@ -8,7 +8,7 @@
 //! explicit account always wins over the table.
 
 /// The account that hosts DLC images in most commercial regions.
-pub const DEFAULT_ACCOUNT: &str = "763104351884";
+pub(crate) const DEFAULT_ACCOUNT: &str = "763104351884";
 
 /// Regions served by [`DEFAULT_ACCOUNT`].
 const DEFAULT_ACCOUNT_REGIONS: &[&str] = &[
@@ -49,7 +49,7 @@ const OTHER_ACCOUNTS: &[(&str, &str)] = &[
 
 /// Which input of an image URI a [`DlcError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     Repository,
     Tag,
     Region,
@@ -84,7 +84,7 @@ pub enum DlcError {
 
 impl DlcError {
     /// The input the error is about.
-    pub fn input(&self) -> Input {
+    pub(crate) fn input(&self) -> Input {
         match self {
             DlcError::EmptyRepository | DlcError::InvalidRepository => Input::Repository,
             DlcError::EmptyTag | DlcError::InvalidTag => Input::Tag,
@@ -96,7 +96,7 @@ impl DlcError {
 
 /// An ECR repository name: 2-256 characters of lowercase letters, digits and
 /// `._-/`, starting and ending with a letter or digit.
-pub fn check_repository(name: &str) -> Result<(), DlcError> {
+pub(crate) fn check_repository(name: &str) -> Result<(), DlcError> {
     let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     if name.is_empty() {
         return Err(DlcError::EmptyRepository);
@@ -112,7 +112,7 @@ pub fn check_repository(name: &str) -> Result<(), DlcError> {
 
 /// A Docker image tag: 1-128 characters of `[A-Za-z0-9_.-]`, not starting
 /// with `.` or `-`.
-pub fn check_tag(tag: &str) -> Result<(), DlcError> {
+pub(crate) fn check_tag(tag: &str) -> Result<(), DlcError> {
     if tag.is_empty() {
         return Err(DlcError::EmptyTag);
     }
@@ -125,13 +125,13 @@ pub fn check_tag(tag: &str) -> Result<(), DlcError> {
 }
 
 /// A 12-digit AWS account ID.
-pub fn check_account(account: &str) -> Result<(), DlcError> {
+pub(crate) fn check_account(account: &str) -> Result<(), DlcError> {
     let ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
     ok.then_some(()).ok_or(DlcError::InvalidAccount)
 }
 
 /// The DLC account for `region`, when the table knows it.
-pub fn account_for(region: &str) -> Option<&'static str> {
+pub(crate) fn account_for(region: &str) -> Option<&'static str> {
     if DEFAULT_ACCOUNT_REGIONS.contains(&region) {
         return Some(DEFAULT_ACCOUNT);
     }
@@ -142,13 +142,13 @@ pub fn account_for(region: &str) -> Option<&'static str> {
 }
 
 /// True when the DLC table has an account for `region`.
-pub fn known_region(region: &str) -> bool {
+pub(crate) fn known_region(region: &str) -> bool {
     account_for(region).is_some()
 }
 
 /// The AWS partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for
 /// `us-gov-*`, `aws` otherwise.
-pub fn partition(region: &str) -> &'static str {
+pub(crate) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
@@ -159,7 +159,7 @@ pub fn partition(region: &str) -> &'static str {
 }
 
 /// The DNS suffix of service endpoints in a region's partition.
-pub fn dns_suffix(region: &str) -> &'static str {
+pub(crate) fn dns_suffix(region: &str) -> &'static str {
     if partition(region) == "aws-cn" {
         "amazonaws.com.cn"
     } else {
@@ -170,7 +170,7 @@ pub fn dns_suffix(region: &str) -> &'static str {
 /// The URI of a DLC image: `<account>.dkr.ecr.<region>.<suffix>/<repository>:<tag>`.
 /// `account` overrides the table; without it the region must be in the table.
 /// Inputs are checked in argument order, so the first bad one is reported.
-pub fn image_uri(
+pub(crate) fn image_uri(
     repository: &str,
     tag: &str,
     region: &str,

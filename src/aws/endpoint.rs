@@ -18,7 +18,7 @@ use std::time::Duration;
 pub use aws_sdk_sagemaker::types::EndpointStatus;
 
 /// Statuses that end by themselves: an update or delete waits them out.
-pub fn is_transitional(status: &EndpointStatus) -> bool {
+pub(crate) fn is_transitional(status: &EndpointStatus) -> bool {
     matches!(
         status,
         EndpointStatus::Creating
@@ -132,7 +132,7 @@ pub async fn update(
 /// SageMaker's default). `retain_variant_properties` keeps the live
 /// instance count and weight (RetainAllVariantProperties) instead of the
 /// new config's initial values: what an autoscaled endpoint needs.
-pub async fn update_with(
+pub(crate) async fn update_with(
     c: &Clients,
     name: &str,
     config_name: &str,
@@ -155,7 +155,7 @@ pub async fn update_with(
 /// UpdateEndpointWeightsAndCapacities: sets the desired instance count of
 /// one variant without a new config (as autoscaling does). Follow with
 /// [`wait_in_service`].
-pub async fn set_instance_count(
+pub(crate) async fn set_instance_count(
     c: &Clients,
     name: &str,
     variant: &str,
@@ -329,7 +329,7 @@ pub(crate) async fn check_owned(
 }
 
 /// ListTags of any SageMaker ARN; `Ok(None)` when the object is gone.
-pub async fn tags_if_exists(
+pub(crate) async fn tags_if_exists(
     c: &Clients,
     arn: &str,
 ) -> Result<Option<BTreeMap<String, String>>, AwsError> {

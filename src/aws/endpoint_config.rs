@@ -14,7 +14,7 @@ use aws_sdk_sagemaker::types::{
 use std::collections::BTreeMap;
 
 /// The only variant's name.
-pub const VARIANT_NAME: &str = "AllTraffic";
+pub(crate) const VARIANT_NAME: &str = "AllTraffic";
 
 /// Asynchronous inference settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -255,7 +255,10 @@ pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointCo
 
 /// (name, ARN) of every endpoint config whose name contains `fragment` (all
 /// pages); the model name is not listed (empty).
-pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<EndpointConfig>, AwsError> {
+pub(crate) async fn list_containing(
+    c: &Clients,
+    fragment: &str,
+) -> Result<Vec<EndpointConfig>, AwsError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     let mut pages = super::paging::Pager::new("ListEndpointConfigs");
@@ -282,7 +285,11 @@ pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<Endpoint
 }
 
 /// Deletes the config only when it carries the mark `owner_id`.
-pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+pub(crate) async fn delete_owned(
+    c: &Clients,
+    name: &str,
+    owner_id: &str,
+) -> Result<Deleted, AwsError> {
     let Some(cfg) = find(c, name).await? else {
         return Ok(Deleted::Gone);
     };

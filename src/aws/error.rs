@@ -21,7 +21,7 @@ const MAX_CHAIN: usize = 16;
 /// (SDK errors often repeat their cause) is left out, as are empty ones.
 /// Unlike the SDK's `DisplayErrorContext`, no `Debug` dump is appended;
 /// that goes to the debug log instead.
-pub fn error_chain(err: &(dyn StdError + 'static)) -> String {
+pub(crate) fn error_chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     for _ in 0..MAX_CHAIN {
@@ -88,7 +88,7 @@ const THROTTLING_CODES: [&str; 8] = [
 
 impl AwsError {
     /// Converts an SDK error of `operation`, keeping AWS's code and message.
-    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
+    pub(crate) fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> AwsError
     where
         E: ProvideErrorMetadata + StdError + 'static,
         R: Debug + 'static,
@@ -115,7 +115,7 @@ impl AwsError {
     }
 
     /// A local error about a request we could not build (missing field, ...).
-    pub fn invalid_request(operation: &'static str, message: impl Into<String>) -> AwsError {
+    pub(crate) fn invalid_request(operation: &'static str, message: impl Into<String>) -> AwsError {
         AwsError::Api {
             operation,
             code: "InvalidRequest".into(),
@@ -132,7 +132,7 @@ impl AwsError {
     }
 
     /// AWS's error message, for [`AwsError::Api`].
-    pub fn message(&self) -> Option<&str> {
+    pub(crate) fn message(&self) -> Option<&str> {
         match self {
             AwsError::Api { message, .. } => Some(message),
             _ => None,
@@ -140,7 +140,7 @@ impl AwsError {
     }
 
     /// True for throttling answers (after the SDK's own retries gave up).
-    pub fn is_throttling(&self) -> bool {
+    pub(crate) fn is_throttling(&self) -> bool {
         matches!(self.code(), Some(c) if THROTTLING_CODES.contains(&c))
             || matches!(self.message(), Some(m) if m.eq_ignore_ascii_case("Rate exceeded"))
     }
@@ -148,7 +148,7 @@ impl AwsError {
     /// True when the object does not exist: SageMaker's ValidationException
     /// "Could not find ...", IAM's NoSuchEntity, SNS's NotFound, and the
     /// generic ResourceNotFound codes.
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         match (self.code(), self.message()) {
             (Some("ValidationException"), Some(m)) => m.starts_with("Could not find"),
             (Some(c), _) => {
@@ -164,7 +164,7 @@ impl AwsError {
     /// True when a create found the object already there: SageMaker's
     /// ValidationException "Cannot create already existing ...", IAM's
     /// EntityAlreadyExists.
-    pub fn is_already_exists(&self) -> bool {
+    pub(crate) fn is_already_exists(&self) -> bool {
         match (self.code(), self.message()) {
             (Some("ValidationException"), Some(m)) => {
                 m.starts_with("Cannot create already existing")

@@ -19,8 +19,19 @@
 //! ownership mark ([`owner`]); otherwise they fail with
 //! [`error::AwsError::Foreign`] and change nothing. The `*_owned` deletes
 //! check the mark the same way.
+//!
+//! Only the SDK is called here: the resource reads AWS through these
+//! modules' typed descriptions and [`error::AwsError`], never SDK types
+//! (bar [`endpoint::EndpointStatus`], the SDK's enum re-exported).
+//!
+//! Visibility: `pub` is kept for what code outside the crate uses, which is
+//! the integration tests (tests/life, tests/sim, tests/aws_common driving
+//! finds, creates, waits and deletes against the sandbox) and the types the
+//! resource's public `EndpointSpec` and `ImageError` carry
+//! (`deployment::DeploymentSpec`, `dlc::DlcError`). Everything else is
+//! `pub(crate)`, so that rustc reports what nothing uses.
 
-pub mod alarm;
+pub(crate) mod alarm;
 pub mod clients;
 pub mod deployment;
 pub mod dlc;
@@ -32,7 +43,7 @@ pub mod names;
 pub mod owner;
 pub mod policy;
 pub mod role;
-pub mod scaling;
+pub(crate) mod scaling;
 pub mod topic;
 pub mod wait;
 
@@ -46,7 +57,7 @@ pub const OWNERSHIP_TAG: &str = owner::ENDPOINT_TAG;
 
 /// What moving an object's tags from `old` to `new` takes: the keys to
 /// remove, and the tags to add or overwrite. Shared by every tagging API.
-pub fn tag_diff<'a>(
+pub(crate) fn tag_diff<'a>(
     old: &BTreeMap<String, String>,
     new: &'a BTreeMap<String, String>,
 ) -> (Vec<String>, Vec<(&'a String, &'a String)>) {

@@ -29,7 +29,7 @@ pub enum ModelData {
 
 impl ModelData {
     /// Classifies a user's `model_data_url` the way the original construct did.
-    pub fn from_url(url: &str) -> ModelData {
+    pub(crate) fn from_url(url: &str) -> ModelData {
         if url.ends_with(".tar.gz") {
             ModelData::Archive(url.to_string())
         } else {
@@ -255,7 +255,7 @@ pub async fn create(
 }
 
 /// (name, ARN) of every model whose name contains `fragment` (all pages).
-pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<Model>, AwsError> {
+pub(crate) async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<Model>, AwsError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     let mut pages = super::paging::Pager::new("ListModels");
@@ -281,7 +281,11 @@ pub async fn list_containing(c: &Clients, fragment: &str) -> Result<Vec<Model>, 
 }
 
 /// Deletes the model only when it carries the mark `owner_id`.
-pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+pub(crate) async fn delete_owned(
+    c: &Clients,
+    name: &str,
+    owner_id: &str,
+) -> Result<Deleted, AwsError> {
     let Some(m) = find(c, name).await? else {
         return Ok(Deleted::Gone);
     };

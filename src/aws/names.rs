@@ -5,8 +5,11 @@
 //! Endpoint, endpoint config, variant and model names share one rule: 1 to 63
 //! characters, letters, digits and hyphens, starting and ending with a letter
 //! or digit (SageMaker's `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`, and
-//! `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$` for models). The validators
-//! return a message that names the problem and what was expected.
+//! `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$` for models). The resource
+//! validates only the endpoint name a user gives ([`validate_endpoint_name`],
+//! a message naming the problem and what was expected); every other name is
+//! derived, and the tests check the derived ones against the same rules
+//! (and IAM's and SNS's).
 //!
 //! # Derived names
 //! Every derived name is a pure function of its inputs, so a retried apply
@@ -40,11 +43,11 @@
 use sha2::{Digest, Sha256};
 
 /// Longest SageMaker endpoint, endpoint config, variant or model name.
-pub const MAX_SAGEMAKER_NAME: usize = 63;
+pub(crate) const MAX_SAGEMAKER_NAME: usize = 63;
 /// Longest IAM role name.
-pub const MAX_ROLE_NAME: usize = 64;
+pub(crate) const MAX_ROLE_NAME: usize = 64;
 /// Longest SNS topic name.
-pub const MAX_TOPIC_NAME: usize = 256;
+pub(crate) const MAX_TOPIC_NAME: usize = 256;
 /// Hash characters appended to derived names.
 const SUFFIX_LEN: usize = 8;
 
@@ -75,57 +78,8 @@ fn check_sagemaker_name(kind: &str, name: &str) -> Result<(), String> {
 }
 
 /// Validates a SageMaker endpoint name.
-pub fn validate_endpoint_name(name: &str) -> Result<(), String> {
+pub(crate) fn validate_endpoint_name(name: &str) -> Result<(), String> {
     check_sagemaker_name("endpoint name", name)
-}
-
-/// Validates a SageMaker endpoint config name.
-pub fn validate_endpoint_config_name(name: &str) -> Result<(), String> {
-    check_sagemaker_name("endpoint config name", name)
-}
-
-/// Validates a production variant name.
-pub fn validate_variant_name(name: &str) -> Result<(), String> {
-    check_sagemaker_name("variant name", name)
-}
-
-/// Validates a SageMaker model name.
-pub fn validate_model_name(name: &str) -> Result<(), String> {
-    check_sagemaker_name("model name", name)
-}
-
-/// Validates an IAM role name: 1 to 64 characters from `[A-Za-z0-9_+=,.@-]`.
-pub fn validate_role_name(name: &str) -> Result<(), String> {
-    let rule = "1 to 64 characters: letters, digits and _+=,.@-";
-    if let Some(c) = name.chars().find(|c| !is_iam_char(*c)) {
-        Err(format!(
-            "IAM role name {name:?} contains {c:?}; expected {rule}"
-        ))
-    } else if name.is_empty() || name.len() > MAX_ROLE_NAME {
-        Err(format!(
-            "IAM role name {name:?} is {} characters long; expected {rule}",
-            name.len()
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// Validates an SNS topic name: 1 to 256 characters from `[A-Za-z0-9_-]`.
-pub fn validate_topic_name(name: &str) -> Result<(), String> {
-    let rule = "1 to 256 characters: letters, digits, hyphens and underscores";
-    if let Some(c) = name.chars().find(|c| !is_topic_char(*c)) {
-        Err(format!(
-            "SNS topic name {name:?} contains {c:?}; expected {rule}"
-        ))
-    } else if name.is_empty() || name.len() > MAX_TOPIC_NAME {
-        Err(format!(
-            "SNS topic name {name:?} is {} characters long; expected {rule}",
-            name.len()
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 fn is_iam_char(c: char) -> bool {
@@ -138,7 +92,7 @@ fn is_topic_char(c: char) -> bool {
 
 /// A stable hex digest (16 characters) of `parts`: SHA-256 over the number
 /// of parts and each part preceded by its length, so part boundaries count.
-pub fn content_hash(parts: &[&str]) -> String {
+pub(crate) fn content_hash(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     h.update((parts.len() as u64).to_be_bytes());
     for part in parts {
@@ -191,13 +145,13 @@ fn derive_sagemaker_name(endpoint: &str, hash: &str) -> String {
 
 /// The SageMaker model name for an endpoint and the hash of the model's
 /// content (see [`content_hash`]).
-pub fn model_name(endpoint: &str, content_hash: &str) -> String {
+pub(crate) fn model_name(endpoint: &str, content_hash: &str) -> String {
     derive_sagemaker_name(endpoint, content_hash)
 }
 
 /// The SageMaker endpoint config name for an endpoint and the hash of the
 /// config's content (see [`content_hash`]).
-pub fn endpoint_config_name(endpoint: &str, content_hash: &str) -> String {
+pub(crate) fn endpoint_config_name(endpoint: &str, content_hash: &str) -> String {
     derive_sagemaker_name(endpoint, content_hash)
 }
 
@@ -231,7 +185,7 @@ pub enum TopicKind {
 }
 
 impl TopicKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TopicKind::Success => "success",
             TopicKind::Error => "error",
@@ -256,13 +210,13 @@ pub fn topic_name(endpoint: &str, kind: TopicKind) -> String {
 }
 
 /// The Application Auto Scaling resource ID of an endpoint's variant.
-pub fn scaling_resource_id(endpoint: &str, variant: &str) -> String {
+pub(crate) fn scaling_resource_id(endpoint: &str, variant: &str) -> String {
     format!("endpoint/{endpoint}/variant/{variant}")
 }
 
 /// The scaling policies the provider puts on an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalingPolicyKind {
+pub(crate) enum ScalingPolicyKind {
     /// Target tracking (invocations or backlog per instance).
     TargetTracking,
     /// The step policy adding an instance to an async endpoint at zero.
@@ -270,7 +224,7 @@ pub enum ScalingPolicyKind {
 }
 
 /// The name of one of an endpoint's scaling policies.
-pub fn scaling_policy_name(endpoint: &str, kind: ScalingPolicyKind) -> String {
+pub(crate) fn scaling_policy_name(endpoint: &str, kind: ScalingPolicyKind) -> String {
     match kind {
         ScalingPolicyKind::TargetTracking => format!("sm-{endpoint}-target-tracking"),
         ScalingPolicyKind::ScaleFromZero => format!("sm-{endpoint}-scale-from-zero"),
@@ -278,7 +232,7 @@ pub fn scaling_policy_name(endpoint: &str, kind: ScalingPolicyKind) -> String {
 }
 
 /// The CloudWatch alarm that scales an async endpoint up from zero.
-pub fn backlog_alarm_name(endpoint: &str) -> String {
+pub(crate) fn backlog_alarm_name(endpoint: &str) -> String {
     format!("sm-{endpoint}-backlog-without-capacity")
 }
 

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 /// Tag naming the endpoint an object was made for (informational).
-pub const ENDPOINT_TAG: &str = "tfsm:endpoint";
+pub(crate) const ENDPOINT_TAG: &str = "tfsm:endpoint";
 /// Tag holding the `ownership_id` of the resource instance that owns the
 /// object: the mark every create, update and delete checks.
 pub const OWNER_TAG: &str = "tfsm:owner";
@@ -31,7 +31,7 @@ pub struct Foreign {
 
 impl Foreign {
     /// Who the tags say owns the object, in words.
-    pub fn owner_hint(&self) -> String {
+    pub(crate) fn owner_hint(&self) -> String {
         match (self.tags.get(OWNER_TAG), self.tags.get(ENDPOINT_TAG)) {
             (Some(id), _) => format!(
                 "another sagemaker_custom_endpoint resource (ownership_id {id}), in another \
@@ -51,7 +51,7 @@ impl Foreign {
     }
 
     /// The tags as `k=v, ...` (or "no tags").
-    pub fn tag_list(&self) -> String {
+    pub(crate) fn tag_list(&self) -> String {
         tag_list(&self.tags)
     }
 }
@@ -71,7 +71,7 @@ impl std::fmt::Display for Foreign {
 }
 
 /// Tags as `k=v, ...` (or "no tags"), for messages.
-pub fn tag_list(tags: &BTreeMap<String, String>) -> String {
+pub(crate) fn tag_list(tags: &BTreeMap<String, String>) -> String {
     if tags.is_empty() {
         return "no tags".to_string();
     }
@@ -82,18 +82,18 @@ pub fn tag_list(tags: &BTreeMap<String, String>) -> String {
 }
 
 /// True when `tags` carry the mark `owner`. An empty owner owns nothing.
-pub fn is_owned(tags: &BTreeMap<String, String>, owner: &str) -> bool {
+pub(crate) fn is_owned(tags: &BTreeMap<String, String>, owner: &str) -> bool {
     !owner.is_empty() && tags.get(OWNER_TAG).map(String::as_str) == Some(owner)
 }
 
 /// The owner mark a set of tags to be written carries ("" when none).
-pub fn mark_of(tags: &BTreeMap<String, String>) -> &str {
+pub(crate) fn mark_of(tags: &BTreeMap<String, String>) -> &str {
     tags.get(OWNER_TAG).map(String::as_str).unwrap_or_default()
 }
 
 /// What an owned delete did.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Deleted {
+pub(crate) enum Deleted {
     /// It was ours and is deleted (or being deleted).
     Done,
     /// It did not exist.
@@ -104,7 +104,7 @@ pub enum Deleted {
 
 /// A fresh `ownership_id`: 16 random bytes from the system's secure
 /// generator, as 32 hex digits.
-pub fn new_ownership_id() -> Result<String, String> {
+pub(crate) fn new_ownership_id() -> Result<String, String> {
     let mut bytes = [0u8; 16];
     rustls::crypto::aws_lc_rs::default_provider()
         .secure_random

@@ -16,7 +16,7 @@ pub const MAX_PAGES: usize = 1000;
 
 /// Why a listing was stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PagingError {
+pub(crate) enum PagingError {
     #[error(
         "{operation} returned the continuation token of an earlier page again (page {page}); \
          the listing was stopped because it would never end"
@@ -37,7 +37,7 @@ pub enum PagingError {
 
 impl PagingError {
     /// The synthetic error code this gets in [`AwsError::Api`].
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             PagingError::RepeatedToken { .. } => "RepeatedPageToken",
             PagingError::TooManyPages { .. } => "TooManyPages",
@@ -64,7 +64,7 @@ impl From<PagingError> for AwsError {
 
 /// The tokens one listing has seen so far.
 #[derive(Debug)]
-pub struct Pager {
+pub(crate) struct Pager {
     operation: &'static str,
     limit: usize,
     pages: usize,
@@ -73,12 +73,12 @@ pub struct Pager {
 
 impl Pager {
     /// A listing by `operation` (for the error message), bounded by [`MAX_PAGES`].
-    pub fn new(operation: &'static str) -> Pager {
+    pub(crate) fn new(operation: &'static str) -> Pager {
         Pager::with_limit(operation, MAX_PAGES)
     }
 
     /// A listing bounded by `limit` pages.
-    pub fn with_limit(operation: &'static str, limit: usize) -> Pager {
+    pub(crate) fn with_limit(operation: &'static str, limit: usize) -> Pager {
         Pager {
             operation,
             limit,
@@ -90,7 +90,7 @@ impl Pager {
     /// Takes the continuation token the page just read ended with (`None`
     /// or empty: it was the last page) and gives the token for the next
     /// request, `Ok(None)` when the listing is complete.
-    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, PagingError> {
+    pub(crate) fn next(&mut self, token: Option<&str>) -> Result<Option<String>, PagingError> {
         self.pages += 1;
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Ok(None);

@@ -59,7 +59,7 @@ pub fn trust_policy(partition: &str, region: &str, account_id: &str) -> Value {
 /// `${` opens a policy variable. A user value carrying one would widen the
 /// generated policy, so configuration containing one is refused before any
 /// document is built.
-pub fn iam_special(s: &str) -> Option<&'static str> {
+pub(crate) fn iam_special(s: &str) -> Option<&'static str> {
     if s.contains('*') {
         Some("*")
     } else if s.contains('?') {
@@ -72,7 +72,7 @@ pub fn iam_special(s: &str) -> Option<&'static str> {
 }
 
 /// Splits `s3://bucket/key` into bucket and key (the key may be empty).
-pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
+pub(crate) fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
     let rest = uri.strip_prefix("s3://")?;
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     (!bucket.is_empty()).then_some((bucket, key))
@@ -81,7 +81,7 @@ pub fn parse_s3_uri(uri: &str) -> Option<(&str, &str)> {
 /// The repository of an ECR image URI
 /// `<account>.dkr.ecr[-fips].<region>.<suffix>/<repository>[:tag|@digest]`:
 /// `(account, region, repository)`. `None` for any other registry.
-pub fn ecr_repository(image: &str) -> Option<(&str, &str, &str)> {
+pub(crate) fn ecr_repository(image: &str) -> Option<(&str, &str, &str)> {
     let (host, path) = image.split_once('/')?;
     let mut labels = host.split('.');
     let account = labels.next()?;

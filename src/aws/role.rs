@@ -32,7 +32,7 @@ pub struct Role {
 /// What GetRole says about a role: enough to check ownership and the trust
 /// policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RoleDescription {
+pub(crate) struct RoleDescription {
     pub name: String,
     pub arn: String,
     /// The trust policy, parsed (IAM returns it URL-encoded).
@@ -42,7 +42,7 @@ pub struct RoleDescription {
 
 /// A policy document as IAM returns it (URL-encoded JSON, or plain JSON from
 /// some emulators), parsed.
-pub fn parse_document(text: &str) -> Option<serde_json::Value> {
+pub(crate) fn parse_document(text: &str) -> Option<serde_json::Value> {
     serde_json::from_str(text).ok().or_else(|| {
         let decoded = percent_encoding::percent_decode_str(text)
             .decode_utf8()
@@ -52,7 +52,7 @@ pub fn parse_document(text: &str) -> Option<serde_json::Value> {
 }
 
 /// GetRole; `Ok(None)` when it does not exist.
-pub async fn describe(c: &Clients, name: &str) -> Result<Option<RoleDescription>, AwsError> {
+pub(crate) async fn describe(c: &Clients, name: &str) -> Result<Option<RoleDescription>, AwsError> {
     tracing::debug!(name, "iam:GetRole");
     match c.iam.get_role().role_name(name).send().await {
         Ok(out) => Ok(out.role().map(|r| RoleDescription {
@@ -82,7 +82,7 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<Role>, AwsError> {
 
 /// The document of one inline policy (GetRolePolicy); `Ok(None)` when the
 /// role or the policy does not exist.
-pub async fn inline_policy(
+pub(crate) async fn inline_policy(
     c: &Clients,
     role: &str,
     policy: &str,
@@ -105,13 +105,13 @@ pub async fn inline_policy(
 }
 
 /// The role name at the end of a role ARN (`arn:...:role/path/name`).
-pub fn name_of_arn(arn: &str) -> Option<&str> {
+pub(crate) fn name_of_arn(arn: &str) -> Option<&str> {
     arn.split_once(":role/")
         .map(|(_, rest)| rest.rsplit('/').next().unwrap_or(rest))
 }
 
 /// Adds (or overwrites) tags on the role (TagRole).
-pub async fn add_tags(
+pub(crate) async fn add_tags(
     c: &Clients,
     name: &str,
     tags: &BTreeMap<String, String>,
@@ -131,7 +131,11 @@ pub async fn add_tags(
 }
 
 /// Deletes the role only when it carries the mark `owner_id`.
-pub async fn delete_owned(c: &Clients, name: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+pub(crate) async fn delete_owned(
+    c: &Clients,
+    name: &str,
+    owner_id: &str,
+) -> Result<Deleted, AwsError> {
     let Some(r) = describe(c, name).await? else {
         return Ok(Deleted::Gone);
     };

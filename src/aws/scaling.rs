@@ -19,9 +19,9 @@ use aws_sdk_applicationautoscaling::types::{
 use std::collections::BTreeMap;
 
 /// The SageMaker metric the backlog policy tracks (async endpoints only).
-pub const BACKLOG_METRIC: &str = "ApproximateBacklogSizePerInstance";
+pub(crate) const BACKLOG_METRIC: &str = "ApproximateBacklogSizePerInstance";
 /// The namespace of SageMaker's endpoint metrics.
-pub const SAGEMAKER_NAMESPACE: &str = "AWS/SageMaker";
+pub(crate) const SAGEMAKER_NAMESPACE: &str = "AWS/SageMaker";
 
 fn dimension() -> ScalableDimension {
     ScalableDimension::SageMakerVariantDesiredInstanceCount
@@ -40,7 +40,7 @@ fn is_missing(e: &AwsError) -> bool {
 
 /// What the scalable target should be.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetSpec {
+pub(crate) struct TargetSpec {
     pub resource_id: String,
     pub min_capacity: i32,
     pub max_capacity: i32,
@@ -49,14 +49,17 @@ pub struct TargetSpec {
 
 /// A registered scalable target.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     pub resource_id: String,
     pub min_capacity: i32,
     pub max_capacity: i32,
 }
 
 /// DescribeScalableTargets for one resource; `Ok(None)` when unregistered.
-pub async fn find_target(c: &Clients, resource_id: &str) -> Result<Option<Target>, AwsError> {
+pub(crate) async fn find_target(
+    c: &Clients,
+    resource_id: &str,
+) -> Result<Option<Target>, AwsError> {
     tracing::debug!(
         resource_id,
         "application-autoscaling:DescribeScalableTargets"
@@ -83,7 +86,7 @@ pub async fn find_target(c: &Clients, resource_id: &str) -> Result<Option<Target
 
 /// RegisterScalableTarget: registers the variant, or updates the bounds of
 /// a target that is already registered. Tags apply on first registration.
-pub async fn register_target(c: &Clients, spec: &TargetSpec) -> Result<(), AwsError> {
+pub(crate) async fn register_target(c: &Clients, spec: &TargetSpec) -> Result<(), AwsError> {
     tracing::debug!(
         resource_id = spec.resource_id,
         "application-autoscaling:RegisterScalableTarget"
@@ -106,7 +109,7 @@ pub async fn register_target(c: &Clients, spec: &TargetSpec) -> Result<(), AwsEr
 }
 
 /// DeregisterScalableTarget; an unregistered target counts as done.
-pub async fn deregister_target(c: &Clients, resource_id: &str) -> Result<(), AwsError> {
+pub(crate) async fn deregister_target(c: &Clients, resource_id: &str) -> Result<(), AwsError> {
     tracing::debug!(
         resource_id,
         "application-autoscaling:DeregisterScalableTarget"
@@ -130,7 +133,7 @@ pub async fn deregister_target(c: &Clients, resource_id: &str) -> Result<(), Aws
 
 /// The metric a target-tracking policy follows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TrackedMetric {
+pub(crate) enum TrackedMetric {
     /// `SageMakerVariantInvocationsPerInstance` (real-time endpoints).
     InvocationsPerInstance,
     /// `ApproximateBacklogSizePerInstance` of this endpoint (async only).
@@ -139,7 +142,7 @@ pub enum TrackedMetric {
 
 /// A target-tracking policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TargetTrackingSpec {
+pub(crate) struct TargetTrackingSpec {
     pub name: String,
     pub resource_id: String,
     pub metric: TrackedMetric,
@@ -151,7 +154,7 @@ pub struct TargetTrackingSpec {
 /// A step policy that adds one instance whenever its alarm fires: the
 /// scale-from-zero path of an async endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepSpec {
+pub(crate) struct StepSpec {
     pub name: String,
     pub resource_id: String,
     pub cooldown: i32,
@@ -159,7 +162,7 @@ pub struct StepSpec {
 
 /// What DescribeScalingPolicies says about one policy.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Policy {
+pub(crate) struct Policy {
     pub name: String,
     pub arn: String,
     /// `TargetTrackingScaling` or `StepScaling`.
@@ -173,7 +176,7 @@ pub struct Policy {
 
 /// DescribeScalingPolicies for one policy of a resource; `Ok(None)` when
 /// it does not exist.
-pub async fn find_policy(
+pub(crate) async fn find_policy(
     c: &Clients,
     resource_id: &str,
     name: &str,
@@ -227,7 +230,7 @@ fn build_error(
 }
 
 /// PutScalingPolicy with a target-tracking configuration; returns its ARN.
-pub async fn put_target_tracking(
+pub(crate) async fn put_target_tracking(
     c: &Clients,
     spec: &TargetTrackingSpec,
 ) -> Result<String, AwsError> {
@@ -291,7 +294,7 @@ async fn put_policy(
 
 /// PutScalingPolicy with a step configuration adding one instance when its
 /// alarm is at or above its threshold; returns its ARN.
-pub async fn put_step(c: &Clients, spec: &StepSpec) -> Result<String, AwsError> {
+pub(crate) async fn put_step(c: &Clients, spec: &StepSpec) -> Result<String, AwsError> {
     const OP: &str = "PutScalingPolicy";
     let cfg = StepScalingPolicyConfiguration::builder()
         .adjustment_type(AdjustmentType::ChangeInCapacity)
@@ -313,7 +316,11 @@ pub async fn put_step(c: &Clients, spec: &StepSpec) -> Result<String, AwsError> 
 }
 
 /// DeleteScalingPolicy; a missing policy counts as deleted.
-pub async fn delete_policy(c: &Clients, resource_id: &str, name: &str) -> Result<(), AwsError> {
+pub(crate) async fn delete_policy(
+    c: &Clients,
+    resource_id: &str,
+    name: &str,
+) -> Result<(), AwsError> {
     tracing::debug!(
         resource_id,
         name,

@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The KMS key the topics are encrypted with.
-pub const KMS_KEY: &str = "alias/aws/sns";
+pub(crate) const KMS_KEY: &str = "alias/aws/sns";
 
 /// The topic policy: deny publishing unless over TLS.
-pub fn topic_policy(arn: &str) -> Value {
+pub(crate) fn topic_policy(arn: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -99,7 +99,10 @@ fn sns_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
 }
 
 /// The topic's tags (ListTagsForResource); `Ok(None)` when it does not exist.
-pub async fn tags_of(c: &Clients, arn: &str) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+pub(crate) async fn tags_of(
+    c: &Clients,
+    arn: &str,
+) -> Result<Option<BTreeMap<String, String>>, AwsError> {
     tracing::debug!(arn, "sns:ListTagsForResource");
     match c
         .sns
@@ -124,7 +127,7 @@ pub async fn tags_of(c: &Clients, arn: &str) -> Result<Option<BTreeMap<String, S
 /// Moves the topic's tags to `new` only when it carries the mark
 /// `owner_id` (read first, so the change starts from what is really
 /// there); `Ok(false)` when it is gone or not ours, which is left alone.
-pub async fn retag_owned(
+pub(crate) async fn retag_owned(
     c: &Clients,
     arn: &str,
     owner_id: &str,
@@ -140,7 +143,11 @@ pub async fn retag_owned(
 }
 
 /// Deletes the topic only when it carries the mark `owner_id`.
-pub async fn delete_owned(c: &Clients, arn: &str, owner_id: &str) -> Result<Deleted, AwsError> {
+pub(crate) async fn delete_owned(
+    c: &Clients,
+    arn: &str,
+    owner_id: &str,
+) -> Result<Deleted, AwsError> {
     let Some(tags) = tags_of(c, arn).await? else {
         return Ok(Deleted::Gone);
     };
@@ -157,7 +164,7 @@ pub async fn delete_owned(c: &Clients, arn: &str, owner_id: &str) -> Result<Dele
 
 /// Moves a topic's tags from `old` to `new`: UntagResource for keys that
 /// went, TagResource for keys that are new or changed.
-pub async fn set_tags(
+pub(crate) async fn set_tags(
     c: &Clients,
     arn: &str,
     old: &BTreeMap<String, String>,

@@ -17,11 +17,11 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Interval between probes during the fast phase.
-pub const FAST_INTERVAL: Duration = Duration::from_millis(500);
+pub(crate) const FAST_INTERVAL: Duration = Duration::from_millis(500);
 /// How long the fast phase lasts, from the first probe.
-pub const FAST_PHASE: Duration = Duration::from_secs(10);
+pub(crate) const FAST_PHASE: Duration = Duration::from_secs(10);
 /// Growth of the interval per probe after the fast phase.
-pub const BACKOFF_FACTOR: f64 = 1.5;
+pub(crate) const BACKOFF_FACTOR: f64 = 1.5;
 /// Longest interval between probes.
 pub const MAX_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -34,7 +34,7 @@ pub type Cancel = tokio_util::sync::CancellationToken;
 
 /// What one probe saw.
 #[derive(Debug)]
-pub enum Probe<T> {
+pub(crate) enum Probe<T> {
     /// Done: the wait returns this value.
     Ready(T),
     /// Not yet; `status` is kept for the timeout message.
@@ -45,7 +45,7 @@ pub enum Probe<T> {
 
 /// The pause after a probe made `elapsed` after the first one, when the
 /// previous pause was `previous` (zero before the first pause).
-pub fn next_delay(elapsed: Duration, previous: Duration) -> Duration {
+pub(crate) fn next_delay(elapsed: Duration, previous: Duration) -> Duration {
     if elapsed < FAST_PHASE {
         return FAST_INTERVAL;
     }
@@ -58,7 +58,7 @@ pub fn next_delay(elapsed: Duration, previous: Duration) -> Duration {
 /// Calls `probe` on the adaptive schedule until it is ready, failed, returns
 /// an error, `timeout` has passed, or `cancel` fires. Throttling errors from a
 /// probe (after the SDK's own retries) do not end the wait.
-pub async fn wait_until<T, F, Fut>(
+pub(crate) async fn wait_until<T, F, Fut>(
     what: &str,
     timeout: Duration,
     cancel: &Cancel,

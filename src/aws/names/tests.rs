@@ -2,6 +2,57 @@
 
 use super::*;
 
+// AWS's rules for the names this module derives: test oracles only, since
+// the resource validates just the endpoint name (the rest are derived).
+
+/// Validates a SageMaker endpoint config name.
+fn validate_endpoint_config_name(name: &str) -> Result<(), String> {
+    check_sagemaker_name("endpoint config name", name)
+}
+
+/// Validates a production variant name.
+fn validate_variant_name(name: &str) -> Result<(), String> {
+    check_sagemaker_name("variant name", name)
+}
+
+/// Validates a SageMaker model name.
+fn validate_model_name(name: &str) -> Result<(), String> {
+    check_sagemaker_name("model name", name)
+}
+
+/// A name of 1 to `max` characters, each one `allowed`; `kind` and `rule`
+/// word the error.
+fn check_charset(
+    kind: &str,
+    name: &str,
+    max: usize,
+    allowed: fn(char) -> bool,
+    rule: &str,
+) -> Result<(), String> {
+    if let Some(c) = name.chars().find(|c| !allowed(*c)) {
+        Err(format!("{kind} {name:?} contains {c:?}; expected {rule}"))
+    } else if name.is_empty() || name.len() > max {
+        Err(format!(
+            "{kind} {name:?} is {} characters long; expected {rule}",
+            name.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Validates an IAM role name: 1 to 64 characters from `[A-Za-z0-9_+=,.@-]`.
+fn validate_role_name(name: &str) -> Result<(), String> {
+    let rule = "1 to 64 characters: letters, digits and _+=,.@-";
+    check_charset("IAM role name", name, MAX_ROLE_NAME, is_iam_char, rule)
+}
+
+/// Validates an SNS topic name: 1 to 256 characters from `[A-Za-z0-9_-]`.
+fn validate_topic_name(name: &str) -> Result<(), String> {
+    let rule = "1 to 256 characters: letters, digits, hyphens and underscores";
+    check_charset("SNS topic name", name, MAX_TOPIC_NAME, is_topic_char, rule)
+}
+
 const HASH: &str = "0123456789abcdef";
 
 /// Endpoint names of every length from 1 to 63 in several shapes, all valid.

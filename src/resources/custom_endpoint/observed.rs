@@ -85,7 +85,9 @@ pub(super) async fn describe_found(
         .map_err(at("read the endpoint tags"))?;
 
     // The role is ours when it has the name we derive for this endpoint and
-    // carries its endpoint tag; only then are its policies recorded.
+    // carries its endpoint tag; only then are its policies recorded. A role
+    // of that name that is gone stops the describe, as a gone config or model
+    // does (import failed the same way when it read the role's tags itself).
     let ours = names::role_name(name, env.region);
     let mut role_managed = false;
     let mut managed_policy_arns = Vec::new();
