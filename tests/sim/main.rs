@@ -4,5 +4,6 @@
 
 mod codec_props;
 mod fake_aws;
+mod orchestration;
 mod paging_sim;
 mod wait_sim;
