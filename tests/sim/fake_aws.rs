@@ -149,7 +149,7 @@ pub fn sm_not_found(what: &str, name: &str) -> Reply {
     )
 }
 
-/// A DescribeEndpoint answer (one variant, `count` instances).
+/// A DescribeEndpoint answer: one `AllTraffic` variant with one instance.
 pub fn endpoint(name: &str, config: &str, status: &str, reason: Option<&str>) -> Reply {
     let mut body = json!({
         "EndpointName": name,
@@ -418,13 +418,12 @@ impl FakeAws {
             match inner.scripts.get_mut(&req.op) {
                 Some(Script::Handler(h)) => Some(h.clone()),
                 Some(Script::Seq(q)) => {
-                    let r = if q.len() > 1 {
+                    let next = if q.len() > 1 {
                         q.pop_front()
                     } else {
                         q.front().cloned()
                     };
-                    let r = r.expect("sequences are never empty");
-                    return r;
+                    return next.expect("sequences are never empty");
                 }
                 None => None,
             }
