@@ -1,6 +1,9 @@
-//! Tests that need no sandbox and no Terraform: property tests of the value codecs, and the wait
-//! and paging loops against in-memory AWS clients.
+//! Tests that need no sandbox and no Terraform: property tests of the value codecs, the wait
+//! and paging loops against in-memory AWS clients, and the resource's orchestration against a
+//! scripted in-memory AWS.
 
 mod codec_props;
+mod fake_aws;
+mod orchestration;
 mod paging_sim;
 mod wait_sim;
