@@ -838,12 +838,10 @@ async fn create_whose_scaling_policy_fails_keeps_the_registered_target() {
     assert!(sim.deletes().is_empty(), "{:?}", sim.deletes());
 }
 
-// Fails today: when the update makes no new config, an error of the scaling
-// step returns the prior state (`live`), which does not list the target
-// RegisterScalableTarget just made; a destroy from that state then leaves
-// it registered. Remove the `ignore` once update.rs keeps the scaling names
-// of `target` on that path.
-#[ignore = "bug: update returns the prior state after a scaling error, without the registered target"]
+// An update without a new config returns the prior state (`live`) when the
+// scaling step fails; that state must still list the target
+// RegisterScalableTarget just made, or a destroy would leave it registered
+// (found by this test; fixed in update.rs).
 #[tokio::test(start_paused = true)]
 async fn update_whose_scaling_policy_fails_keeps_the_registered_target() {
     let sim = Sim::new();

@@ -410,10 +410,15 @@ impl Run<'_> {
         {
             self.set_instance_count(new).await.map_err(after)?;
         }
-        if scaling::needs_update(prior, planned, cleared) {
-            scaling::update(env, new, prior, &mut self.target)
-                .await
-                .map_err(after)?;
+        if scaling::needs_update(prior, planned, cleared)
+            && let Err(e) = scaling::update(env, new, prior, &mut self.target).await
+        {
+            // The state returned without a switch is `live`: it must list
+            // the scaling objects that exist now, or nothing tracks them.
+            if !switched {
+                scaling::copy_names(&self.target, &mut self.live);
+            }
+            return Err(after(e));
         }
 
         if !new.role_is_managed()
