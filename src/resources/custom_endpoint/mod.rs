@@ -1,54 +1,35 @@
 //! `sagemaker_custom_endpoint`: deploys a custom model (container image plus
 //! model artifacts in S3) to a SageMaker endpoint.
 //!
-//! The resource is split by concern:
-//! - [`schema`](schema()): the Terraform schema and its documented defaults;
-//! - `validate`: static checks for `ValidateResourceConfig`;
-//! - `plan`: `PlanResourceChange` (defaults, computed values, replacement);
-//! - `derive`: values computed from the configuration (resolved image URI,
-//!   merged tags, derived object names, invoke policy), shared with apply;
-//! - `model`: a typed view of a fully known configuration, for apply;
-//! - `checks`, `s3uri`, `duration`: small format parsers;
-//! - `scaling_model` (the typed `autoscaling` attribute and the names and
-//!   specs of its objects) and `scaling` (registering, updating, reading
-//!   and removing them); `deploy_model` (the typed `deployment_config`)
-//!   and `switch` (UpdateEndpoint with it, and rollback reporting);
-//! - the apply side, as plain async functions over the AWS layer: `apply`
-//!   (dispatch and shared error handling), `create`, `update`, `delete`,
-//!   `read`, `import`, with `desired` (the objects a state asks for) and
-//!   `private` (pending cleanups kept in Terraform's private state);
-//! - `secrets`: the write-only `environment_secrets`, kept out of every
-//!   state the provider returns;
-//! - `drift`: what refresh compares on the owned objects that no other
-//!   attribute shows (`out_of_band_changes`), repaired by the next apply.
+//! This file is the resource as the framework sees it ([`CustomEndpoint`])
+//! and its in-process API for tests. The rest is grouped by concept; each
+//! folder depends only on folders above it in this list, never back:
+//! - [`schema`](schema()) (`schema/`): the Terraform schema, its documented
+//!   defaults, and the one typed [`State`](schema::state::State) every other
+//!   part reads and writes;
+//! - `formats/`: small parsers (S3 URIs, Go durations, name and ARN checks);
+//! - `features/`: the typed parts of the configuration that are features of
+//!   their own: `secrets` (write-only variables), `scaling_model`
+//!   (autoscaling and the names and specs of its objects), `deploy_model`
+//!   (`deployment_config`);
+//! - `spec/`: what a configuration asks for: `model` (the fully known
+//!   [`EndpointSpec`]) and `derive` (image URI, `tags_all`, the derived
+//!   object names and their content hashes);
+//! - `validate/`: ValidateResourceConfig;
+//! - `plan/`: PlanResourceChange;
+//! - `lifecycle/`: the apply side over the AWS layer: dispatch and step
+//!   errors, `create`, `update` (with `switch`), `delete`, `read`
+//!   (refresh, with `drift` and `observed`), `import`, `scaling` (the
+//!   autoscaling objects over their lifecycle), `desired` (the AWS objects
+//!   a state asks for) and `private` (pending cleanups).
 
-mod apply;
-mod checks;
-mod create;
-mod delete;
-mod deploy_model;
-mod derive;
-mod desired;
-mod drift;
-mod duration;
-mod import;
-mod model;
-mod observed;
+mod features;
+mod formats;
+mod lifecycle;
 mod plan;
-mod private;
-mod read;
-mod s3uri;
-mod scaling;
-mod scaling_model;
 mod schema;
-mod schema_rollout;
-mod secrets;
-mod state;
-mod switch;
-mod update;
+mod spec;
 mod validate;
-mod validate_rollout;
-mod validator;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -59,19 +40,19 @@ use crate::framework::{self, ApplyRequest, ManagedResource, Op, Outcome, Planned
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
-pub use derive::{
-    ConfigInputs, DerivedNames, ModelInputs, derived_names, invoke_policy_json, resolve_image_uri,
-    tags_all,
-};
-pub use duration::{DurationError, parse_go_duration};
-pub use model::{
-    AsyncInference, Container, EndpointSpec, ImageError, ModelError, Timeouts, VpcConfig,
-};
-pub use private::{Kind as PendingKind, Pending, PrivateState};
-pub use s3uri::{S3Uri, S3UriError};
+pub use formats::duration::{DurationError, parse_go_duration};
+pub use formats::s3uri::{S3Uri, S3UriError};
+pub use lifecycle::private::{Kind as PendingKind, Pending, PrivateState};
 pub use schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
+};
+pub use spec::derive::{
+    ConfigInputs, DerivedNames, ModelInputs, derived_names, invoke_policy_json, resolve_image_uri,
+    tags_all,
+};
+pub use spec::model::{
+    AsyncInference, Container, EndpointSpec, ImageError, ModelError, Timeouts, VpcConfig,
 };
 
 /// The resource type name Terraform uses.
@@ -202,17 +183,17 @@ pub async fn apply(
     config: &Value,
     private: &[u8],
 ) -> ApplyResult {
-    ApplyResult::wire(apply::apply(env, prior, planned, config, Private::decode(private)).await)
+    ApplyResult::wire(lifecycle::apply(env, prior, planned, config, Private::decode(private)).await)
 }
 
 /// ReadResource (refresh).
 pub async fn read(env: &Env<'_>, state: &Value, private: &[u8]) -> ReadResult {
-    ApplyResult::wire(read::read(env, state, Private::decode(private)).await)
+    ApplyResult::wire(lifecycle::read::read(env, state, Private::decode(private)).await)
 }
 
 /// ImportResourceState: `id` is the endpoint name.
 pub async fn import(env: &Env<'_>, id: &str) -> ReadResult {
-    ApplyResult::wire(import::import(env, id).await)
+    ApplyResult::wire(lifecycle::import::import(env, id).await)
 }
 
 /// The resource type, as registered with the framework.
@@ -281,7 +262,7 @@ impl ManagedResource<Session> for CustomEndpoint {
             Err(kept) => return kept,
         };
         let env = Env::of(session, account, op.cancel);
-        apply::apply(&env, req.prior, req.planned, req.config, req.private).await
+        lifecycle::apply(&env, req.prior, req.planned, req.config, req.private).await
     }
 
     async fn read(
@@ -295,7 +276,7 @@ impl ManagedResource<Session> for CustomEndpoint {
             Err(kept) => return kept,
         };
         let env = Env::of(session, account, op.cancel);
-        read::read(&env, state, private).await
+        lifecycle::read::read(&env, state, private).await
     }
 
     async fn import(&self, op: Op<'_, Session>, id: &str) -> Outcome<PrivateState> {
@@ -305,23 +286,9 @@ impl ManagedResource<Session> for CustomEndpoint {
             Err(failed) => return failed,
         };
         let env = Env::of(session, account, op.cancel);
-        import::import(&env, id).await
+        lifecycle::import::import(&env, id).await
     }
 }
 
 #[cfg(test)]
-mod import_tests;
-#[cfg(test)]
-mod plan_tests;
-#[cfg(test)]
-mod plan_update_tests;
-#[cfg(test)]
 mod testutil;
-#[cfg(test)]
-mod update_tests;
-#[cfg(test)]
-mod validate_cases;
-#[cfg(test)]
-mod validate_rollout_cases;
-#[cfg(test)]
-mod validate_tests;

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::derive::DerivedNames;
-use super::desired::{Desired, DesiredError, Place};
+use super::lifecycle::desired::{Desired, DesiredError, Place};
 use super::schema::schema;
-use super::state::State;
+use super::schema::state::State;
+use super::spec::derive::DerivedNames;
 use crate::tfplugin::Value;
 
 /// A hand-built value as the typed state the resource code takes.
@@ -15,7 +15,7 @@ pub fn st(v: &Value) -> State {
 
 /// The derived names of a hand-built state or configuration value.
 pub fn names_of(v: &Value, region: &str) -> Option<DerivedNames> {
-    super::derive::derived_names(&st(v), region)
+    super::spec::derive::derived_names(&st(v), region)
 }
 
 impl Desired {

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use super::state::{State, sorted_strings};
+use super::super::schema::state::{State, sorted_strings};
 use crate::tfplugin::Value;
 
 /// The write-only map.

@@ -9,17 +9,17 @@
 //! remains, with a null endpoint status that planning turns into a
 //! replacement.
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::endpoint::EndpointStatus;
-use super::derive::invoke_policy_json;
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::endpoint::EndpointStatus;
+use super::super::features::secrets;
+use super::super::schema::state::State;
+use super::super::spec::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::drift;
 use super::observed::{describe_found, state_from};
 use super::private::{Kind, Pending, PrivateState};
-use super::secrets;
-use super::state::State;
+use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};

@@ -24,12 +24,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use super::model::{Container, ImageError};
-use super::schema::{
+use super::super::features::secrets;
+use super::super::schema::state::{ContainerAttr, State, sorted_strings};
+use super::super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
 };
-use super::secrets;
-use super::state::{ContainerAttr, State, sorted_strings};
+use super::model::{Container, ImageError};
 use crate::aws::names;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};

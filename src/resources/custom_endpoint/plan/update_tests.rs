@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::plan_tests::{
+use super::super::testutil::*;
+use super::super::{PlanResponse, ProviderContext};
+use super::tests::{
     REGION, ROLE, async_config, create_and_apply, ctx, replace_paths, rich_config, run,
 };
-use super::testutil::*;
-use super::{PlanResponse, ProviderContext};
 use crate::tfplugin::Value;
 
 /// Plans `change` against the applied state of `base`.

@@ -8,16 +8,16 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::endpoint::EndpointStatus;
-use super::aws::error::AwsError;
-use super::aws::owner::{Deleted, Foreign};
-use super::duration::parse_go_duration;
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::endpoint::EndpointStatus;
+use super::super::aws::error::AwsError;
+use super::super::aws::owner::{Deleted, Foreign};
+use super::super::formats::duration::parse_go_duration;
+use super::super::schema::DEFAULT_DELETE_TIMEOUT;
+use super::super::schema::state::State;
 use super::private::{Kind, PrivateState};
-use super::schema::DEFAULT_DELETE_TIMEOUT;
-use super::state::State;
+use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};
@@ -271,11 +271,13 @@ mod tests {
             timeouts(Value::Null, Value::Null, s("90s")),
         );
         assert_eq!(
-            delete_timeout(&super::super::testutil::st(&st)),
+            delete_timeout(&crate::resources::custom_endpoint::testutil::st(&st)),
             Duration::from_secs(90)
         );
         assert_eq!(
-            delete_timeout(&super::super::testutil::st(&valid_config())),
+            delete_timeout(&crate::resources::custom_endpoint::testutil::st(
+                &valid_config()
+            )),
             Duration::from_secs(1800)
         );
         let bad = with(
@@ -284,7 +286,7 @@ mod tests {
             timeouts(Value::Null, Value::Null, s("x")),
         );
         assert_eq!(
-            delete_timeout(&super::super::testutil::st(&bad)),
+            delete_timeout(&crate::resources::custom_endpoint::testutil::st(&bad)),
             Duration::from_secs(1800)
         );
     }

@@ -11,9 +11,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
+use super::super::Env;
+use super::super::aws;
+use super::super::schema::state::State;
 use super::create::{
     create_config, create_model, ensure_role, ensure_topics, fill_computed, record_topics,
 };
@@ -22,7 +22,7 @@ use super::desired::{Desired, MODEL_ID_TAG};
 use super::drift;
 use super::private::{Kind, Pending, PrivateState};
 use super::scaling;
-use super::state::State;
+use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::Diagnostics;

@@ -7,12 +7,20 @@
 //! was expected and what was given. The checks of `autoscaling` and
 //! `deployment_config` live in `validate_rollout`.
 
-use super::checks;
-use super::s3uri::{S3Uri, S3UriError};
-use super::secrets;
-use super::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
-use super::validate_rollout;
-use super::validator::{Validator, root, strings};
+#[cfg(test)]
+mod cases;
+mod rollout;
+#[cfg(test)]
+mod rollout_cases;
+#[cfg(test)]
+mod tests;
+mod validator;
+
+use self::validator::{Validator, root, strings};
+use super::features::secrets;
+use super::formats::checks;
+use super::formats::s3uri::{S3Uri, S3UriError};
+use super::schema::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
 use crate::framework::typed::Known;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
@@ -97,8 +105,8 @@ impl Validator {
         self.tags(&c.tags);
         self.async_inference(&c.async_inference);
         self.timeouts(&c.timeouts);
-        validate_rollout::autoscaling(self, c);
-        validate_rollout::deployment_config(self, c);
+        rollout::autoscaling(self, c);
+        rollout::deployment_config(self, c);
     }
 
     fn s3(&mut self, path: AttrPath, v: &Known<String>, is_model_data: bool) {
@@ -401,7 +409,7 @@ impl Validator {
     }
 
     fn timeouts(&mut self, t: &Known<TimeoutsAttr>) {
-        use super::duration::{DurationError, parse_go_duration};
+        use super::formats::duration::{DurationError, parse_go_duration};
         let Some(t) = t.get() else { return };
         for (op, given) in [
             ("create", &t.create),
@@ -435,7 +443,7 @@ impl Validator {
 }
 
 #[cfg(test)]
-mod tests {
+mod decode_tests {
     use super::validate;
     use crate::tfplugin::{Severity, Value};
     use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //! scaling objects it asks for (names from `aws::names`, specs for
 //! `aws::scaling` and `aws::alarm`). Pure; shared by plan, apply and read.
 
-use super::state::{AutoscalingAttr, State};
+use super::super::schema::state::{AutoscalingAttr, State};
 use crate::aws::alarm::BacklogAlarmSpec;
 use crate::aws::endpoint_config::VARIANT_NAME;
 use crate::aws::names::{self, ScalingPolicyKind};

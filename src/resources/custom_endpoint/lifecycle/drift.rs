@@ -9,11 +9,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
+use super::super::Env;
+use super::super::aws;
+use super::super::schema::state::State;
 use super::desired::Desired;
-use super::state::State;
+use super::{StepError, at};
 use crate::tfplugin::Value;
 
 /// Keys of `out_of_band_changes`, one per kind of object.

@@ -5,15 +5,15 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::deploy_model;
-use super::duration::{DurationError, parse_go_duration};
-use super::s3uri::{S3Uri, S3UriError};
-use super::scaling_model::Autoscaling;
-use super::schema::{
+use super::super::features::deploy_model;
+use super::super::features::scaling_model::Autoscaling;
+use super::super::formats::duration::{DurationError, parse_go_duration};
+use super::super::formats::s3uri::{S3Uri, S3UriError};
+use super::super::schema::state::{ContainerAttr, State, TimeoutsAttr};
+use super::super::schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
 };
-use super::state::{ContainerAttr, State, TimeoutsAttr};
 use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
 use crate::framework::typed::{DecodeError, Known};

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::derive::invoke_policy_json;
-use super::schema::schema;
-use super::testutil::*;
-use super::{PlanRequest, PlanResponse, ProviderContext, plan};
+use super::super::schema::schema;
+use super::super::spec::derive::invoke_policy_json;
+use super::super::testutil::*;
+use super::super::{PlanRequest, PlanResponse, ProviderContext, plan};
 use crate::aws::dlc;
 use crate::tfplugin::schema::AttrKind;
 use crate::tfplugin::{Number, Severity, Value};

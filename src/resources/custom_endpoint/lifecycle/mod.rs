@@ -2,13 +2,29 @@
 //! the state being built, turning step errors into diagnostics, and making
 //! sure a returned state never holds unknown values.
 
+pub(super) mod create;
+pub(super) mod delete;
+pub(super) mod desired;
+pub(super) mod drift;
+pub(super) mod import;
+#[cfg(test)]
+mod import_tests;
+pub(super) mod observed;
+pub(super) mod private;
+pub(super) mod read;
+pub(super) mod scaling;
+pub(super) mod switch;
+pub(super) mod update;
+#[cfg(test)]
+mod update_tests;
+
+use self::desired::{DesiredError, Place};
+use self::private::PrivateState;
 use super::Env;
 use super::aws;
 use super::aws::error::AwsError;
-use super::desired::{DesiredError, Place};
-use super::private::PrivateState;
-use super::secrets;
-use super::state::State;
+use super::features::secrets;
+use super::schema::state::State;
 use crate::framework::Outcome;
 use crate::framework::typed::DecodeError;
 use crate::tfplugin::{Diagnostics, Value};
@@ -217,11 +233,9 @@ pub async fn apply(
             private: pending,
             diagnostics: Diagnostics::new(),
         },
-        (true, false) => super::create::create(env, &planned_st, &config, pending).await,
-        (false, true) => super::delete::delete(env, &prior_st, pending).await,
-        (false, false) => {
-            super::update::update(env, &prior_st, &planned_st, &config, pending).await
-        }
+        (true, false) => self::create::create(env, &planned_st, &config, pending).await,
+        (false, true) => self::delete::delete(env, &prior_st, pending).await,
+        (false, false) => self::update::update(env, &prior_st, &planned_st, &config, pending).await,
     }
 }
 
@@ -231,8 +245,8 @@ pub async fn apply(
 fn futures_are_send(env: &Env<'_>, v: &Value) {
     fn is_send<T: Send>(_: T) {}
     is_send(apply(env, v, v, v, PrivateState::default()));
-    is_send(super::read::read(env, v, PrivateState::default()));
-    is_send(super::import::import(env, ""));
+    is_send(self::read::read(env, v, PrivateState::default()));
+    is_send(self::import::import(env, ""));
 }
 
 #[cfg(test)]

@@ -1,17 +1,17 @@
 //! Unit tests for `validate`: one case per error, each checked for its
 //! summary, attribute path and the value quoted back to the user.
 
-use super::schema::schema;
-use super::testutil::*;
+use super::super::schema::schema;
+use super::super::testutil::*;
 use crate::framework::rules;
 use crate::tfplugin::{Diagnostics, Number, Severity, Value};
 
 /// The static checks, as a client with write-only support runs them.
 fn validate(config: &Value) -> Diagnostics {
-    super::validate(config, true)
+    super::super::validate(config, true)
 }
 
-use super::validate_cases::{POLICY, ROLE, cases};
+use super::cases::{POLICY, ROLE, cases};
 
 fn image_container() -> Value {
     container(&[(
@@ -22,7 +22,8 @@ fn image_container() -> Value {
 
 #[test]
 fn each_invalid_configuration_gives_one_precise_error() {
-    let all = cases();
+    let mut all = cases();
+    all.extend(super::rollout_cases::cases());
     assert!(all.len() >= 50, "{} cases", all.len());
     for (name, cfg, summary, path, given) in all {
         let diags = validate(&cfg);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::desired::Desired;
 use super::update::*;
-use crate::resources::custom_endpoint::desired::Place;
+use crate::resources::custom_endpoint::lifecycle::desired::Place;
 use crate::resources::custom_endpoint::testutil::*;
 use crate::tfplugin::Value;
 

@@ -11,12 +11,13 @@
 //! removal also covers the derived names, for objects whose creation
 //! answer was lost.
 
-use super::apply::{StepError, at};
-use super::aws;
+use super::super::Env;
+use super::super::aws;
+use super::super::features::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs};
+use super::super::schema::state::State;
+use super::super::spec::model::EndpointSpec;
 use super::desired::Desired;
-use super::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs};
-use super::state::State;
-use super::{Env, model::EndpointSpec};
+use super::{StepError, at};
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};
 

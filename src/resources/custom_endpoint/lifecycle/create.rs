@@ -5,17 +5,17 @@
 //! wait for InService, then the autoscaling objects. Each object is written into the state as soon as it
 //! exists, so any failure returns a state naming everything created.
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::endpoint::EndpointStatus;
-use super::aws::error::AwsError;
-use super::derive::invoke_policy_json;
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::endpoint::EndpointStatus;
+use super::super::aws::error::AwsError;
+use super::super::features::scaling_model::ScalingNames;
+use super::super::schema::state::State;
+use super::super::spec::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::private::PrivateState;
 use super::scaling;
-use super::scaling_model::ScalingNames;
-use super::state::State;
+use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};

@@ -7,14 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::names;
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::names;
+use super::super::features::secrets;
+use super::super::schema::state::State;
 use super::observed::{self, state_from};
 use super::private::{Kind, Pending, PrivateState};
-use super::secrets;
-use super::state::State;
+use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Diagnostics, Value};

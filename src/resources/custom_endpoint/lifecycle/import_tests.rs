@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::testutil::names_of;
+use super::super::testutil::names_of;
 
+use super::super::schema;
 use super::observed::*;
-use super::schema;
 use crate::aws;
 use crate::aws::endpoint::{Endpoint, EndpointStatus};
 use crate::aws::endpoint_config::{

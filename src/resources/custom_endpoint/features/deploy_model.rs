@@ -2,7 +2,7 @@
 //! as the AWS layer's [`DeploymentSpec`]. Validation (`validate_rollout`)
 //! has already checked the values; this only reads them.
 
-use super::state::{CapacityAttr, DeploymentConfigAttr};
+use super::super::schema::state::{CapacityAttr, DeploymentConfigAttr};
 use crate::aws::deployment::{Capacity, DeploymentSpec, Policy};
 use crate::framework::typed::Known;
 use crate::tfplugin::Number;

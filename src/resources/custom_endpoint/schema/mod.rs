@@ -2,6 +2,9 @@
 //! Markdown and is what the registry documentation is generated from, so each
 //! one says what the attribute does, its default and its constraints.
 
+pub(super) mod rollout;
+pub(super) mod state;
+
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::{Type, Value};
 
@@ -277,8 +280,8 @@ fn build() -> Schema {
         )
         .optional(),
         async_inference(),
-        super::schema_rollout::autoscaling(),
-        super::schema_rollout::deployment_config(),
+        self::rollout::autoscaling(),
+        self::rollout::deployment_config(),
         string_map(
             "tags",
             "Tags for every object the provider creates. Keys are 1 to 128 characters and must \

@@ -2,10 +2,10 @@
 //! [`State`], run by `validate`. Like the rest of validation they skip
 //! unknown values and point every error at its attribute.
 
-use super::duration::parse_go_duration;
-use super::scaling_model::target_attr;
-use super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
-use super::state::{AutoscalingAttr, CapacityAttr, State};
+use super::super::features::scaling_model::target_attr;
+use super::super::formats::duration::parse_go_duration;
+use super::super::schema::state::{AutoscalingAttr, CapacityAttr, State};
+use super::super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
 use super::validator::{Validator, root, strings};
 use crate::framework::typed::Known;
 use crate::tfplugin::{AttrPath, Number};

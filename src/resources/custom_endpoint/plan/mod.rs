@@ -7,10 +7,17 @@
 //! unknown only when it will change: an unchanged configuration must plan to
 //! exactly the prior state, or `terraform plan` would never be empty.
 
-use super::derive::{ConfigInputs, ModelInputs, invoke_policy_json, resolve_image_uri, tags_all};
-use super::scaling_model::{Autoscaling, ScalingNames};
-use super::secrets;
-use super::state::{ContainerAttr, State};
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod update_tests;
+
+use super::features::scaling_model::{Autoscaling, ScalingNames};
+use super::features::secrets;
+use super::schema::state::{ContainerAttr, State};
+use super::spec::derive::{
+    ConfigInputs, ModelInputs, invoke_policy_json, resolve_image_uri, tags_all,
+};
 use super::{PlanRequest, PlanResponse};
 use crate::aws::dlc;
 use crate::framework::typed::{DecodeError, Known};

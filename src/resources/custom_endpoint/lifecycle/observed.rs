@@ -9,17 +9,17 @@
 
 use std::collections::BTreeMap;
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::dlc;
-use super::aws::endpoint::Endpoint;
-use super::aws::endpoint_config::EndpointConfigDescription;
-use super::aws::model::ModelDescription;
-use super::aws::names;
-use super::derive::{invoke_policy_json, tags_all};
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::dlc;
+use super::super::aws::endpoint::Endpoint;
+use super::super::aws::endpoint_config::EndpointConfigDescription;
+use super::super::aws::model::ModelDescription;
+use super::super::aws::names;
+use super::super::schema::state::{AsyncInferenceAttr, ContainerAttr, State, VpcConfigAttr};
+use super::super::spec::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
-use super::state::{AsyncInferenceAttr, ContainerAttr, State, VpcConfigAttr};
+use super::{StepError, at};
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};
 

@@ -4,16 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use super::aws;
-use super::aws::endpoint_config::{AsyncSpec, EndpointConfigSpec};
-use super::aws::model::{ModelData, ModelSpec, VpcSpec};
-use super::aws::names::{self, TopicKind};
-use super::aws::policy::{self, PolicyInputs};
-use super::aws::role::RoleSpec;
-use super::derive::{derived_names, tags_all};
-use super::model::{EndpointSpec, ImageError, ModelError};
-use super::secrets::Secrets;
-use super::state::State;
+use super::super::aws;
+use super::super::aws::endpoint_config::{AsyncSpec, EndpointConfigSpec};
+use super::super::aws::model::{ModelData, ModelSpec, VpcSpec};
+use super::super::aws::names::{self, TopicKind};
+use super::super::aws::policy::{self, PolicyInputs};
+use super::super::aws::role::RoleSpec;
+use super::super::features::secrets::Secrets;
+use super::super::schema::state::State;
+use super::super::spec::derive::{derived_names, tags_all};
+use super::super::spec::model::{EndpointSpec, ImageError, ModelError};
 use crate::aws::dlc;
 use crate::tfplugin::Value;
 
@@ -119,7 +119,7 @@ impl Desired {
             tags_all: string_map(&all),
             secrets: Secrets::default(),
             ownership_id: state.ownership_id.as_str().unwrap_or_default().to_string(),
-            secret_keys: super::secrets::keys_in(state).unwrap_or_default(),
+            secret_keys: super::super::features::secrets::keys_in(state).unwrap_or_default(),
         })
     }
 
@@ -152,8 +152,8 @@ impl Desired {
         keys.extend(self.secrets.iter().map(|(k, _)| k.clone()));
         keys.sort();
         keys.dedup();
-        if let Some(v) = super::secrets::keys_tag_value(&keys) {
-            t.insert(super::secrets::KEYS_TAG.into(), v);
+        if let Some(v) = super::super::features::secrets::keys_tag_value(&keys) {
+            t.insert(super::super::features::secrets::KEYS_TAG.into(), v);
         }
         t
     }

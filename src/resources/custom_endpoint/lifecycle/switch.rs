@@ -5,17 +5,17 @@
 //! error naming the reason and, when `auto_rollback_alarms` are set, the
 //! alarms that were firing.
 
-use super::Env;
-use super::apply::{StepError, at};
-use super::aws;
-use super::aws::endpoint::EndpointStatus;
-use super::aws::error::AwsError;
+use super::super::Env;
+use super::super::aws;
+use super::super::aws::endpoint::EndpointStatus;
+use super::super::aws::error::AwsError;
+use super::super::schema::state::State;
 use super::create::not_cancelled;
 use super::desired::Desired;
 use super::private::{Kind, Pending};
 use super::scaling;
-use super::state::State;
 use super::update::Run;
+use super::{StepError, at};
 use crate::framework::typed::Known;
 
 impl Run<'_> {

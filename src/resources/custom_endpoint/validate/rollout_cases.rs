@@ -1,8 +1,8 @@
 //! The invalid `autoscaling` and `deployment_config` configurations of the
 //! validation table (see `validate_cases`).
 
-use super::testutil::*;
-use super::validate_cases::Case;
+use super::super::testutil::*;
+use super::cases::Case;
 use crate::tfplugin::Value;
 
 /// Every rollout case.
