@@ -6,10 +6,14 @@
 //! - [`plugin`]: the go-plugin bootstrap (handshake, AutoMTLS, controller, logs);
 //! - [`tfplugin`]: protocol values, types, schemas and diagnostics;
 //! - [`provider`]: the tfplugin6 `Provider` gRPC service and provider configuration;
-//! - [`resources`]: the resources, each split into schema, model, validate and plan;
+//! - [`framework`]: provider-object traits, the registry the service
+//!   dispatches through, and the protocol rules applied once for every object;
+//! - [`resources`]: the resource types (one folder each) and the configured
+//!   provider they run with;
 //! - [`functions`]: provider-defined functions (`provider::sagemaker::...`);
 //! - [`docs`]: the registry documentation, generated from the schemas above;
-//! - [`aws`]: helpers for AWS objects (derived names, the DLC image table).
+//! - [`aws`]: every AWS call, one typed find/describe/create/delete/wait per
+//!   object, plus derived names and the DLC image table.
 
 pub mod aws;
 pub mod docs;

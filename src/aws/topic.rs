@@ -218,6 +218,26 @@ pub async fn attributes(
     }
 }
 
+/// What drift compares on a topic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicDescription {
+    /// `KmsMasterKeyId`: the key that encrypts the topic, if any.
+    pub kms_key: Option<String>,
+    /// The access policy, parsed; `None` when absent or unreadable.
+    pub policy: Option<serde_json::Value>,
+}
+
+/// The topic's encryption key and access policy (GetTopicAttributes);
+/// `Ok(None)` when it does not exist.
+pub async fn describe(c: &Clients, arn: &str) -> Result<Option<TopicDescription>, AwsError> {
+    Ok(attributes(c, arn).await?.map(|mut attrs| TopicDescription {
+        kms_key: attrs.remove("KmsMasterKeyId"),
+        policy: attrs
+            .remove("Policy")
+            .and_then(|p| super::role::parse_document(&p)),
+    }))
+}
+
 /// Whether the topic exists (GetTopicAttributes).
 pub async fn exists(c: &Clients, arn: &str) -> Result<bool, AwsError> {
     Ok(attributes(c, arn).await?.is_some())

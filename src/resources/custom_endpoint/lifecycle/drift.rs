@@ -139,22 +139,19 @@ async fn role(env: &Env<'_>, name: &str, d: &Desired) -> Result<Option<Vec<Strin
 async fn topic(env: &Env<'_>, arn: &str, d: &Desired) -> Result<Option<Vec<String>>, StepError> {
     let c = env.clients;
     let step = || at(format!("read the topic {arn}"));
-    let (attrs, tags) = tokio::join!(aws::topic::attributes(c, arn), aws::topic::tags_of(c, arn));
-    let (Some(attrs), Some(tags)) = (attrs.map_err(step())?, tags.map_err(step())?) else {
+    let (live, tags) = tokio::join!(aws::topic::describe(c, arn), aws::topic::tags_of(c, arn));
+    let (Some(live), Some(tags)) = (live.map_err(step())?, tags.map_err(step())?) else {
         return Ok(None);
     };
     let mut parts = Vec::new();
-    if attrs.get("KmsMasterKeyId").map(String::as_str) != Some(aws::topic::KMS_KEY) {
+    if live.kms_key.as_deref() != Some(aws::topic::KMS_KEY) {
         parts.push(format!(
             "encryption changed (KmsMasterKeyId is {:?}, not {})",
-            attrs.get("KmsMasterKeyId").map_or("", String::as_str),
+            live.kms_key.as_deref().unwrap_or(""),
             aws::topic::KMS_KEY
         ));
     }
-    let policy = attrs
-        .get("Policy")
-        .and_then(|p| aws::role::parse_document(p));
-    if policy.as_ref() != Some(&aws::topic::topic_policy(arn)) {
+    if live.policy.as_ref() != Some(&aws::topic::topic_policy(arn)) {
         parts.push("access policy changed".to_string());
     }
     push(&mut parts, tag_changes(&tags, &d.base_tags()));
