@@ -207,10 +207,13 @@ macro_rules! typed_object {
             $( $(#[$fmeta])* pub $field: $ty, )*
         }
 
+        /// The attribute names: `NAMES` in declaration order, and one
+        /// constant per field named like it (`State::instance_type`), so
+        /// the schema and diagnostic paths use the name written here.
+        #[allow(dead_code, non_upper_case_globals)]
         impl $name {
-            /// The attribute names, in declaration order.
-            #[allow(dead_code)]
             pub const NAMES: &'static [&'static str] = &[$($crate::typed_object!(@name $field)),*];
+            $( pub const $field: &'static str = $crate::typed_object!(@name $field); )*
         }
 
         impl $crate::framework::typed::FromValue for $name {

@@ -191,7 +191,7 @@ async fn refresh(
     st.endpoint_status = Known::from_option(Some(ep.status.to_string()));
     if ep.status == EndpointStatus::Failed {
         diags.attr_warning(
-            AttrPath::root("endpoint_status"),
+            AttrPath::root(State::endpoint_status),
             "Endpoint failed",
             format!(
                 "SageMaker reports endpoint {name} as Failed: {}. The next apply replaces it.",
@@ -210,7 +210,7 @@ async fn refresh(
             // or imported into another state): this resource has lost its
             // endpoint. Planning replaces it, and create then explains.
             diags.attr_warning(
-                AttrPath::root("endpoint_arn"),
+                AttrPath::root(State::endpoint_arn),
                 "Endpoint is no longer owned by this resource",
                 format!(
                     "Endpoint {name} exists but does not carry this resource's ownership mark \

@@ -20,12 +20,9 @@ use super::spec::derive::{
 };
 use super::{PlanRequest, PlanResponse};
 use crate::aws::dlc;
+use crate::aws::endpoint::EndpointStatus;
 use crate::framework::typed::{DecodeError, Known};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
-
-/// The endpoint status SageMaker reports for an endpoint that can only be
-/// deleted; planning replaces such an endpoint.
-const FAILED: &str = "Failed";
 
 pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let mut diagnostics = Diagnostics::new();
@@ -76,7 +73,7 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     } else if let Some(detail) = dlc_region_problem(&p.container, region) {
         // Pointing at `container` (rather than the unset account_id) lets
         // Terraform show the configuration lines of the container.
-        let path = AttrPath::root("container");
+        let path = AttrPath::root(State::container);
         let summary = "Unsupported region for Deep Learning Containers";
         diagnostics.attr_error(path, summary, detail);
         Known::Unknown
@@ -85,7 +82,11 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
             Ok(v) => v,
             Err(e) => {
                 let detail = format!("container: {e}.");
-                diagnostics.attr_error(AttrPath::root("container"), "Invalid container", detail);
+                diagnostics.attr_error(
+                    AttrPath::root(State::container),
+                    "Invalid container",
+                    detail,
+                );
                 Known::Unknown
             }
         }
@@ -141,7 +142,9 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     // Endpoint: its ARN lives as long as its name; its status changes when a
     // new config is deployed. A failed endpoint can only be replaced.
     let mut requires_replace = Vec::new();
-    let failed = !creating && prior.endpoint_status.as_str() == Some(FAILED);
+    // A failed endpoint can only be deleted: planning replaces it.
+    let failed =
+        !creating && prior.endpoint_status.as_str() == Some(EndpointStatus::Failed.as_str());
     // Read found the endpoint gone while objects it used remain.
     let missing = !creating && prior.endpoint_status.is_null() && prior.endpoint_arn.is_null();
     p.endpoint_arn = keep(&prior.endpoint_arn, same_name);
@@ -153,9 +156,9 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     p.endpoint_status = keep(&prior.endpoint_status, config_kept && !failed && !missing);
     let endpoint = prior.endpoint_name.as_str().unwrap_or("?");
     if missing {
-        requires_replace.push(AttrPath::root("endpoint_status"));
+        requires_replace.push(AttrPath::root(State::endpoint_status));
         diagnostics.attr_warning(
-            AttrPath::root("endpoint_status"),
+            AttrPath::root(State::endpoint_status),
             "Endpoint no longer exists",
             format!(
                 "Endpoint {endpoint} was not found, but objects it used are still there. This \
@@ -164,9 +167,9 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         );
     }
     if failed {
-        requires_replace.push(AttrPath::root("endpoint_status"));
+        requires_replace.push(AttrPath::root(State::endpoint_status));
         diagnostics.attr_warning(
-            AttrPath::root("endpoint_status"),
+            AttrPath::root(State::endpoint_status),
             "Failed endpoint will be replaced",
             format!(
                 "SageMaker reports endpoint {endpoint} as Failed, and a failed endpoint can \
@@ -208,12 +211,12 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
 
     if !creating {
         if !known_eq(&p.endpoint_name, &prior.endpoint_name) {
-            requires_replace.insert(0, AttrPath::root("endpoint_name"));
+            requires_replace.insert(0, AttrPath::root(State::endpoint_name));
         }
         let switched = p.async_inference.is_unknown()
             || p.async_inference.is_null() != prior.async_inference.is_null();
         if switched {
-            requires_replace.push(AttrPath::root("async_inference"));
+            requires_replace.push(AttrPath::root(State::async_inference));
         }
     }
 

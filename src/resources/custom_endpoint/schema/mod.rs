@@ -5,6 +5,7 @@
 pub(super) mod rollout;
 pub(super) mod state;
 
+use self::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::{Type, Value};
 
@@ -37,31 +38,31 @@ fn string_map(name: &str, desc: &str) -> Attribute {
 
 fn container() -> Attribute {
     Attribute::nested(
-        "container",
+        State::container,
         Nesting::Single,
         vec![
             string(
-                "image_uri",
+                ContainerAttr::image_uri,
                 "A complete container image URI, for example \
                  `123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0`. \
                  Set either this or `repository_name` and `tag`.",
             )
             .optional(),
             string(
-                "repository_name",
+                ContainerAttr::repository_name,
                 "Repository of an AWS Deep Learning Container, for example \
                  `huggingface-pytorch-tgi-inference`. Requires `tag`. The registry account \
                  is looked up from the provider region unless `account_id` is set.",
             )
             .optional(),
             string(
-                "tag",
+                ContainerAttr::tag,
                 "Image tag of the Deep Learning Container, for example \
                  `2.1.1-tgi1.4.0-gpu-py310-cu121-ubuntu22.04`. Requires `repository_name`.",
             )
             .optional(),
             string(
-                "account_id",
+                ContainerAttr::account_id,
                 "The 12-digit account that hosts the Deep Learning Container registry. \
                  Only needed in regions the provider has no table entry for; only valid \
                  together with `repository_name` and `tag`.",
@@ -78,16 +79,16 @@ fn container() -> Attribute {
 
 fn vpc_config() -> Attribute {
     Attribute::nested(
-        "vpc_config",
+        State::vpc_config,
         Nesting::Single,
         vec![
             string_set(
-                "security_group_ids",
+                VpcConfigAttr::security_group_ids,
                 "Security group IDs (`sg-...`) for the model containers; 1 to 5.",
             )
             .required(),
             string_set(
-                "subnets",
+                VpcConfigAttr::subnets,
                 "Subnet IDs (`subnet-...`) the model containers run in; 1 to 16.",
             )
             .required(),
@@ -101,23 +102,23 @@ fn vpc_config() -> Attribute {
 
 fn async_inference() -> Attribute {
     Attribute::nested(
-        "async_inference",
+        State::async_inference,
         Nesting::Single,
         vec![
             string(
-                "output_path",
+                AsyncInferenceAttr::output_path,
                 "`s3://` location where SageMaker writes the results of asynchronous \
                  requests.",
             )
             .required(),
             string(
-                "failure_path",
+                AsyncInferenceAttr::failure_path,
                 "`s3://` location where SageMaker writes the errors of failed asynchronous \
                  requests.",
             )
             .optional(),
             number(
-                "max_concurrent_invocations_per_instance",
+                AsyncInferenceAttr::max_concurrent_invocations_per_instance,
                 "How many requests each instance processes at once, 1 to 1000. \
                  Defaults to `10`.",
             )
@@ -135,25 +136,25 @@ fn async_inference() -> Attribute {
 
 fn timeouts() -> NestedBlock {
     NestedBlock::single(
-        "timeouts",
+        State::timeouts,
         Block::new(
             "How long each operation may take, as Go duration strings such as `60m`, `1h30m` \
              or `90s`.",
             vec![
                 string(
-                    "create",
+                    TimeoutsAttr::create,
                     "Time allowed for creating the endpoint until it is `InService`. \
                      Defaults to `60m`.",
                 )
                 .optional(),
                 string(
-                    "update",
+                    TimeoutsAttr::update,
                     "Time allowed for an in-place update until the endpoint is back \
                      `InService` on its new configuration. Defaults to `60m`.",
                 )
                 .optional(),
                 string(
-                    "delete",
+                    TimeoutsAttr::delete,
                     "Time allowed for deleting the endpoint and everything created for it. \
                      Defaults to `30m`.",
                 )
@@ -166,28 +167,28 @@ fn timeouts() -> NestedBlock {
 
 fn build() -> Schema {
     let attributes = vec![
-        string("id", "The endpoint name; identifies the resource.").computed(),
+        string(State::id, "The endpoint name; identifies the resource.").computed(),
         string(
-            "endpoint_name",
+            State::endpoint_name,
             "Name of the SageMaker endpoint: up to 63 letters, digits and hyphens, starting \
              and ending with a letter or digit. Changing it replaces the endpoint.",
         )
         .required(),
         string(
-            "model_id",
+            State::model_id,
             "Identifier of the model being served, for example a Hugging Face model ID. It is \
              recorded as the `modelId` tag on the model and the endpoint (at most 256 \
              characters).",
         )
         .required(),
         string(
-            "instance_type",
+            State::instance_type,
             "SageMaker instance type, for example `ml.g5.2xlarge` or `ml.inf2.xlarge`. Must \
              have the form `ml.<family>.<size>`.",
         )
         .required(),
         number(
-            "instance_count",
+            State::instance_count,
             "Number of instances behind the endpoint, at least 1. Defaults to `1`. With \
              `autoscaling`, this is only the initial count and must lie between \
              `min_capacity` and `max_capacity`; changing it then does not resize the \
@@ -197,7 +198,7 @@ fn build() -> Schema {
         .computed()
         .default(Value::int(DEFAULT_INSTANCE_COUNT)),
         string(
-            "model_data_url",
+            State::model_data_url,
             "S3 location of the model artifacts. A key ending in `.tar.gz` is used as a \
              compressed archive; anything else is an uncompressed S3 prefix, which should end \
              with `/`.",
@@ -205,7 +206,7 @@ fn build() -> Schema {
         .required(),
         container(),
         string(
-            "role_arn",
+            State::role_arn,
             "ARN of an existing IAM role for SageMaker to assume. When unset, the provider \
              creates a least-privilege role (S3 read on the model data, S3 write on the async \
              paths, ECR pull, CloudWatch Logs and metrics, SNS publish on the async topics) and \
@@ -213,14 +214,14 @@ fn build() -> Schema {
         )
         .optional(),
         string_set(
-            "role_managed_policy_arns",
+            State::role_managed_policy_arns,
             "Managed policy ARNs to attach to the generated role, for example \
              `arn:aws:iam::aws:policy/AmazonSageMakerFullAccess`. Only valid when `role_arn` \
              is unset.",
         )
         .optional(),
         string_map(
-            "environment",
+            State::environment,
             "Environment variables for the inference container. `SAGEMAKER_REGION` is set to \
              the provider region unless you set it here. Values are stored in the state; put \
              tokens and passwords in `environment_secrets` instead. Changing it creates a new \
@@ -228,7 +229,7 @@ fn build() -> Schema {
         )
         .optional(),
         string_map(
-            "environment_secrets",
+            State::environment_secrets,
             "Secret environment variables for the inference container, such as an API token. \
              Write-only (Terraform 1.11 or later): the values are passed to SageMaker when the \
              model is created and are never stored in the plan or the state, so they can come \
@@ -243,14 +244,14 @@ fn build() -> Schema {
         .write_only()
         .write_only_hint("move the variables to environment"),
         number(
-            "environment_secrets_version",
+            State::environment_secrets_version,
             "Any number you change to roll out the current `environment_secrets` values: a \
              new model is created with them and the endpoint is updated in place, without \
              downtime.",
         )
         .optional(),
         string_set(
-            "environment_secret_keys",
+            State::environment_secret_keys,
             "The names (never the values) of the variables in `environment_secrets`. The \
              provider uses them to tell the secret variables of the live model apart from \
              `environment`.",
@@ -258,7 +259,7 @@ fn build() -> Schema {
         .computed(),
         vpc_config(),
         number(
-            "startup_health_check_timeout_in_seconds",
+            State::startup_health_check_timeout_in_seconds,
             "Seconds the container may take to pass its first health check, 60 to 3600. \
              Defaults to `600`.",
         )
@@ -266,7 +267,7 @@ fn build() -> Schema {
         .computed()
         .default(Value::int(DEFAULT_CONTAINER_TIMEOUT_SECONDS)),
         number(
-            "model_data_download_timeout_in_seconds",
+            State::model_data_download_timeout_in_seconds,
             "Seconds allowed for downloading the model data to each instance, 60 to 3600. \
              Defaults to `600`.",
         )
@@ -274,7 +275,7 @@ fn build() -> Schema {
         .computed()
         .default(Value::int(DEFAULT_CONTAINER_TIMEOUT_SECONDS)),
         number(
-            "volume_size_in_gb",
+            State::volume_size_in_gb,
             "Size of the ML storage volume attached to each instance, 1 to 512 GB. When unset, \
              SageMaker uses the instance type's default.",
         )
@@ -283,19 +284,19 @@ fn build() -> Schema {
         self::rollout::autoscaling(),
         self::rollout::deployment_config(),
         string_map(
-            "tags",
+            State::tags,
             "Tags for every object the provider creates. Keys are 1 to 128 characters and must \
              not start with `aws:`; values are at most 256 characters.",
         )
         .optional(),
         string_map(
-            "tags_all",
+            State::tags_all,
             "All tags applied: the provider's `default_tags` merged with `tags`, where `tags` \
              wins on conflicts.",
         )
         .computed(),
         string(
-            "ownership_id",
+            State::ownership_id,
             "Random identifier of this resource instance, chosen when it is created or \
              imported. Every object the resource owns carries it as the tag `tfsm:owner`; the \
              provider only adopts, changes or deletes objects with this tag, so two \
@@ -304,7 +305,7 @@ fn build() -> Schema {
         )
         .computed(),
         string_map(
-            "out_of_band_changes",
+            State::out_of_band_changes,
             "Changes that refresh found outside Terraform on owned objects and that no other \
              attribute shows, one entry per object (`model`, `endpoint_config`, \
              `execution_role`, `success_topic`, `error_topic`) saying what differs: tags, the \
@@ -312,61 +313,65 @@ fn build() -> Schema {
              when everything matches; any entry makes the next apply put the object back.",
         )
         .computed(),
-        string("endpoint_arn", "ARN of the SageMaker endpoint.").computed(),
+        string(State::endpoint_arn, "ARN of the SageMaker endpoint.").computed(),
         string(
-            "endpoint_status",
+            State::endpoint_status,
             "Status of the endpoint as SageMaker last reported it, for example `InService`. A \
              `Failed` endpoint is replaced on the next apply.",
         )
         .computed(),
         string(
-            "model_name",
+            State::model_name,
             "Name of the SageMaker model: the endpoint name plus a short hash of the \
              model-relevant inputs (image, model data, environment, secret key names and \
              version, VPC, role, region).",
         )
         .computed(),
-        string("model_arn", "ARN of the SageMaker model.").computed(),
+        string(State::model_arn, "ARN of the SageMaker model.").computed(),
         string(
-            "endpoint_config_name",
+            State::endpoint_config_name,
             "Name of the endpoint configuration in service: the endpoint name plus a short \
              hash of the configuration inputs (model, instance type and count, timeouts, \
              volume, async settings).",
         )
         .computed(),
-        string("endpoint_config_arn", "ARN of the endpoint configuration.").computed(),
         string(
-            "execution_role_arn",
+            State::endpoint_config_arn,
+            "ARN of the endpoint configuration.",
+        )
+        .computed(),
+        string(
+            State::execution_role_arn,
             "ARN of the role SageMaker assumes: `role_arn` when given, otherwise the generated \
              role.",
         )
         .computed(),
         string(
-            "image_uri",
+            State::image_uri,
             "The container image URI actually used: `container.image_uri`, or the Deep \
              Learning Container URI resolved for the provider region.",
         )
         .computed(),
         string(
-            "success_topic_arn",
+            State::success_topic_arn,
             "ARN of the SNS topic notified of successful asynchronous requests; null for \
              real-time endpoints.",
         )
         .computed(),
         string(
-            "error_topic_arn",
+            State::error_topic_arn,
             "ARN of the SNS topic notified of failed asynchronous requests; null for real-time \
              endpoints.",
         )
         .computed(),
         string(
-            "scalable_target_resource_id",
+            State::scalable_target_resource_id,
             "Application Auto Scaling resource ID of the registered variant \
              (`endpoint/<name>/variant/AllTraffic`); null without `autoscaling`.",
         )
         .computed(),
         Attribute::typed(
-            "scaling_policy_names",
+            State::scaling_policy_names,
             Type::list(Type::String),
             "Names of the scaling policies the provider created: \
              `sm-<endpoint>-target-tracking`, plus `sm-<endpoint>-scale-from-zero` for an \
@@ -374,7 +379,7 @@ fn build() -> Schema {
         )
         .computed(),
         Attribute::typed(
-            "scaling_alarm_names",
+            State::scaling_alarm_names,
             Type::list(Type::String),
             "Names of the CloudWatch alarms the provider created for autoscaling \
              (`sm-<endpoint>-backlog-without-capacity` when an asynchronous endpoint scales to \
@@ -382,7 +387,7 @@ fn build() -> Schema {
         )
         .computed(),
         string(
-            "invoke_policy_json",
+            State::invoke_policy_json,
             "An IAM policy document (JSON) allowing `sagemaker:InvokeEndpoint` and \
              `sagemaker:InvokeEndpointAsync` on this endpoint, ready to attach to a caller's \
              role.",

@@ -2,6 +2,9 @@
 //! `autoscaling` and `deployment_config`. Kept apart from `schema` so each
 //! file stays readable; descriptions are Markdown, as everywhere.
 
+use super::state::{
+    AutoscalingAttr, BlueGreenAttr, CapacityAttr, DeploymentConfigAttr, RollingUpdateAttr, State,
+};
 use crate::tfplugin::Type;
 use crate::tfplugin::schema::{Attribute, Nesting};
 
@@ -11,42 +14,42 @@ fn number(name: &str, desc: &str) -> Attribute {
 
 pub fn autoscaling() -> Attribute {
     Attribute::nested(
-        "autoscaling",
+        State::autoscaling,
         Nesting::Single,
         vec![
             number(
-                "min_capacity",
+                AutoscalingAttr::min_capacity,
                 "Fewest instances autoscaling may leave running. `0` (scale to zero) is only \
                  allowed for asynchronous endpoints; real-time endpoints need at least `1`.",
             )
             .required(),
             number(
-                "max_capacity",
+                AutoscalingAttr::max_capacity,
                 "Most instances autoscaling may start; at least `min_capacity` and at least \
                  `instance_count`.",
             )
             .required(),
             number(
-                "target_invocations_per_instance",
+                AutoscalingAttr::target_invocations_per_instance,
                 "Real-time endpoints only: the target of the `SageMakerVariantInvocationsPerInstance` \
                  metric (requests per instance per minute) that target tracking holds. \
                  Defaults to `70`.",
             )
             .optional(),
             number(
-                "target_backlog_per_instance",
+                AutoscalingAttr::target_backlog_per_instance,
                 "Asynchronous endpoints only: the target of the \
                  `ApproximateBacklogSizePerInstance` metric (queued requests per instance) that \
                  target tracking holds. Defaults to `5`.",
             )
             .optional(),
             number(
-                "scale_in_cooldown",
+                AutoscalingAttr::scale_in_cooldown,
                 "Seconds after a scale-in before another scale-in may start. Defaults to `300`.",
             )
             .optional(),
             number(
-                "scale_out_cooldown",
+                AutoscalingAttr::scale_out_cooldown,
                 "Seconds after a scale-out before another scale-out may start (also the cooldown \
                  of the scale-from-zero policy). Defaults to `60`.",
             )
@@ -80,13 +83,13 @@ fn capacity(name: &str, desc: &str) -> Attribute {
         Nesting::Single,
         vec![
             string(
-                "type",
+                CapacityAttr::r#type,
                 "`INSTANCE_COUNT` (a number of instances) or `CAPACITY_PERCENT` (a percentage \
                  of the fleet).",
             )
             .required(),
             number(
-                "value",
+                CapacityAttr::value,
                 "The size: at least `1`; at most `100` for `CAPACITY_PERCENT`.",
             )
             .required(),
@@ -97,39 +100,39 @@ fn capacity(name: &str, desc: &str) -> Attribute {
 
 fn blue_green() -> Attribute {
     Attribute::nested(
-        "blue_green",
+        DeploymentConfigAttr::blue_green,
         Nesting::Single,
         vec![
             string(
-                "traffic_routing_type",
+                BlueGreenAttr::traffic_routing_type,
                 "How traffic moves to the new fleet: `ALL_AT_ONCE`, `CANARY` (a canary share \
                  first, then the rest) or `LINEAR` (equal steps).",
             )
             .required(),
             capacity(
-                "canary_size",
+                BlueGreenAttr::canary_size,
                 "Required with `CANARY`: the share of traffic the canary receives first.",
             )
             .optional(),
             capacity(
-                "linear_step_size",
+                BlueGreenAttr::linear_step_size,
                 "Required with `LINEAR`: the share of traffic moved at each step.",
             )
             .optional(),
             number(
-                "wait_interval_in_seconds",
+                BlueGreenAttr::wait_interval_in_seconds,
                 "Seconds to watch each traffic step (and the alarms) before the next one, 0 to \
                  3600. Defaults to `300`.",
             )
             .optional(),
             number(
-                "termination_wait_in_seconds",
+                BlueGreenAttr::termination_wait_in_seconds,
                 "Seconds the old fleet is kept after all traffic moved, 0 to 3600 (a quick \
                  rollback stays possible meanwhile). Defaults to `0`.",
             )
             .optional(),
             number(
-                "maximum_execution_timeout_in_seconds",
+                BlueGreenAttr::maximum_execution_timeout_in_seconds,
                 "Longest the whole deployment may take, 600 to 14400; SageMaker rolls back \
                  after that. `timeouts.update` must be longer than this plus \
                  `termination_wait_in_seconds`.",
@@ -144,28 +147,28 @@ fn blue_green() -> Attribute {
 
 fn rolling_update() -> Attribute {
     Attribute::nested(
-        "rolling_update",
+        DeploymentConfigAttr::rolling_update,
         Nesting::Single,
         vec![
             capacity(
-                "maximum_batch_size",
+                RollingUpdateAttr::maximum_batch_size,
                 "How many instances (or what share of the fleet) are replaced per batch.",
             )
             .required(),
             number(
-                "wait_interval_in_seconds",
+                RollingUpdateAttr::wait_interval_in_seconds,
                 "Seconds to watch each batch (and the alarms) before the next one, 0 to 3600. \
                  Defaults to `300`.",
             )
             .optional(),
             number(
-                "maximum_execution_timeout_in_seconds",
+                RollingUpdateAttr::maximum_execution_timeout_in_seconds,
                 "Longest the whole deployment may take, 600 to 28800; SageMaker rolls back \
                  after that. `timeouts.update` must be longer than this.",
             )
             .optional(),
             capacity(
-                "rollback_maximum_batch_size",
+                RollingUpdateAttr::rollback_maximum_batch_size,
                 "Batch size used when rolling back; the whole fleet at once when unset.",
             )
             .optional(),
@@ -178,13 +181,13 @@ fn rolling_update() -> Attribute {
 
 pub fn deployment_config() -> Attribute {
     Attribute::nested(
-        "deployment_config",
+        State::deployment_config,
         Nesting::Single,
         vec![
             blue_green(),
             rolling_update(),
             Attribute::typed(
-                "auto_rollback_alarms",
+                DeploymentConfigAttr::auto_rollback_alarms,
                 Type::list(Type::String),
                 "Names of existing CloudWatch alarms (at most 10) that SageMaker watches \
                  during a deployment; if one goes into `ALARM`, the deployment is rolled back \

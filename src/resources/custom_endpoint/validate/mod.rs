@@ -60,7 +60,7 @@ impl Validator {
             // The validator's message already quotes the name.
             let detail = format!("endpoint_name: {e}.");
             self.diags
-                .attr_error(root("endpoint_name"), "Invalid endpoint name", detail);
+                .attr_error(root(State::endpoint_name), "Invalid endpoint name", detail);
         }
         if let Some(id) = c.model_id.as_str() {
             let e = if id.is_empty() {
@@ -70,18 +70,18 @@ impl Validator {
                     .map_err(|e| format!("model_id becomes the modelId tag value, so {e}"))
             };
             if let Err(e) = e {
-                self.error(root("model_id"), "Invalid model ID", e, id);
+                self.error(root(State::model_id), "Invalid model ID", e, id);
             }
         }
         if let Some(t) = c.instance_type.as_str()
             && let Err(e) = checks::instance_type(t)
         {
-            self.error(root("instance_type"), "Invalid instance type", e, t);
+            self.error(root(State::instance_type), "Invalid instance type", e, t);
         }
-        self.s3(root("model_data_url"), &c.model_data_url, true);
+        self.s3(root(State::model_data_url), &c.model_data_url, true);
         self.container(&c.container);
         self.role(c);
-        self.int_range(root("instance_count"), &c.instance_count, 1, None);
+        self.int_range(root(State::instance_count), &c.instance_count, 1, None);
         for (name, secs) in [
             (
                 "startup_health_check_timeout_in_seconds",
@@ -95,7 +95,7 @@ impl Validator {
             self.int_range(root(name), secs, 60, Some(3600));
         }
         self.int_range(
-            root("volume_size_in_gb"),
+            root(State::volume_size_in_gb),
             &c.volume_size_in_gb,
             1,
             Some(512),
@@ -151,7 +151,7 @@ impl Validator {
 
     fn container(&mut self, c: &Known<ContainerAttr>) {
         let Some(c) = c.get() else { return };
-        let path = root("container");
+        let path = root(State::container);
         let (image, repo, tag, account) = (&c.image_uri, &c.repository_name, &c.tag, &c.account_id);
         let forms = "Set either image_uri = \"<full image URI>\", or repository_name and tag \
                      (with account_id only where the provider has no registry account for \
@@ -186,27 +186,36 @@ impl Validator {
                           (repository_name and tag); a direct image_uri already names its \
                           registry. Remove account_id or switch to repository_name and tag.";
             self.diags.attr_error(
-                path.attr("account_id"),
+                path.attr(ContainerAttr::account_id),
                 "account_id needs a Deep Learning Container",
                 detail,
             );
         }
         if let Some(u) = image.as_str()
             && !self.iam_literal(
-                &path.attr("image_uri"),
+                &path.attr(ContainerAttr::image_uri),
                 "the image URI (registry and repository)",
                 u,
             )
             && let Err(e) = checks::image_uri(u)
         {
-            self.error(path.attr("image_uri"), "Invalid image URI", e, u);
+            self.error(
+                path.attr(ContainerAttr::image_uri),
+                "Invalid image URI",
+                e,
+                u,
+            );
         }
         if let Some(r) = repo.as_str()
-            && !self.iam_literal(&path.attr("repository_name"), "the repository name", r)
+            && !self.iam_literal(
+                &path.attr(ContainerAttr::repository_name),
+                "the repository name",
+                r,
+            )
             && let Err(e) = checks::repository_name(r)
         {
             self.error(
-                path.attr("repository_name"),
+                path.attr(ContainerAttr::repository_name),
                 "Invalid repository name",
                 e,
                 r,
@@ -215,12 +224,17 @@ impl Validator {
         if let Some(t) = tag.as_str()
             && let Err(e) = checks::image_tag(t)
         {
-            self.error(path.attr("tag"), "Invalid image tag", e, t);
+            self.error(path.attr(ContainerAttr::tag), "Invalid image tag", e, t);
         }
         if let Some(a) = account.as_str()
             && let Err(e) = checks::account_id(a)
         {
-            self.error(path.attr("account_id"), "Invalid AWS account ID", e, a);
+            self.error(
+                path.attr(ContainerAttr::account_id),
+                "Invalid AWS account ID",
+                e,
+                a,
+            );
         }
     }
 
@@ -229,13 +243,13 @@ impl Validator {
         if let Some(arn) = role.as_str()
             && let Err(e) = checks::role_arn(arn)
         {
-            self.error(root("role_arn"), "Invalid IAM role ARN", e, arn);
+            self.error(root(State::role_arn), "Invalid IAM role ARN", e, arn);
         }
         let policies = &c.role_managed_policy_arns;
         for arn in strings(policies) {
             if let Err(e) = checks::policy_arn(arn) {
                 self.error(
-                    root("role_managed_policy_arns"),
+                    root(State::role_managed_policy_arns),
                     "Invalid IAM policy ARN",
                     e,
                     arn,
@@ -245,7 +259,7 @@ impl Validator {
         let has_policies = policies.as_elements().is_some_and(|e| !e.is_empty());
         if has_policies && role.as_str().is_some() {
             self.diags.attr_error(
-                root("role_managed_policy_arns"),
+                root(State::role_managed_policy_arns),
                 "Managed policies need a generated role",
                 "role_managed_policy_arns: these policies are attached to the role the \
                  provider generates, but role_arn is set, and a role you supply is never \
@@ -256,7 +270,7 @@ impl Validator {
 
     fn vpc(&mut self, vpc: &Known<VpcConfigAttr>) {
         let Some(vpc) = vpc.get() else { return };
-        let path = root("vpc_config");
+        let path = root(State::vpc_config);
         let groups = [
             (
                 "security_group_ids",
@@ -365,7 +379,7 @@ impl Validator {
 
     fn tags(&mut self, tags: &Value) {
         let Some(m) = tags.as_object() else { return };
-        let path = root("tags");
+        let path = root(State::tags);
         if m.len() > MAX_TAGS {
             self.diags.attr_error(
                 path.clone(),
@@ -397,11 +411,19 @@ impl Validator {
 
     fn async_inference(&mut self, a: &Known<AsyncInferenceAttr>) {
         let Some(a) = a.get() else { return };
-        let path = root("async_inference");
-        self.s3(path.attr("output_path"), &a.output_path, false);
-        self.s3(path.attr("failure_path"), &a.failure_path, false);
+        let path = root(State::async_inference);
+        self.s3(
+            path.attr(AsyncInferenceAttr::output_path),
+            &a.output_path,
+            false,
+        );
+        self.s3(
+            path.attr(AsyncInferenceAttr::failure_path),
+            &a.failure_path,
+            false,
+        );
         self.int_range(
-            path.attr("max_concurrent_invocations_per_instance"),
+            path.attr(AsyncInferenceAttr::max_concurrent_invocations_per_instance),
             &a.max_concurrent_invocations_per_instance,
             1,
             Some(1000),
@@ -419,7 +441,7 @@ impl Validator {
             let Some(s) = given.as_str() else {
                 continue;
             };
-            let path = root("timeouts").attr(op);
+            let path = root(State::timeouts).attr(op);
             match parse_go_duration(s) {
                 Ok(d) if d.is_zero() => self.error(
                     path,

@@ -4,7 +4,10 @@
 
 use super::super::features::scaling_model::target_attr;
 use super::super::formats::duration::parse_go_duration;
-use super::super::schema::state::{AutoscalingAttr, CapacityAttr, State};
+use super::super::schema::state::{
+    AutoscalingAttr, BlueGreenAttr, CapacityAttr, DeploymentConfigAttr, RollingUpdateAttr, State,
+    TimeoutsAttr,
+};
 use super::super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
 use super::validator::{Validator, root, strings};
 use crate::framework::typed::Known;
@@ -27,9 +30,19 @@ fn target(a: &AutoscalingAttr, is_async: bool) -> (&'static str, &Known<Number>)
 /// `instance_count`.
 pub(super) fn autoscaling(v: &mut Validator, c: &State) {
     let Some(a) = c.autoscaling.get() else { return };
-    let path = root("autoscaling");
-    v.int_range(path.attr("min_capacity"), &a.min_capacity, 0, None);
-    v.int_range(path.attr("max_capacity"), &a.max_capacity, 1, None);
+    let path = root(State::autoscaling);
+    v.int_range(
+        path.attr(AutoscalingAttr::min_capacity),
+        &a.min_capacity,
+        0,
+        None,
+    );
+    v.int_range(
+        path.attr(AutoscalingAttr::max_capacity),
+        &a.max_capacity,
+        1,
+        None,
+    );
     for (cd, secs) in [
         ("scale_in_cooldown", &a.scale_in_cooldown),
         ("scale_out_cooldown", &a.scale_out_cooldown),
@@ -77,7 +90,7 @@ pub(super) fn autoscaling(v: &mut Validator, c: &State) {
         }
         if !is_async && min == Some(0) {
             v.error(
-                path.attr("min_capacity"),
+                path.attr(AutoscalingAttr::min_capacity),
                 "Scale to zero needs an asynchronous endpoint",
                 "a real-time endpoint must keep at least 1 instance to answer requests; \
                  min_capacity = 0 is only allowed together with async_inference",
@@ -90,7 +103,7 @@ pub(super) fn autoscaling(v: &mut Validator, c: &State) {
     };
     if min > max {
         v.error(
-            path.attr("max_capacity"),
+            path.attr(AutoscalingAttr::max_capacity),
             "Invalid capacity range",
             format!("max_capacity must be at least min_capacity ({min})"),
             &max.to_string(),
@@ -106,7 +119,7 @@ pub(super) fn autoscaling(v: &mut Validator, c: &State) {
         && count >= 1
     {
         v.error(
-            root("instance_count"),
+            root(State::instance_count),
             "Instance count outside the autoscaling range",
             format!(
                 "with autoscaling, instance_count (default {DEFAULT_INSTANCE_COUNT}) is the \
@@ -135,14 +148,14 @@ fn capacity(v: &mut Validator, path: AttrPath, c: &Known<CapacityAttr>) {
         && !CAPACITY_TYPES.contains(&t)
     {
         v.error(
-            path.attr("type"),
+            path.attr(CapacityAttr::r#type),
             "Invalid capacity type",
             "expected INSTANCE_COUNT or CAPACITY_PERCENT",
             t,
         );
     }
     let max = (kind == Some("CAPACITY_PERCENT")).then_some(100);
-    v.int_range(path.attr("value"), &c.value, 1, max);
+    v.int_range(path.attr(CapacityAttr::value), &c.value, 1, max);
 }
 
 /// Checks a policy's `maximum_execution_timeout_in_seconds` (600 to
@@ -153,7 +166,8 @@ fn execution_limit(
     limit: &Known<Number>,
     most: i64,
 ) -> Option<(AttrPath, i64)> {
-    let path = policy.attr("maximum_execution_timeout_in_seconds");
+    // Both policies name it alike.
+    let path = policy.attr(BlueGreenAttr::maximum_execution_timeout_in_seconds);
     v.int_range(path.clone(), limit, 600, Some(most));
     limit.as_i64().map(|m| (path, m))
 }
@@ -166,7 +180,7 @@ fn update_timeout(c: &State) -> Option<(u64, Option<(AttrPath, String)>)> {
         Some(Known::Value(s)) => parse_go_duration(s).ok().map(|d| {
             (
                 d.as_secs(),
-                Some((root("timeouts").attr("update"), s.clone())),
+                Some((root(State::timeouts).attr(TimeoutsAttr::update), s.clone())),
             )
         }),
         Some(Known::Null) | None => parse_go_duration(DEFAULT_UPDATE_TIMEOUT)
@@ -183,7 +197,7 @@ pub(super) fn deployment_config(v: &mut Validator, c: &State) {
     let Some(d) = c.deployment_config.get() else {
         return;
     };
-    let path = root("deployment_config");
+    let path = root(State::deployment_config);
     let (bg, ru) = (&d.blue_green, &d.rolling_update);
     if !bg.is_unknown() && !ru.is_unknown() && bg.is_null() == ru.is_null() {
         let (summary, what) = if bg.is_null() {
@@ -199,11 +213,11 @@ pub(super) fn deployment_config(v: &mut Validator, c: &State) {
     }
     let mut longest: Option<(i64, AttrPath, i64)> = None;
     if let Some(bg) = bg.get() {
-        let p = path.attr("blue_green");
+        let p = path.attr(DeploymentConfigAttr::blue_green);
         if let Some(t) = bg.traffic_routing_type.as_str() {
             if !ROUTING.contains(&t) {
                 v.error(
-                    p.attr("traffic_routing_type"),
+                    p.attr(BlueGreenAttr::traffic_routing_type),
                     "Invalid traffic routing type",
                     "expected ALL_AT_ONCE, CANARY or LINEAR",
                     t,
@@ -232,12 +246,22 @@ pub(super) fn deployment_config(v: &mut Validator, c: &State) {
                 }
             }
         }
-        capacity(v, p.attr("canary_size"), &bg.canary_size);
-        capacity(v, p.attr("linear_step_size"), &bg.linear_step_size);
+        capacity(v, p.attr(BlueGreenAttr::canary_size), &bg.canary_size);
+        capacity(
+            v,
+            p.attr(BlueGreenAttr::linear_step_size),
+            &bg.linear_step_size,
+        );
         let wait = &bg.wait_interval_in_seconds;
-        v.int_range(p.attr("wait_interval_in_seconds"), wait, 0, Some(3600));
+        let wait_path = p.attr(BlueGreenAttr::wait_interval_in_seconds);
+        v.int_range(wait_path, wait, 0, Some(3600));
         let term = &bg.termination_wait_in_seconds;
-        v.int_range(p.attr("termination_wait_in_seconds"), term, 0, Some(3600));
+        v.int_range(
+            p.attr(BlueGreenAttr::termination_wait_in_seconds),
+            term,
+            0,
+            Some(3600),
+        );
         let limit = &bg.maximum_execution_timeout_in_seconds;
         if let Some((max, m)) = execution_limit(v, &p, limit, 14_400) {
             let t = term.as_i64().unwrap_or(0).max(0);
@@ -245,20 +269,25 @@ pub(super) fn deployment_config(v: &mut Validator, c: &State) {
         }
     }
     if let Some(ru) = ru.get() {
-        let p = path.attr("rolling_update");
+        let p = path.attr(DeploymentConfigAttr::rolling_update);
         let batch = &ru.maximum_batch_size;
-        capacity(v, p.attr("maximum_batch_size"), batch);
+        capacity(v, p.attr(RollingUpdateAttr::maximum_batch_size), batch);
         let rb = &ru.rollback_maximum_batch_size;
-        capacity(v, p.attr("rollback_maximum_batch_size"), rb);
+        capacity(
+            v,
+            p.attr(RollingUpdateAttr::rollback_maximum_batch_size),
+            rb,
+        );
         let wait = &ru.wait_interval_in_seconds;
-        v.int_range(p.attr("wait_interval_in_seconds"), wait, 0, Some(3600));
+        let wait_path = p.attr(RollingUpdateAttr::wait_interval_in_seconds);
+        v.int_range(wait_path, wait, 0, Some(3600));
         let limit = &ru.maximum_execution_timeout_in_seconds;
         if let Some((max, m)) = execution_limit(v, &p, limit, 28_800) {
             longest = Some((m, max, m));
         }
     }
     let alarms = &d.auto_rollback_alarms;
-    let p = path.attr("auto_rollback_alarms");
+    let p = path.attr(DeploymentConfigAttr::auto_rollback_alarms);
     if let Some(list) = alarms.as_elements() {
         if list.len() > MAX_ROLLBACK_ALARMS {
             v.diags.attr_error(
