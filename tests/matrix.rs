@@ -96,6 +96,8 @@ struct Features {
     functions: bool,
     /// Write-only attributes (1.11).
     write_only: bool,
+    /// Resource identity and `import { identity = {...} }` (1.12).
+    identity: bool,
 }
 
 impl Features {
@@ -103,6 +105,7 @@ impl Features {
         Features {
             functions: minor(version) >= (1, 8),
             write_only: minor(version) >= (1, 11),
+            identity: minor(version) >= (1, 12),
         }
     }
 }
@@ -513,7 +516,15 @@ fn assert_plan_empty(acc: &Acc, after: &str) {
 /// The endpoint configuration of the sandbox flow: real-time, with an
 /// environment value `env_a`, the write-only secret when the version has
 /// write-only attributes, and an output through the function from 1.8.
-fn flow_config(acc: &Acc, features: Features, env_a: &str, import_block: bool) {
+/// How the `import` block of the flow names the endpoint, if there is one.
+#[derive(Clone, Copy, PartialEq)]
+enum Import {
+    None,
+    ById,
+    ByIdentity,
+}
+
+fn flow_config(acc: &Acc, features: Features, env_a: &str, import: Import) {
     let mut extra =
         format!("  environment = {{ A = \"{env_a}\" }}\n  tags = {{ suite = \"matrix\" }}\n");
     let mut top = String::new();
@@ -531,8 +542,15 @@ fn flow_config(acc: &Acc, features: Features, env_a: &str, import_block: bool) {
             dlc_call("\"pytorch-inference\", \"2.1\", \"us-east-1\"")
         ));
     }
-    if import_block {
-        top.push_str("import {\n  to = sagemaker_custom_endpoint.mx\n  id = \"matrix-ep\"\n}\n");
+    match import {
+        Import::None => {}
+        Import::ById => {
+            top.push_str("import {\n  to = sagemaker_custom_endpoint.mx\n  id = \"matrix-ep\"\n}\n")
+        }
+        Import::ByIdentity => top.push_str(
+            "import {\n  to       = sagemaker_custom_endpoint.mx\n  identity = {\n    \
+             endpoint_name = \"matrix-ep\"\n  }\n}\n",
+        ),
     }
     top.push_str("output \"arn\" {\n  value = sagemaker_custom_endpoint.mx.endpoint_arn\n}\n");
     acc.config(&format!(
@@ -558,7 +576,7 @@ fn str_of<'a>(v: &'a Json, key: &str) -> &'a str {
 
 fn sandbox_flow(acc: &Acc, features: Features, mark: &dyn Fn(&'static str)) {
     mark("create");
-    flow_config(acc, features, "1", false);
+    flow_config(acc, features, "1", Import::None);
     apply(acc);
     let created = acc.resource("mx");
     assert_eq!(created["endpoint_status"], "InService", "{created:#}");
@@ -607,7 +625,7 @@ fn sandbox_flow(acc: &Acc, features: Features, mark: &dyn Fn(&'static str)) {
     assert_plan_empty(acc, "create");
 
     mark("update in place");
-    flow_config(acc, features, "2", false);
+    flow_config(acc, features, "2", Import::None);
     let plan = acc.work.terraform_env(
         &["plan", "-input=false", "-no-color", "-out=tfplan"],
         &[("TF_VAR_token", TOKEN)],
@@ -694,7 +712,7 @@ fn sandbox_flow(acc: &Acc, features: Features, mark: &dyn Fn(&'static str)) {
 
     mark("import block");
     run(acc, &["state", "rm", "sagemaker_custom_endpoint.mx"]).assert_ok("state rm");
-    flow_config(acc, features, "2", true);
+    flow_config(acc, features, "2", Import::ById);
     let out = run(
         acc,
         &["apply", "-auto-approve", "-input=false", "-no-color"],
@@ -708,8 +726,49 @@ fn sandbox_flow(acc: &Acc, features: Features, mark: &dyn Fn(&'static str)) {
     if !features.write_only {
         assert_eq!(after_block["model_name"], before_block["model_name"]);
     }
-    flow_config(acc, features, "2", false);
+    flow_config(acc, features, "2", Import::None);
     assert_plan_empty(acc, "the import block");
+    if features.identity {
+        mark("import by identity");
+        assert_eq!(
+            state_identity(acc),
+            json!({
+                "endpoint_name": "matrix-ep",
+                "region": "us-east-1",
+                "account_id": ACCOUNT,
+            }),
+            "the identity next to the state"
+        );
+        run(acc, &["state", "rm", "sagemaker_custom_endpoint.mx"]).assert_ok("state rm");
+        flow_config(acc, features, "2", Import::ByIdentity);
+        let out = run(
+            acc,
+            &["apply", "-auto-approve", "-input=false", "-no-color"],
+        )
+        .assert_ok("apply import by identity");
+        assert!(out.flat().contains(summary), "{}", out.flat());
+        let by_identity = acc.resource("mx");
+        assert_eq!(by_identity["endpoint_arn"], before_block["endpoint_arn"]);
+        assert_eq!(state_identity(acc)["endpoint_name"], "matrix-ep");
+        flow_config(acc, features, "2", Import::None);
+        assert_plan_empty(acc, "the import by identity");
+    }
+}
+
+/// The sandbox's account.
+const ACCOUNT: &str = "123456789012";
+
+/// The resource identity Terraform stored next to the state of `mx`.
+fn state_identity(acc: &Acc) -> Json {
+    let state: Json =
+        serde_json::from_str(&acc.work.read("terraform.tfstate")).expect("state file JSON");
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["name"] == "mx")
+        .map(|r| r["instances"][0]["identity"].clone())
+        .unwrap_or(Json::Null)
 }
 
 /// `terraform test` in a directory of its own on the same sandbox: a run

@@ -16,7 +16,9 @@
 //! - private state is a typed value, decoded leniently and encoded empty
 //!   when it holds nothing ([`wire::Private`]);
 //! - diagnostic paths are cut back to what Terraform can point at in the
-//!   configuration source.
+//!   configuration source;
+//! - a resource with an identity schema (Terraform 1.12+) gets its identity
+//!   returned next to every state, and imports by identity.
 //!
 //! Nothing here knows about AWS: the provider's configured data is the type
 //! parameter `P` of every trait.
@@ -34,7 +36,10 @@ pub use action::Action;
 pub use function::{Function, FunctionError, FunctionSpec, Param};
 pub use list::ListResource;
 pub use registry::Registry;
-pub use resource::{ApplyRequest, ManagedResource, Op, Outcome, PlanRequest, Planned};
+pub use resource::{
+    ApplyRequest, IdentityAttribute, IdentitySchema, ImportRequest, ManagedResource, Op, Outcome,
+    PlanRequest, Planned,
+};
 
 /// Stops the waits of an operation (StopProvider, plugin shutdown).
 pub use tokio_util::sync::CancellationToken as Cancel;

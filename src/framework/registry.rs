@@ -16,7 +16,9 @@ use super::Cancel;
 use super::action::{Action, Progress};
 use super::function::{self, Function, FunctionError};
 use super::list::{Found, ListResource, Sink};
-use super::resource::{ApplyRequest, ManagedResource, Op, PlanRequest};
+use super::resource::{
+    ApplyRequest, IdentitySchema, ImportRequest, ManagedResource, Op, PlanRequest,
+};
 use super::rules;
 use super::wire::{self, Private};
 use crate::proto::tfplugin6 as pb;
@@ -100,6 +102,17 @@ impl<P> Registry<P> {
             .collect()
     }
 
+    /// The identity schemas of GetResourceIdentitySchemas.
+    pub fn identity_schemas(&self) -> HashMap<String, pb::ResourceIdentitySchema> {
+        self.resources
+            .iter()
+            .filter_map(|r| {
+                r.identity_schema()
+                    .map(|s| (r.type_name().to_string(), s.to_proto()))
+            })
+            .collect()
+    }
+
     /// The function names of GetMetadata.
     pub fn function_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.functions.iter().map(|f| f.spec().name)
@@ -179,6 +192,57 @@ impl<P> Registry<P> {
             },
             Err(d) => pb::upgrade_resource_state::Response {
                 upgraded_state: None,
+                diagnostics: d.to_proto(),
+            },
+        }
+    }
+
+    pub fn upgrade_resource_identity(
+        &self,
+        req: pb::upgrade_resource_identity::Request,
+    ) -> pb::upgrade_resource_identity::Response {
+        let result = self.find(&req.type_name).and_then(|r| {
+            let Some(schema) = r.identity_schema() else {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Resource has no identity",
+                    format!("{} has no resource identity to upgrade.", req.type_name),
+                );
+                return Err(d);
+            };
+            if req.version > schema.version {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Identity from a newer provider",
+                    format!(
+                        "The stored identity has version {}, newer than this provider's {}; \
+                         use the provider version that wrote it.",
+                        req.version, schema.version
+                    ),
+                );
+                return Err(d);
+            }
+            let ty = schema.value_type();
+            let raw = req.raw_identity.unwrap_or_default();
+            let value = codec::decode_json_state(&raw.json, &ty).map_err(|e| {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Unreadable stored identity",
+                    format!("The stored identity does not match the identity schema: {e}"),
+                );
+                d
+            })?;
+            wire::encode(&value, &ty, "upgraded identity")
+        });
+        match result {
+            Ok(data) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: Some(pb::ResourceIdentityData {
+                    identity_data: Some(data),
+                }),
+                diagnostics: vec![],
+            },
+            Err(d) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
                 diagnostics: d.to_proto(),
             },
         }
@@ -314,6 +378,7 @@ impl<P> Registry<P> {
 trait AnyResource<P>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &'static Schema;
+    fn identity_schema(&self) -> Option<&'static IdentitySchema>;
     fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics;
     fn plan(
         &self,
@@ -350,6 +415,32 @@ impl<R> Typed<R> {
     {
         rules::without_write_only(&self.0.schema().block, rules::known(state))
     }
+
+    /// The identity to return next to `state`: the resource's own for a
+    /// non-null state, else `kept` (what Terraform sent); none without an
+    /// identity schema or for a null state.
+    fn identity_of<P>(
+        &self,
+        provider: &P,
+        state: &Value,
+        kept: Option<&pb::ResourceIdentityData>,
+    ) -> Result<Option<pb::ResourceIdentityData>, Diagnostics>
+    where
+        R: ManagedResource<P>,
+    {
+        let Some(schema) = self.0.identity_schema() else {
+            return Ok(None);
+        };
+        if state.is_null() {
+            return Ok(None);
+        }
+        match self.0.identity(provider, state) {
+            Some(v) => Ok(Some(pb::ResourceIdentityData {
+                identity_data: Some(wire::encode(&v, &schema.value_type(), "identity")?),
+            })),
+            None => Ok(kept.cloned()),
+        }
+    }
 }
 
 #[tonic::async_trait]
@@ -364,6 +455,10 @@ where
 
     fn schema(&self) -> &'static Schema {
         self.0.schema()
+    }
+
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        self.0.identity_schema()
     }
 
     fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics {
@@ -408,11 +503,12 @@ where
                 },
             )
         };
-        let state = if planned.diagnostics.has_errors() {
-            None
+        let (state, identity) = if planned.diagnostics.has_errors() {
+            (None, None)
         } else {
             let state = rules::without_write_only(&schema.block, planned.state);
-            Some(wire::encode(&state, &ty, "planned state")?)
+            let identity = self.identity_of(&*provider, &state, req.prior_identity.as_ref())?;
+            (Some(wire::encode(&state, &ty, "planned state")?), identity)
         };
         Ok(pb::plan_resource_change::Response {
             planned_state: state,
@@ -423,6 +519,7 @@ where
                 .collect(),
             planned_private: req.prior_private.clone(),
             diagnostics: rules::locatable(&schema.block, planned.diagnostics).to_proto(),
+            planned_identity: identity,
             ..Default::default()
         })
     }
@@ -449,10 +546,13 @@ where
             private: Private::decode(&req.planned_private),
         };
         let out = self.0.apply(op, request).await;
+        let state = self.finished(out.state);
+        let identity = self.identity_of(&*provider, &state, req.planned_identity.as_ref())?;
         Ok(pb::apply_resource_change::Response {
-            new_state: Some(wire::encode(&self.finished(out.state), &ty, "new state")?),
+            new_state: Some(wire::encode(&state, &ty, "new state")?),
             private: Private::encode(&out.private),
             diagnostics: out.diagnostics.to_proto(),
+            new_identity: identity,
             ..Default::default()
         })
     }
@@ -471,14 +571,13 @@ where
             cancel,
         };
         let out = self.0.read(op, &state, Private::decode(&req.private)).await;
+        let state = self.finished(out.state);
+        let identity = self.identity_of(&*provider, &state, req.current_identity.as_ref())?;
         Ok(pb::read_resource::Response {
-            new_state: Some(wire::encode(
-                &self.finished(out.state),
-                &ty,
-                "refreshed state",
-            )?),
+            new_state: Some(wire::encode(&state, &ty, "refreshed state")?),
             private: Private::encode(&out.private),
             diagnostics: out.diagnostics.to_proto(),
+            new_identity: identity,
             ..Default::default()
         })
     }
@@ -490,28 +589,49 @@ where
         req: &pb::import_resource_state::Request,
     ) -> Result<pb::import_resource_state::Response, Diagnostics> {
         let ty = self.0.schema().value_type();
+        let identity = match (self.0.identity_schema(), &req.identity) {
+            (Some(schema), Some(data)) => Some(wire::decode(
+                data.identity_data.as_ref(),
+                &schema.value_type(),
+                "import identity",
+            )?),
+            _ => None,
+        };
+        if req.id.is_empty() && identity.as_ref().is_none_or(Value::is_null) {
+            let mut d = Diagnostics::new();
+            d.error(
+                "Nothing to import",
+                format!(
+                    "Importing {} needs an ID or, on Terraform 1.12 and later, an identity.",
+                    req.type_name
+                ),
+            );
+            return Err(d);
+        }
         let provider = provider?;
         let op = Op {
             provider: &*provider,
             cancel,
         };
-        let out = self.0.import(op, &req.id).await;
+        let request = ImportRequest {
+            id: &req.id,
+            identity: identity.as_ref().filter(|v| !v.is_null()),
+        };
+        let out = self.0.import(op, request).await;
         if out.diagnostics.has_errors() || out.state.is_null() {
             return Ok(pb::import_resource_state::Response {
                 diagnostics: out.diagnostics.to_proto(),
                 ..Default::default()
             });
         }
+        let state = self.finished(out.state);
+        let identity = self.identity_of(&*provider, &state, req.identity.as_ref())?;
         Ok(pb::import_resource_state::Response {
             imported_resources: vec![pb::import_resource_state::ImportedResource {
                 type_name: req.type_name.clone(),
-                state: Some(wire::encode(
-                    &self.finished(out.state),
-                    &ty,
-                    "imported state",
-                )?),
+                state: Some(wire::encode(&state, &ty, "imported state")?),
                 private: Private::encode(&out.private),
-                identity: None,
+                identity,
             }],
             diagnostics: out.diagnostics.to_proto(),
             deferred: None,

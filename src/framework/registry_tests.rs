@@ -5,7 +5,10 @@ use std::sync::{Arc, OnceLock};
 
 use super::action::{Action, Progress};
 use super::list::{Found, ListResource, Sink};
-use super::resource::{ApplyRequest, ManagedResource, Op, Outcome, PlanRequest, Planned};
+use super::resource::{
+    ApplyRequest, IdentityAttribute, IdentitySchema, ImportRequest, ManagedResource, Op, Outcome,
+    PlanRequest, Planned,
+};
 use super::{Cancel, Registry};
 use crate::proto::tfplugin6 as pb;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
@@ -138,7 +141,36 @@ impl ManagedResource<Data> for Toy {
         }
     }
 
-    async fn import(&self, _op: Op<'_, Data>, id: &str) -> Outcome<Counter> {
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        static S: OnceLock<IdentitySchema> = OnceLock::new();
+        Some(S.get_or_init(|| IdentitySchema {
+            version: 1,
+            attributes: vec![IdentityAttribute {
+                name: "name",
+                ty: Type::String,
+                required_for_import: true,
+                description: "n",
+            }],
+        }))
+    }
+
+    fn identity(&self, _data: &Data, state: &Value) -> Option<Value> {
+        let name = state.get("name").as_str()?;
+        Some(Value::Object(
+            [("name".to_string(), Value::string(name))].into(),
+        ))
+    }
+
+    async fn import(&self, _op: Op<'_, Data>, req: ImportRequest<'_>) -> Outcome<Counter> {
+        let id = match req.identity {
+            Some(identity) => identity
+                .get("name")
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            None => req.id.to_string(),
+        };
+        let id = id.as_str();
         let state = if id == "missing" {
             Value::Null
         } else {
@@ -462,4 +494,125 @@ async fn lists_and_actions_run_through_the_registry() {
         .run_action(configured(), &cancel, "toy_poke", &config)
         .await;
     assert_eq!(d.0[0].summary, "Interrupted");
+}
+
+fn identity_type() -> Type {
+    Type::object([("name", Type::String)])
+}
+
+fn identity(name: &str) -> Option<pb::ResourceIdentityData> {
+    let v = Value::Object([("name".to_string(), Value::string(name))].into());
+    Some(pb::ResourceIdentityData {
+        identity_data: Some(codec::to_dynamic(&v, &identity_type()).unwrap()),
+    })
+}
+
+fn identity_name(data: &Option<pb::ResourceIdentityData>) -> Option<String> {
+    let dv = data.as_ref()?.identity_data.as_ref()?;
+    let v = codec::from_dynamic(dv, &identity_type()).ok()?;
+    v.get("name").as_str().map(str::to_string)
+}
+
+#[tokio::test]
+async fn identity_travels_with_every_state_and_imports() {
+    let r = registry();
+    let schemas = r.identity_schemas();
+    assert_eq!(schemas["toy_thing"].version, 1);
+    assert!(schemas["toy_thing"].identity_attributes[0].required_for_import);
+
+    // Planning a create whose name is not known yet keeps no identity;
+    // once known, the plan carries it.
+    let config = obj(&[("name", Value::string("a"))]);
+    let plan = r.plan_resource_change(
+        configured(),
+        pb::plan_resource_change::Request {
+            type_name: "toy_thing".into(),
+            proposed_new_state: dv(&config),
+            config: dv(&config),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        identity_name(&plan.planned_identity).as_deref(),
+        Some("eu-a")
+    );
+
+    let cancel = Cancel::new();
+    let state = obj(&[("name", Value::string("eu-a")), ("id", Value::string("x"))]);
+    let read = r
+        .read_resource(
+            configured(),
+            &cancel,
+            pb::read_resource::Request {
+                type_name: "toy_thing".into(),
+                current_state: dv(&state),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(identity_name(&read.new_identity).as_deref(), Some("eu-a"));
+
+    // Import by identity alone (no ID).
+    let imported = r
+        .import_resource_state(
+            configured(),
+            &cancel,
+            pb::import_resource_state::Request {
+                type_name: "toy_thing".into(),
+                identity: identity("byid"),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(
+        imported.imported_resources.len(),
+        1,
+        "{:?}",
+        imported.diagnostics
+    );
+    let got = &imported.imported_resources[0];
+    assert_eq!(back(&got.state).get("id"), &Value::string("byid"));
+    assert_eq!(identity_name(&got.identity).as_deref(), Some("byid"));
+
+    // Neither an ID nor an identity: a diagnostic, not a panic.
+    let none = r
+        .import_resource_state(
+            configured(),
+            &cancel,
+            pb::import_resource_state::Request {
+                type_name: "toy_thing".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(none.imported_resources.is_empty());
+    assert_eq!(none.diagnostics[0].summary, "Nothing to import");
+}
+
+#[test]
+fn stored_identities_upgrade_and_newer_ones_are_refused() {
+    let r = registry();
+    let up = r.upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+        type_name: "toy_thing".into(),
+        version: 0,
+        raw_identity: Some(pb::RawState {
+            json: br#"{"name":"kept"}"#.to_vec(),
+            ..Default::default()
+        }),
+    });
+    assert!(up.diagnostics.is_empty(), "{:?}", up.diagnostics);
+    assert_eq!(
+        identity_name(&up.upgraded_identity).as_deref(),
+        Some("kept")
+    );
+    let newer = r.upgrade_resource_identity(pb::upgrade_resource_identity::Request {
+        type_name: "toy_thing".into(),
+        version: 2,
+        raw_identity: Some(pb::RawState::default()),
+    });
+    assert!(newer.upgraded_identity.is_none());
+    assert_eq!(
+        newer.diagnostics[0].summary,
+        "Identity from a newer provider"
+    );
 }

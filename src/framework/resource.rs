@@ -10,8 +10,60 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Cancel;
+use crate::proto::tfplugin6 as pb;
 use crate::tfplugin::schema::Schema;
-use crate::tfplugin::{AttrPath, Diagnostics, Value};
+use crate::tfplugin::{AttrPath, Diagnostics, Type, Value};
+
+/// One attribute of a resource identity (Terraform 1.12+).
+#[derive(Debug, Clone)]
+pub struct IdentityAttribute {
+    pub name: &'static str,
+    pub ty: Type,
+    /// An `import { identity = {...} }` block must set it.
+    pub required_for_import: bool,
+    /// Markdown.
+    pub description: &'static str,
+}
+
+/// The identity schema of a resource type: the attributes that name one
+/// remote object, stored by Terraform next to the state.
+#[derive(Debug, Clone)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+impl IdentitySchema {
+    /// The object type identity values are decoded and encoded with.
+    pub fn value_type(&self) -> Type {
+        Type::object(self.attributes.iter().map(|a| (a.name, a.ty.clone())))
+    }
+
+    pub fn to_proto(&self) -> pb::ResourceIdentitySchema {
+        pb::ResourceIdentitySchema {
+            version: self.version,
+            identity_attributes: self
+                .attributes
+                .iter()
+                .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                    name: a.name.to_string(),
+                    r#type: a.ty.to_json_bytes(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: !a.required_for_import,
+                    description: a.description.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What an import names: the ID of `terraform import` / `import { id }`,
+/// or the identity of `import { identity = {...} }` (decoded with the
+/// identity schema; the ID is then empty).
+pub struct ImportRequest<'a> {
+    pub id: &'a str,
+    pub identity: Option<&'a Value>,
+}
 
 /// What a long-running operation (apply, read, import) runs with.
 pub struct Op<'a, P> {
@@ -92,10 +144,21 @@ pub trait ManagedResource<P>: Send + Sync + 'static {
         private: Self::Private,
     ) -> impl Future<Output = Outcome<Self::Private>> + Send;
 
-    /// ImportResourceState for `id`.
+    /// ImportResourceState, by ID or by identity.
     fn import(
         &self,
         op: Op<'_, P>,
-        id: &str,
+        req: ImportRequest<'_>,
     ) -> impl Future<Output = Outcome<Self::Private>> + Send;
+
+    /// The identity schema; `None` (the default) for a type without one.
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        None
+    }
+
+    /// The identity of a (non-null) state, wholly known; `None` when it
+    /// cannot be told yet (the framework then keeps the prior identity).
+    fn identity(&self, _provider: &P, _state: &Value) -> Option<Value> {
+        None
+    }
 }

@@ -173,7 +173,10 @@ impl Provider for ProviderService {
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self.registry.identity_schemas(),
+            diagnostics: vec![],
+        }))
     }
 
     async fn validate_provider_config(
@@ -316,9 +319,12 @@ impl Provider for ProviderService {
 
     async fn upgrade_resource_identity(
         &self,
-        _request: Request<pb::upgrade_resource_identity::Request>,
+        request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Err(unsupported("upgrade_resource_identity"))
+        Ok(Response::new(
+            self.registry
+                .upgrade_resource_identity(request.into_inner()),
+        ))
     }
 
     async fn move_resource_state(

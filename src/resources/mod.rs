@@ -42,6 +42,11 @@ impl Session {
         }
     }
 
+    /// The account, when an earlier call already looked it up.
+    pub fn known_account_id(&self) -> Option<&str> {
+        self.account_id.get().map(String::as_str)
+    }
+
     /// The account of the credentials (STS GetCallerIdentity, once).
     pub async fn account_id(&self) -> Result<&str, Diagnostics> {
         self.account_id

@@ -35,10 +35,15 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::Session;
+use crate::framework::typed::Known;
 use crate::framework::wire::Private;
-use crate::framework::{self, ApplyRequest, ManagedResource, Op, Outcome, Planned, rules};
+use crate::framework::{
+    self, ApplyRequest, IdentitySchema, ImportRequest, ManagedResource, Op, Outcome, Planned, rules,
+};
 use crate::tfplugin::schema::Schema;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
+use schema::identity::Identity;
+use schema::state::State;
 
 pub use formats::duration::{DurationError, parse_go_duration};
 pub use formats::s3uri::{S3Uri, S3UriError};
@@ -279,14 +284,88 @@ impl ManagedResource<Session> for CustomEndpoint {
         lifecycle::read::read(&env, state, private).await
     }
 
-    async fn import(&self, op: Op<'_, Session>, id: &str) -> Outcome<PrivateState> {
+    async fn import(&self, op: Op<'_, Session>, req: ImportRequest<'_>) -> Outcome<PrivateState> {
         let none = PrivateState::default();
         let (session, account) = match Self::env(&op, &Value::Null, &none).await {
             Ok(x) => x,
             Err(failed) => return failed,
         };
+        let id = match req
+            .identity
+            .map(|v| identity_import_id(v, session, account))
+        {
+            None => req.id.to_string(),
+            Some(Ok(name)) => name,
+            Some(Err(diagnostics)) => {
+                return Outcome {
+                    state: Value::Null,
+                    private: none,
+                    diagnostics,
+                };
+            }
+        };
         let env = Env::of(session, account, op.cancel);
-        lifecycle::import::import(&env, id).await
+        lifecycle::import::import(&env, &id).await
+    }
+
+    fn identity_schema(&self) -> Option<&'static IdentitySchema> {
+        Some(schema::identity::schema())
+    }
+
+    fn identity(&self, session: &Session, state: &Value) -> Option<Value> {
+        let state = State::decode(state).ok()?;
+        let account = session.known_account_id()?;
+        Identity::of(&state, &session.region, account).map(|i| i.encode())
+    }
+}
+
+/// The endpoint an `import { identity = {...} }` names, after checking that
+/// its region and account (when given) are the provider's: the import
+/// reads through the provider's own credentials and region.
+fn identity_import_id(v: &Value, session: &Session, account: &str) -> Result<String, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let identity = match Identity::decode(v) {
+        Ok(i) => i,
+        Err(e) => {
+            d.error("Invalid import identity", format!("{e}."));
+            return Err(d);
+        }
+    };
+    let wrong = |given: &Known<String>, have: &str| given.as_str().is_some_and(|g| g != have);
+    if wrong(&identity.region, &session.region) {
+        d.attr_error(
+            AttrPath::root(Identity::region),
+            "Identity in another region",
+            format!(
+                "identity.region is {:?}, but this provider works in {:?}. Import with a \
+                 provider configured for that region.",
+                identity.region.as_str().unwrap_or_default(),
+                session.region
+            ),
+        );
+    }
+    if wrong(&identity.account_id, account) {
+        d.attr_error(
+            AttrPath::root(Identity::account_id),
+            "Identity in another account",
+            format!(
+                "identity.account_id is {:?}, but the provider's credentials are for account \
+                 {account}.",
+                identity.account_id.as_str().unwrap_or_default()
+            ),
+        );
+    }
+    match identity.endpoint_name.as_str() {
+        _ if d.has_errors() => Err(d),
+        Some(name) if !name.is_empty() => Ok(name.to_string()),
+        _ => {
+            d.attr_error(
+                AttrPath::root(Identity::endpoint_name),
+                "Missing endpoint name",
+                "identity.endpoint_name is required to import an endpoint.",
+            );
+            Err(d)
+        }
     }
 }
 

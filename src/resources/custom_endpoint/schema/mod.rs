@@ -2,6 +2,7 @@
 //! Markdown and is what the registry documentation is generated from, so each
 //! one says what the attribute does, its default and its constraints.
 
+pub(super) mod identity;
 pub(super) mod rollout;
 pub(super) mod state;
 
