@@ -9,7 +9,7 @@ use crate::faults::Faults;
 use crate::log::RequestLog;
 use crate::moto::{MotoClient, parse_s3_uri};
 use crate::options::{Durations, DurationsPatch, SandboxOptions};
-use crate::sagemaker::State;
+use crate::store::State;
 use crate::{DEFAULT_REGION, time};
 
 /// Body of seeded objects when none is given.

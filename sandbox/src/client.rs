@@ -13,7 +13,7 @@ use crate::faults::{FaultRule, FaultRuleStatus};
 use crate::inventory::Inventory;
 use crate::log::LogEntry;
 use crate::options::{Durations, DurationsPatch};
-use crate::sagemaker::lifecycle::EndpointTimes;
+use crate::store::lifecycle::EndpointTimes;
 
 /// Talks to `/_sandbox/…` of one sandbox. Needs a Tokio runtime.
 #[derive(Clone, Debug)]

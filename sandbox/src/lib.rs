@@ -32,6 +32,7 @@ pub mod proxy;
 pub mod sagemaker;
 pub mod sandbox;
 pub mod server;
+pub mod store;
 pub mod time;
 mod xml;
 
@@ -41,8 +42,8 @@ pub use faults::{FaultAction, FaultRule, FaultRuleStatus};
 pub use inventory::Inventory;
 pub use log::LogEntry;
 pub use options::{Durations, DurationsPatch, SandboxOptions};
-pub use sagemaker::lifecycle::EndpointTimes;
 pub use sandbox::Sandbox;
+pub use store::lifecycle::EndpointTimes;
 
 /// The account id every ARN uses (moto's default account).
 pub const ACCOUNT_ID: &str = "123456789012";

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::models::{Model, assume_role_error};
+use super::models::assume_role_error;
 use crate::app::App;
 use crate::moto::parse_s3_uri;
+use crate::store::Model;
 
 /// Where a container's model data lives.
 enum Data {

@@ -5,29 +5,10 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
+use super::api::{ApiError, ApiResult, Row, arn, now, paginate};
 use super::validate::{self, optional_str, required_str};
-use super::{ApiError, ApiResult, Row, arn, key, now, paginate};
 use crate::app::App;
-
-/// A stored endpoint config: the request as given (minus tags and name) plus identity.
-#[derive(Clone, Debug)]
-pub struct EndpointConfig {
-    pub name: String,
-    pub arn: String,
-    pub creation_time: f64,
-    pub spec: Value,
-}
-
-impl EndpointConfig {
-    /// The `ProductionVariants` list.
-    pub fn variants(&self) -> Vec<Value> {
-        self.spec
-            .get("ProductionVariants")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    }
-}
+use crate::store::{EndpointConfig, key};
 
 fn validate_variant(
     app_models: &dyn Fn(&str) -> bool,

@@ -1,14 +1,15 @@
 //! Endpoints and their lifecycle: CreateEndpoint, DescribeEndpoint, UpdateEndpoint,
 //! UpdateEndpointWeightsAndCapacities, DeleteEndpoint, ListEndpoints.
-//! The lifecycle state itself lives in [`super::lifecycle`].
+//! The lifecycle state itself lives in [`crate::store::lifecycle`].
 
 use serde_json::{Map, Value, json};
 
+use super::api::{ApiError, ApiResult, Directive, Row, arn, now, paginate};
 use super::checks::deployment_failure;
-use super::lifecycle::{Deployment, Endpoint, Phase, Variant, image_digest};
 use super::validate::{self, optional_str, required_str};
-use super::{ApiError, ApiResult, Directive, Key, Model, Row, State, arn, key, now, paginate};
 use crate::app::App;
+use crate::store::lifecycle::{Deployment, Endpoint, Phase, Variant, image_digest};
+use crate::store::{Key, Model, State, key};
 use crate::time::plus_ms;
 
 fn variant_json(v: &Variant, resolved_at: f64) -> Value {

@@ -2,37 +2,10 @@
 
 use serde_json::{Value, json};
 
+use super::api::{ApiError, ApiResult, Row, arn, now, paginate};
 use super::validate::{self, optional_str, required_str};
-use super::{ApiError, ApiResult, Row, arn, key, now, paginate};
 use crate::app::App;
-
-/// A stored model: the request as given (minus tags) plus identity.
-#[derive(Clone, Debug)]
-pub struct Model {
-    pub name: String,
-    pub arn: String,
-    pub creation_time: f64,
-    /// The CreateModel input without `Tags` and `ModelName`.
-    pub spec: Value,
-}
-
-impl Model {
-    /// Containers of the model: `PrimaryContainer` or `Containers`.
-    pub fn containers(&self) -> Vec<&Value> {
-        let mut out = Vec::new();
-        if let Some(c) = self.spec.get("PrimaryContainer") {
-            out.push(c);
-        }
-        if let Some(list) = self.spec.get("Containers").and_then(Value::as_array) {
-            out.extend(list.iter());
-        }
-        out
-    }
-
-    pub fn role_arn(&self) -> Option<&str> {
-        optional_str(&self.spec, "ExecutionRoleArn")
-    }
-}
+use crate::store::{Model, key};
 
 fn validate_container(c: &Value, path: &str) -> Result<(), ApiError> {
     if c.get("ModelPackageName").is_none() {

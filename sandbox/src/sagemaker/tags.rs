@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
+use super::api::{ApiError, ApiResult, now};
 use super::validate::{self, required_str};
-use super::{ApiError, ApiResult, now};
 use crate::app::App;
 
 fn resource_missing(arn: &str) -> ApiError {

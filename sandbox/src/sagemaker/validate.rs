@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::ApiError;
+use super::api::ApiError;
 
 /// The pattern of endpoint, endpoint-config and variant names.
 pub const ENDPOINT_NAME_PATTERN: &str = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
