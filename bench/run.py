@@ -29,6 +29,12 @@ SOURCE = "tfsm/sagemaker"
 REGION = "us-east-1"
 MODEL_DATA = "s3://bench-models/bge/model.tar.gz"
 CREATE_S = 5  # sandbox create time for the deploy scenario (issue 7)
+# SDK defaults for both SageMaker SDK peers: telemetry off (it would GET a real AWS URL).
+SDK_CONFIG = PEERS / "sagemaker-config.yaml"
+# Any request a peer makes to somewhere other than the loopback sandbox goes to this proxy,
+# where nothing listens, and fails at once: the bench never reaches real AWS, even if an SDK
+# adds a call the sandbox does not see.
+DEAD_PROXY = "http://127.0.0.1:9"
 
 
 def log(msg):
@@ -227,7 +233,11 @@ def run_peer(python, script, *args, sandbox):
     env = dict(os.environ, AWS_ENDPOINT_URL=sandbox.url, AWS_ACCESS_KEY_ID="test",
                AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION=REGION,
                AWS_EC2_METADATA_DISABLED="true", SAGEMAKER_SUPPRESS_V2_WARNING="1",
+               SAGEMAKER_USER_CONFIG_OVERRIDE=str(SDK_CONFIG),
+               HTTP_PROXY=DEAD_PROXY, HTTPS_PROXY=DEAD_PROXY, NO_PROXY="127.0.0.1,localhost",
                BENCH_MODEL_DATA=MODEL_DATA, PYTHONPATH=str(PEERS))
+    for k in ("http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(k, None)
     start = time.perf_counter()
     proc = subprocess.run([str(python), str(PEERS / script), *map(str, args)], env=env,
                           capture_output=True, text=True)
@@ -267,10 +277,22 @@ def startup(provider, reps):
     return {"handshake_ms": [t * 1000 for t in times]}
 
 
-def deploy(sb, tf_factory, python, reps):
-    """Deploy 10 endpoints: ours at -parallelism=10, the SDK loop, boto3 + waiter; then our
-    destroy of the 10. The sandbox is reset before each so every tool starts equal."""
-    res = {"ours": [], "sdk": [], "boto3": [], "destroy": []}
+# IAM SimulatePrincipalPolicy, which the SDK v3 calls to check the execution role before
+# CreateModel, is not implemented by moto (it answers 500, which the SDK does not survive). The
+# sandbox answers it as AWS does for a caller without iam:SimulatePrincipalPolicy; the SDK then
+# logs that it cannot verify the role and goes on (the trust check that follows, GetRole, is
+# served by moto as usual). The call is still made, logged and counted.
+SIMULATE_DENIED = {"service": "iam", "operation": "SimulatePrincipalPolicy",
+                   "action": {"type": "error", "code": "AccessDenied", "status": 403,
+                              "message": "User is not authorized to perform: "
+                                         "iam:SimulatePrincipalPolicy"}}
+
+
+def deploy(sb, tf_factory, pythons, reps):
+    """Deploy 10 endpoints: ours at -parallelism=10, boto3 + waiter, the SDK v2 loop and the
+    SDK v3 loop; then our destroy of the 10. The sandbox is reset before each so every tool
+    starts equal."""
+    res = {"ours": [], "sdk": [], "sdk3": [], "boto3": [], "destroy": []}
     for rep in range(reps["ours"]):
         sb.reset()
         tf = tf_factory("deploy10")
@@ -286,13 +308,20 @@ def deploy(sb, tf_factory, python, reps):
                                "empty": inv["empty"]})
         log(f"destroy ours #{rep + 1}: {wall:.2f} s, {len(entries)} calls, "
             f"inventory empty: {inv['empty']}")
-    for peer, script in [("boto3", "boto3_deploy.py"), ("sdk", "sdk_deploy.py")]:
+    for peer, script in [("boto3", "boto3_deploy.py"), ("sdk", "sdk_deploy.py"),
+                         ("sdk3", "sdk3_deploy.py")]:
         for rep in range(reps[peer]):
             sb.reset()
-            wall = run_peer(python, script, peer, 10, sandbox=sb)
+            if peer == "sdk3":
+                sb.call("POST", "faults", SIMULATE_DENIED)
+            wall = run_peer(pythons[peer], script, peer, 10, sandbox=sb)
             entries = sb.log()
-            res[peer].append({"wall": wall, "calls": len(entries), "ops": calls_by_op(entries)})
-            log(f"deploy {peer} #{rep + 1}: {wall:.2f} s, {len(entries)} calls")
+            inv = sb.endpoints()
+            in_service = sum(1 for e in inv if e["status"] == "InService")
+            res[peer].append({"wall": wall, "calls": len(entries), "ops": calls_by_op(entries),
+                              "in_service": in_service})
+            log(f"deploy {peer} #{rep + 1}: {wall:.2f} s, {len(entries)} calls, "
+                f"{in_service} endpoints InService")
     sb.reset()
     return res
 
@@ -391,15 +420,26 @@ def machine():
             "kernel": platform.release(), "load_start": os.getloadavg()}
 
 
-def versions(python):
+def versions(python, python_v3):
     tf = json.loads(subprocess.run(["terraform", "version", "-json"], capture_output=True,
                                    text=True).stdout)["terraform_version"]
     peers = subprocess.run([str(python), "-c",
                             "import boto3, sagemaker; print(boto3.__version__, "
                             "sagemaker.__version__)"], capture_output=True, text=True,
-                           env=dict(os.environ, SAGEMAKER_SUPPRESS_V2_WARNING="1"))
+                           env=dict(os.environ, SAGEMAKER_SUPPRESS_V2_WARNING="1",
+                                    SAGEMAKER_USER_CONFIG_OVERRIDE=str(SDK_CONFIG)))
     b, s = peers.stdout.split()[-2:]
-    return {"terraform": tf, "boto3": b, "sagemaker": s}
+    out = {"terraform": tf, "boto3": b, "sagemaker": s}
+    if Path(python_v3).exists():
+        # From the distribution metadata: importing sagemaker.serve needs a region.
+        v3 = subprocess.run([str(python_v3), "-c",
+                             "from importlib.metadata import version as v; "
+                             "print(v('sagemaker'), v('sagemaker-serve'), v('sagemaker-core'), "
+                             "v('boto3'))"], capture_output=True, text=True, check=True)
+        s3, serve, core, b3 = v3.stdout.split()
+        out.update({"sagemaker_v3": s3, "sagemaker_serve": serve, "sagemaker_core": core,
+                    "boto3_v3": b3})
+    return out
 
 
 def main():
@@ -410,8 +450,13 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--cargo-target", default="")
     ap.add_argument("--reps", type=int, default=3, help="repetitions of the quick scenarios")
-    ap.add_argument("--sdk-reps", type=int, default=1, help="repetitions of the SDK loop")
+    ap.add_argument("--sdk-reps", type=int, default=1, help="repetitions of each SDK loop")
+    ap.add_argument("--sdk3-python", default=str(HERE / ".venv-v3" / "bin" / "python"),
+                    help="the Python of the SageMaker SDK v3 venv (bench/venv-v3.sh)")
     ap.add_argument("--only", default="", help="comma list of scenarios (debugging)")
+    ap.add_argument("--skip", default="",
+                    help="comma list of scenarios to leave out; unlike --only, the results "
+                         "are still written (the report says what was left out)")
     args = ap.parse_args()
     work = Path(args.work).resolve()
     os.environ["BENCH_WORK"] = str(work)
@@ -421,19 +466,33 @@ def main():
     if Path(args.provider).resolve() != plugin.resolve():
         shutil.copy2(args.provider, plugin)
     only = set(filter(None, args.only.split(",")))
-    want = lambda s: not only or s in only  # noqa: E731
+    skip = set(filter(None, args.skip.split(",")))
+    known = {"startup", "deploy", "refresh", "notice", "wait_sim"}
+    if (only | skip) - known:
+        raise SystemExit(f"unknown scenario(s) {sorted((only | skip) - known)}; "
+                         f"known: {sorted(known)}")
+    want = lambda s: (not only or s in only) and s not in skip  # noqa: E731
     python = Path(sys.executable)
+    python_v3 = Path(args.sdk3_python)
 
     commit = os.environ.get("BENCH_PROVIDER_COMMIT") or subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
         text=True).stdout.strip()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "provider_commit": commit,
-               "machine": machine(), "versions": versions(python),
-               "binary_bytes": plugin.stat().st_size}
+               "machine": machine(), "versions": versions(python, python_v3),
+               "binary_bytes": plugin.stat().st_size, "skipped": sorted(skip),
+               "scenario_s": {}}
     log(f"machine {results['machine']}, versions {results['versions']}")
+
+    def timed(name, fn):
+        start = time.perf_counter()
+        results[name] = fn()
+        results["scenario_s"][name] = time.perf_counter() - start
+        log(f"scenario {name} took {results['scenario_s'][name]:.0f} s")
+
     if want("startup"):
-        results["startup"] = startup(plugin, 20)
+        timed("startup", lambda: startup(plugin, 20))
         log(f"handshake median {statistics.median(results['startup']['handshake_ms']):.2f} ms")
     sb = Sandbox(args.sandbox, args.sandbox_venv,
                  {"create-duration": f"{CREATE_S}s", "update-duration": f"{CREATE_S}s",
@@ -442,19 +501,22 @@ def main():
     tf_factory = lambda name: Terraform(work, plugin_dir, sb, name)  # noqa: E731
     try:
         if want("deploy"):
-            results["deploy"] = deploy(sb, tf_factory, python,
-                                       {"ours": args.reps, "boto3": args.reps,
-                                        "sdk": args.sdk_reps})
+            if not python_v3.exists():
+                raise SystemExit(f"{python_v3} is missing: run bench/venv-v3.sh")
+            timed("deploy", lambda: deploy(
+                sb, tf_factory, {"boto3": python, "sdk": python, "sdk3": python_v3},
+                {"ours": args.reps, "boto3": args.reps, "sdk": args.sdk_reps,
+                 "sdk3": args.sdk_reps}))
         if want("refresh"):
-            results["refresh"] = refresh(sb, tf_factory, python, args.reps)
+            timed("refresh", lambda: refresh(sb, tf_factory, python, args.reps))
         if want("notice"):
-            results["notice"] = notice(sb, tf_factory, args.reps)
+            timed("notice", lambda: notice(sb, tf_factory, args.reps))
     finally:
         sb.stop()
     (work / "last.json").write_text(json.dumps(results, indent=1))  # kept if what follows fails
     if want("wait_sim"):
         try:
-            results["wait_sim"] = wait_sim(args.cargo_target)
+            timed("wait_sim", lambda: wait_sim(args.cargo_target))
         except SystemExit as e:
             log(f"the simulated 10-minute wait could not run: {e}")
             results["wait_sim_error"] = str(e)[-2000:]
