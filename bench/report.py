@@ -35,6 +35,16 @@ def summary(res):
         s["refresh_boto3_calls"] = _med(r["boto3"], "calls") / 100
         s["rss1_mb"] = median(r["rss_kib"]["1"]) * 1024 / MB
         s["rss100_mb"] = median(r["rss_kib"]["100"]) * 1024 / MB
+    if "scale" in res:
+        c = res["scale"]
+        s["scale100_s"] = _med(c["plan100"], "wall")
+        s["scale1000_s"] = _med(c["plan1000"], "wall")
+        s["scale_ratio"] = s["scale1000_s"] / s["scale100_s"]
+        s["scale100_calls"] = _med(c["plan100"], "calls") / 100
+        s["scale1000_calls"] = _med(c["plan1000"], "calls") / 1000
+        s["scale_empty"] = all(r["empty"] for r in c["plan100"] + c["plan1000"])
+        s["rss1000_mb"] = median(c["rss_kib"]["1000"]) * 1024 / MB
+        s["scale_build_s"] = c["build_s"]["1000"] + c["build_s"]["100"]
     if "notice" in res:
         for secs, rows in res["notice"].items():
             s[f"notice{secs}_s"] = _med(rows, "latency")
@@ -82,6 +92,16 @@ def rows(res):
         out.append(("Refresh 100: API calls per endpoint", f"{s['refresh_ours_calls']:.2f}",
                     f"boto3 {s['refresh_boto3_calls']:.2f}", "", "≤ 4",
                     _met(s["refresh_ours_calls"] <= 4)))
+    if "scale1000_s" in s:
+        out.append(("Scale: `terraform plan`, 100 endpoints in state: wall",
+                    f"{s['scale100_s']:.2f} s ({s['scale100_calls']:.2f} calls/endpoint)",
+                    "", "", "", ""))
+        out.append(("Scale: `terraform plan`, 1,000 endpoints in state: wall",
+                    f"{s['scale1000_s']:.2f} s ({s['scale1000_calls']:.2f} calls/endpoint)",
+                    "", f"{s['scale_ratio']:.2f}× the plan of 100", "≤ 12× the plan of 100",
+                    _met(s["scale_ratio"] <= 12)))
+        out.append(("Plugin peak RSS, `plan` of 1,000 endpoints", f"{s['rss1000_mb']:.1f} MB",
+                    "", "", "≤ 40 MB", _met(s["rss1000_mb"] <= 40)))
     if "notice5_s" in s:
         out.append(("Notice latency, 5 s transition", f"{s['notice5_s']:.2f} s "
                     f"({s['notice5_describes']:.0f} Describe)", "", "", "≤ 1 s",
@@ -166,6 +186,10 @@ def chart(res, path):
         bars(axes[1], "Refresh 100 endpoints",
              [("terraform plan", s["refresh_ours_s"]),
               ("boto3, 10 threads", s["refresh_boto3_s"])], "s")
+    if "scale1000_s" in s:
+        bars(axes[2], "terraform plan, endpoints in state",
+             [("100", s["scale100_s"]), ("1,000", s["scale1000_s"]),
+              ("12 × the plan\nof 100 (target)", s["scale100_s"] * 12)], "s", ours=2)
     targets = []
     if "handshake_ms" in s:
         targets.append(("handshake", s["handshake_ms"] / 10))
@@ -179,6 +203,9 @@ def chart(res, path):
     if "refresh_ours_s" in s:
         targets.append(("refresh/boto3", s["refresh_ours_s"] / s["refresh_boto3_s"] / 1.5))
         targets.append(("refresh calls", s["refresh_ours_calls"] / 4))
+    if "scale1000_s" in s:
+        targets.append(("plan 1000/100", s["scale_ratio"] / 12))
+        targets.append(("RSS 1000", s["rss1000_mb"] / 40))
     if "notice5_s" in s:
         targets.append(("notice 5 s", s["notice5_s"] / 1))
     if "sim600_describes" in s:

@@ -365,6 +365,48 @@ def refresh(sb, tf_factory, python, reps):
     return res
 
 
+def scale(sb, tf_factory, reps):
+    """`terraform plan` with 1,000 endpoints in state against the same with 100, and the
+    plugin's peak RSS during the plan of 1,000. Both states are built quickly (sandbox create
+    time 100 ms, apply at -parallelism=50; the build is timed but not the measure) into one
+    sandbox, so both plans run against the same sandbox contents (1,100 endpoints). The plans
+    alternate, 100 then 1,000, `reps` times, under the run's sandbox settings, at Terraform's
+    default -parallelism=10 as a user runs plan. Peak RSS comes from three more plans of 1,000
+    with the VmHWM poller on (apart, so the poller's CPU does not weigh on the timed plans).
+    The sandbox is reset at the end instead of destroying 1,100 endpoints."""
+    sb.reset()
+    res = {"plan100": [], "plan1000": [], "rss_kib": {}}
+    sb.set_durations(endpoint_create_ms=100, endpoint_delete_ms=100)
+    small, big = tf_factory("scale100"), tf_factory("scale1000")
+    small.write("small", 100)
+    big.write("scale", 1000)
+    start = time.perf_counter()
+    big.apply(parallelism=50)
+    built_big = time.perf_counter()
+    small.apply(parallelism=50)
+    res["build_s"] = {"1000": built_big - start, "100": time.perf_counter() - built_big}
+    res["build_calls"] = len(sb.log())
+    log(f"scale: built 1,000 endpoints in {res['build_s']['1000']:.1f} s and 100 in "
+        f"{res['build_s']['100']:.1f} s ({res['build_calls']} calls, not measured)")
+    sb.set_durations(**sb.durations)  # back to the run's settings for the measurement
+    for rep in range(reps):
+        for name, tf in (("100", small), ("1000", big)):
+            sb.clear_log()
+            wall, _, _ = tf.plan()
+            entries = sb.log()
+            if tf.last_code != 0:
+                log(f"warning: the scale plan of {name} is not empty (exit code 2)")
+            res[f"plan{name}"].append({"wall": wall, "calls": len(entries),
+                                       "ops": calls_by_op(entries),
+                                       "empty": tf.last_code == 0})
+            log(f"scale plan of {name} #{rep + 1}: {wall:.2f} s, {len(entries)} calls")
+    peaks = [big.plan(rss=True)[2] for _ in range(3)]
+    res["rss_kib"]["1000"] = peaks
+    log(f"plugin peak RSS, plan of 1,000: {peaks} KiB")
+    sb.reset()
+    return res
+
+
 def notice(sb, tf_factory, reps):
     """Time from the sandbox marking the endpoint InService (its own clock, from
     GET /_sandbox/endpoints) to `terraform apply` returning, and the DescribeEndpoint calls
@@ -467,7 +509,7 @@ def main():
         shutil.copy2(args.provider, plugin)
     only = set(filter(None, args.only.split(",")))
     skip = set(filter(None, args.skip.split(",")))
-    known = {"startup", "deploy", "refresh", "notice", "wait_sim"}
+    known = {"startup", "deploy", "refresh", "scale", "notice", "wait_sim"}
     if (only | skip) - known:
         raise SystemExit(f"unknown scenario(s) {sorted((only | skip) - known)}; "
                          f"known: {sorted(known)}")
@@ -509,6 +551,8 @@ def main():
                  "sdk3": args.sdk_reps}))
         if want("refresh"):
             timed("refresh", lambda: refresh(sb, tf_factory, python, args.reps))
+        if want("scale"):
+            timed("scale", lambda: scale(sb, tf_factory, args.reps))
         if want("notice"):
             timed("notice", lambda: notice(sb, tf_factory, args.reps))
     finally:
