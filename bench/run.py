@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -83,12 +84,47 @@ class Sandbox:
     def endpoints(self):
         return self.call("GET", "endpoints")
 
+    def cpu(self):
+        """CPU seconds used so far by the sandbox and moto (its child)."""
+        return sum(proc_cpu(pid) for pid in [self.proc.pid, *descendants(self.proc.pid)])
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def descendants(root):
+    """Every process below `root`, from the parent pids in /proc."""
+    children = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(p.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid):
+    """utime + stime of one process in seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def calls_by_op(entries):
@@ -144,6 +180,7 @@ resource "sagemaker_custom_endpoint" "e{i:03d}" {{
 
     def run(self, *args, rss=False):
         """Runs terraform; returns (wall seconds, end epoch, peak plugin RSS in KiB or None)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(["terraform", *args], cwd=self.dir, env=self.env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -151,6 +188,10 @@ resource "sagemaker_custom_endpoint" "e{i:03d}" {{
         out, _ = proc.communicate()
         wall, end = time.perf_counter() - start, time.time()
         peak = watcher.stop() if watcher else None
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of terraform and of the plugin (terraform's child, waited for by terraform).
+        self.last_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        self.last_plugin_cpu = watcher.plugin_cpu if watcher else None
         self.last_code = proc.returncode
         if proc.returncode not in (0, 2) or (proc.returncode == 2 and args[0] != "plan"):
             raise SystemExit(f"terraform {' '.join(args)} failed:\n{out[-4000:]}")
@@ -181,33 +222,22 @@ resource "sagemaker_custom_endpoint" "e{i:03d}" {{
 class RssWatcher:
     """Polls /proc every 5 ms for terraform-provider-sagemaker processes under `root` and
     keeps the largest VmHWM (the kernel's own peak-RSS mark, so a peak between two polls
-    is not missed as long as the process is seen once after it)."""
+    is not missed as long as the process is seen once after it). Also keeps the plugin's
+    CPU time as last seen (up to 5 ms short of the final figure)."""
 
     def __init__(self, root):
         self.root, self.peak, self.done = root, 0, False
+        self.cpu_by_pid = {}
         self.thread = threading.Thread(target=self.loop, daemon=True)
         self.thread.start()
 
-    def descendants(self):
-        children = {}
-        for p in Path("/proc").iterdir():
-            if p.name.isdigit():
-                try:
-                    stat = (p / "stat").read_text()
-                    ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                    children.setdefault(ppid, []).append(int(p.name))
-                except (OSError, ValueError, IndexError):
-                    pass
-        out, todo = [], [self.root]
-        while todo:
-            for c in children.get(todo.pop(), []):
-                out.append(c)
-                todo.append(c)
-        return out
+    @property
+    def plugin_cpu(self):
+        return sum(self.cpu_by_pid.values())
 
     def loop(self):
         while not self.done:
-            for pid in self.descendants():
+            for pid in descendants(self.root):
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
@@ -218,6 +248,9 @@ class RssWatcher:
                 m = re.search(r"VmHWM:\s+(\d+) kB", status)
                 if m:
                     self.peak = max(self.peak, int(m.group(1)))
+                cpu = proc_cpu(pid)
+                if cpu:
+                    self.cpu_by_pid[pid] = cpu
             time.sleep(0.005)
 
     def stop(self):
@@ -371,8 +404,9 @@ def scale(sb, tf_factory, reps):
     time 100 ms, apply at -parallelism=50; the build is timed but not the measure) into one
     sandbox, so both plans run against the same sandbox contents (1,100 endpoints). The plans
     alternate, 100 then 1,000, `reps` times, under the run's sandbox settings, at Terraform's
-    default -parallelism=10 as a user runs plan. Peak RSS comes from three more plans of 1,000
-    with the VmHWM poller on (apart, so the poller's CPU does not weigh on the timed plans).
+    default -parallelism=10 as a user runs plan. Peak RSS (and the plugin's CPU time) comes
+    from three more plans of each with the VmHWM poller on (apart, so the poller's CPU does not
+    weigh on the timed plans).
     The sandbox is reset at the end instead of destroying 1,100 endpoints."""
     sb.reset()
     res = {"plan100": [], "plan1000": [], "rss_kib": {}}
@@ -392,17 +426,34 @@ def scale(sb, tf_factory, reps):
     for rep in range(reps):
         for name, tf in (("100", small), ("1000", big)):
             sb.clear_log()
+            sb_cpu = sb.cpu()
             wall, _, _ = tf.plan()
+            sb_cpu = sb.cpu() - sb_cpu
             entries = sb.log()
             if tf.last_code != 0:
                 log(f"warning: the scale plan of {name} is not empty (exit code 2)")
-            res[f"plan{name}"].append({"wall": wall, "calls": len(entries),
-                                       "ops": calls_by_op(entries),
-                                       "empty": tf.last_code == 0})
-            log(f"scale plan of {name} #{rep + 1}: {wall:.2f} s, {len(entries)} calls")
-    peaks = [big.plan(rss=True)[2] for _ in range(3)]
-    res["rss_kib"]["1000"] = peaks
-    log(f"plugin peak RSS, plan of 1,000: {peaks} KiB")
+            times = [e["time"] for e in entries]
+            res[f"plan{name}"].append({
+                "wall": wall, "calls": len(entries), "ops": calls_by_op(entries),
+                "empty": tf.last_code == 0,
+                # Where the time goes: CPU of terraform + plugin and of sandbox + moto, the
+                # span from the first to the last request, and the time the sandbox spent
+                # serving (whole ms per request), locally and forwarded to moto.
+                "cpu_terraform_plugin_s": tf.last_cpu, "cpu_sandbox_moto_s": sb_cpu,
+                "request_span_s": max(times) - min(times) if times else 0,
+                "served_ms": {"local": sum(e["duration_ms"] for e in entries
+                                           if not e["forwarded"]),
+                              "moto": sum(e["duration_ms"] for e in entries if e["forwarded"])}})
+            log(f"scale plan of {name} #{rep + 1}: {wall:.2f} s, {len(entries)} calls, CPU "
+                f"terraform+plugin {tf.last_cpu:.1f} s, sandbox+moto {sb_cpu:.1f} s")
+    res["rss_cpu"] = {}
+    for name, tf in (("100", small), ("1000", big)):
+        peaks, cpu = [], []
+        for _ in range(3):
+            peaks.append(tf.plan(rss=True)[2])
+            cpu.append({"plugin_s": tf.last_plugin_cpu, "terraform_plugin_s": tf.last_cpu})
+        res["rss_kib"][name], res["rss_cpu"][name] = peaks, cpu
+        log(f"plugin peak RSS, plan of {name}: {peaks} KiB; CPU {cpu}")
     sb.reset()
     return res
 
