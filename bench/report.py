@@ -205,7 +205,7 @@ def chart(res, path):
         bars(axes[0], "Deploy 10 endpoints (create 5 s)",
              [("terraform\n-parallelism=10", s["deploy_ours_s"]),
               ("boto3 +\nwaiter", s.get("deploy_boto3_s", 0)),
-              ("SDK v2\nModel.deploy()", s.get("deploy_sdk_s", 0)),
+              ("SDK v2\ndeploy()", s.get("deploy_sdk_s", 0)),
               ("SDK v3\nModelBuilder", s.get("deploy_sdk3_s", 0))], "s")
     if "refresh_ours_s" in s:
         bars(axes[1], "Refresh 100 endpoints",
