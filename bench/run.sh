@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: builds what it measures, installs the pinned peers into bench/.venv, then runs
+# `make bench`: builds what it measures, installs the pinned peers into bench/.venv (SDK v2, boto3)
+# and bench/.venv-v3 (SDK v3), then runs
 # every scenario (bench/run.py) against one sandbox and writes bench/results/latest.{md,json,png}.
 #
 # Environment:
@@ -8,7 +9,8 @@
 #   BENCH_PROVIDER          use this provider binary instead of building one (it is copied, then stripped)
 #   BENCH_PROVIDER_COMMIT   the commit BENCH_PROVIDER was built from (default: this checkout's HEAD)
 #   BENCH_SANDBOX           use this sandbox binary instead of building one
-#   BENCH_ARGS              extra arguments for bench/run.py (e.g. "--reps 5", "--only deploy")
+#   BENCH_ARGS              extra arguments for bench/run.py (e.g. "--reps 5", "--only deploy",
+#                           "--skip wait_sim")
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/bench/.work"
@@ -18,6 +20,7 @@ command -v openssl >/dev/null || { echo "bench: openssl is needed for the client
 
 "$root/scripts/sandbox-venv.sh"
 "$root/bench/venv.sh"
+"$root/bench/venv-v3.sh"
 
 debug_target="${CARGO_TARGET_DIR:-$root/target}"
 release_target="${BENCH_RELEASE_TARGET:-$debug_target}"
@@ -48,4 +51,5 @@ exec "$root/bench/.venv/bin/python" run.py \
   --sandbox-venv "$root/sandbox/.venv" \
   --work "$work" \
   --cargo-target "$debug_target" \
+  --sdk3-python "${BENCH_VENV_V3:-$root/bench/.venv-v3}/bin/python" \
   ${BENCH_ARGS:-}
