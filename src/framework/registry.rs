@@ -413,7 +413,7 @@ impl<R> Typed<R> {
     where
         R: ManagedResource<P>,
     {
-        rules::without_write_only(&self.0.schema().block, rules::known(state))
+        rules::finished(&self.0.schema().block, state)
     }
 
     /// The identity to return next to `state`: the resource's own for a
@@ -482,7 +482,7 @@ where
         let schema = self.0.schema();
         let ty = schema.value_type();
         let prior = wire::decode(req.prior_state.as_ref(), &ty, "prior state")?;
-        let mut proposed = wire::decode(req.proposed_new_state.as_ref(), &ty, "proposed state")?;
+        let proposed = wire::decode(req.proposed_new_state.as_ref(), &ty, "proposed state")?;
         let config = wire::decode(req.config.as_ref(), &ty, "resource configuration")?;
         let provider = provider?;
         let planned = if proposed.is_null() {
@@ -493,7 +493,7 @@ where
                 diagnostics: Diagnostics::new(),
             }
         } else {
-            rules::fill_defaults(&schema.block, &config, &mut proposed);
+            let proposed = rules::proposed(&schema.block, &config, proposed);
             self.0.plan(
                 &provider,
                 PlanRequest {

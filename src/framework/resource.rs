@@ -74,7 +74,8 @@ pub struct Op<'a, P> {
 }
 
 /// PlanResourceChange, decoded. `proposed` already carries the schema's
-/// defaults; a destroy (null `proposed`) never reaches the resource.
+/// defaults and no write-only value; a destroy (null `proposed`) never
+/// reaches the resource.
 pub struct PlanRequest<'a> {
     /// Null when creating.
     pub prior: &'a Value,

@@ -74,6 +74,20 @@ pub fn fill_defaults(block: &Block, config: &Value, planned: &mut Value) {
     }
 }
 
+/// The proposed new state as a resource plans from it: no write-only
+/// value, and the schema's defaults filled.
+pub fn proposed(block: &Block, config: &Value, proposed: Value) -> Value {
+    let mut p = without_write_only(block, proposed);
+    fill_defaults(block, config, &mut p);
+    p
+}
+
+/// A state as Terraform must receive it after apply, read or import: no
+/// unknown and no write-only value.
+pub fn finished(block: &Block, state: Value) -> Value {
+    without_write_only(block, known(state))
+}
+
 /// Refuses write-only attributes set in `config` when the Terraform calling
 /// does not declare support for them: it could store them in plan and state.
 pub fn write_only_allowed(block: &Block, config: &Value, allowed: bool) -> Diagnostics {

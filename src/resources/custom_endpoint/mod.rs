@@ -113,8 +113,7 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         };
     }
     let block = &schema().block;
-    let mut proposed = rules::without_write_only(block, req.proposed_new_state.clone());
-    rules::fill_defaults(block, req.config, &mut proposed);
+    let proposed = rules::proposed(block, req.config, req.proposed_new_state.clone());
     let mut r = plan::plan(PlanRequest {
         proposed_new_state: &proposed,
         ..req
@@ -172,7 +171,7 @@ pub type ReadResult = ApplyResult;
 impl ApplyResult {
     fn wire(out: Outcome<PrivateState>) -> ApplyResult {
         ApplyResult {
-            new_state: rules::without_write_only(&schema().block, rules::known(out.state)),
+            new_state: rules::finished(&schema().block, out.state),
             private: Private::encode(&out.private),
             diagnostics: out.diagnostics,
         }
@@ -243,10 +242,9 @@ impl ManagedResource<Session> for CustomEndpoint {
             region: session.region.clone(),
             default_tags: session.default_tags.clone(),
         };
-        let proposed = rules::without_write_only(&schema().block, req.proposed.clone());
         let r = plan::plan(PlanRequest {
             prior_state: req.prior,
-            proposed_new_state: &proposed,
+            proposed_new_state: req.proposed,
             config: req.config,
             ctx: &ctx,
         });

@@ -56,23 +56,6 @@ impl PrivateState {
         Ok(serde_json::from_slice(bytes)?)
     }
 
-    /// Decodes leniently: unreadable bytes count as empty (logged), since a
-    /// corrupt private state must not block every future operation.
-    pub fn decode_lenient(bytes: &[u8]) -> PrivateState {
-        PrivateState::decode(bytes).unwrap_or_else(|e| {
-            tracing::warn!("ignoring private state: {e}");
-            PrivateState::default()
-        })
-    }
-
-    /// The bytes to hand back to Terraform: empty when nothing is pending.
-    pub fn encode(&self) -> Vec<u8> {
-        if self.pending_cleanup.is_empty() {
-            return Vec::new();
-        }
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-
     /// Adds an object, once.
     pub fn add(&mut self, item: Pending) {
         if !self.pending_cleanup.contains(&item) {
@@ -89,6 +72,7 @@ impl PrivateState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::wire::Private;
 
     #[test]
     fn round_trips_and_uses_the_documented_format() {
@@ -96,7 +80,7 @@ mod tests {
         p.add(Pending::new(Kind::Model, "m-1"));
         p.add(Pending::new(Kind::EndpointConfig, "c-1"));
         p.add(Pending::new(Kind::Model, "m-1"));
-        let bytes = p.encode();
+        let bytes = Private::encode(&p);
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(
             json,
@@ -110,7 +94,7 @@ mod tests {
 
     #[test]
     fn empty_state_is_empty_bytes_and_both_decode_to_empty() {
-        assert!(PrivateState::default().encode().is_empty());
+        assert!(Private::encode(&PrivateState::default()).is_empty());
         assert!(PrivateState::decode(b"").unwrap().is_empty());
         assert!(PrivateState::decode(b"{}").unwrap().is_empty());
     }
@@ -119,7 +103,7 @@ mod tests {
     fn garbage_is_an_error_but_lenient_decoding_ignores_it() {
         assert!(PrivateState::decode(b"not json").is_err());
         assert!(PrivateState::decode(br#"{"pending_cleanup":[{"kind":"x"}]}"#).is_err());
-        assert!(PrivateState::decode_lenient(b"not json").is_empty());
+        assert!(Private::decode::<PrivateState>(b"not json").is_empty());
         let role = br#"{"pending_cleanup":[{"kind":"role","name":"r"}]}"#;
         assert_eq!(
             PrivateState::decode(role).unwrap().pending_cleanup,
