@@ -15,61 +15,69 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The SageMaker runtime (InvokeEndpoint), for the action.
+    pub runtime: aws_sdk_sagemakerruntime::Client,
+    /// S3, for the action's asynchronous requests and answers.
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl Clients {
     /// Builds the clients; makes no network call.
     pub fn new(ctx: &AwsContext) -> Clients {
         let sdk = &ctx.sdk;
-        let sagemaker = {
-            let mut b = aws_sdk_sagemaker::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("sagemaker") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_sagemaker::Client::from_conf(b.build())
-        };
-        let iam = {
-            let mut b = aws_sdk_iam::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("iam") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_iam::Client::from_conf(b.build())
-        };
-        let sns = {
-            let mut b = aws_sdk_sns::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("sns") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_sns::Client::from_conf(b.build())
-        };
-        let sts = {
-            let mut b = aws_sdk_sts::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("sts") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_sts::Client::from_conf(b.build())
-        };
-        let autoscaling = {
-            let mut b = aws_sdk_applicationautoscaling::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("applicationautoscaling") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_applicationautoscaling::Client::from_conf(b.build())
-        };
-        let cloudwatch = {
-            let mut b = aws_sdk_cloudwatch::config::Builder::from(sdk);
-            if let Some(url) = ctx.endpoint("cloudwatch") {
-                b = b.endpoint_url(url);
-            }
-            aws_sdk_cloudwatch::Client::from_conf(b.build())
-        };
+        // One client of an SDK crate, at the URL the `endpoints` block gives
+        // for `$service`, if any.
+        macro_rules! client {
+            ($krate:ident, $service:literal) => {{
+                let mut b = $krate::config::Builder::from(sdk);
+                if let Some(url) = ctx.endpoint($service) {
+                    b = b.endpoint_url(url);
+                }
+                b
+            }};
+        }
+        let mut s3 = client!(aws_sdk_s3, "s3");
+        if ctx.endpoint("s3").is_some() {
+            // An S3 look-alike at a URL of its own (a sandbox, a proxy)
+            // cannot serve bucket names as host names.
+            s3 = s3.force_path_style(true);
+        }
         Clients {
-            sagemaker,
-            iam,
-            sns,
-            sts,
-            autoscaling,
-            cloudwatch,
+            sagemaker: aws_sdk_sagemaker::Client::from_conf(
+                client!(aws_sdk_sagemaker, "sagemaker").build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(client!(aws_sdk_iam, "iam").build()),
+            sns: aws_sdk_sns::Client::from_conf(client!(aws_sdk_sns, "sns").build()),
+            sts: aws_sdk_sts::Client::from_conf(client!(aws_sdk_sts, "sts").build()),
+            autoscaling: aws_sdk_applicationautoscaling::Client::from_conf(
+                client!(aws_sdk_applicationautoscaling, "applicationautoscaling").build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                client!(aws_sdk_cloudwatch, "cloudwatch").build(),
+            ),
+            runtime: aws_sdk_sagemakerruntime::Client::from_conf(
+                client!(aws_sdk_sagemakerruntime, "sagemakerruntime").build(),
+            ),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        }
+    }
+
+    /// Every client from one SDK configuration, whose endpoint URL (if any)
+    /// serves every service: a sandbox, or a test double. S3 then uses
+    /// path-style addressing.
+    pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Clients {
+        let s3 = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(sdk.endpoint_url().is_some())
+            .build();
+        Clients {
+            sagemaker: aws_sdk_sagemaker::Client::new(sdk),
+            iam: aws_sdk_iam::Client::new(sdk),
+            sns: aws_sdk_sns::Client::new(sdk),
+            sts: aws_sdk_sts::Client::new(sdk),
+            autoscaling: aws_sdk_applicationautoscaling::Client::new(sdk),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
+            runtime: aws_sdk_sagemakerruntime::Client::new(sdk),
+            s3: aws_sdk_s3::Client::from_conf(s3),
         }
     }
 

@@ -340,6 +340,71 @@ pub(crate) async fn tags_if_exists(
     }
 }
 
+/// One endpoint as ListEndpoints shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointSummary {
+    pub name: String,
+    pub arn: String,
+    pub status: EndpointStatus,
+}
+
+/// ListEndpoints, one page at a time, filtered by AWS on a name fragment
+/// and a status, newest first. Bounded like every listing (a repeated page
+/// token or too many pages is an error).
+pub struct EndpointPages {
+    name_contains: Option<String>,
+    status: Option<EndpointStatus>,
+    token: Option<String>,
+    pager: super::paging::Pager,
+    done: bool,
+}
+
+impl EndpointPages {
+    pub fn new(name_contains: Option<String>, status: Option<EndpointStatus>) -> Self {
+        EndpointPages {
+            name_contains,
+            status,
+            token: None,
+            pager: super::paging::Pager::new("ListEndpoints"),
+            done: false,
+        }
+    }
+
+    /// The next page; `Ok(None)` after the last one.
+    pub async fn next(&mut self, c: &Clients) -> Result<Option<Vec<EndpointSummary>>, AwsError> {
+        if self.done {
+            return Ok(None);
+        }
+        tracing::debug!(name_contains = ?self.name_contains, "sagemaker:ListEndpoints");
+        let out = c
+            .sagemaker
+            .list_endpoints()
+            .set_name_contains(self.name_contains.clone())
+            .set_status_equals(self.status.clone())
+            .set_next_token(self.token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListEndpoints", e))?;
+        let page = out
+            .endpoints()
+            .iter()
+            .map(|e| EndpointSummary {
+                name: e.endpoint_name().unwrap_or_default().to_string(),
+                arn: e.endpoint_arn().unwrap_or_default().to_string(),
+                status: e
+                    .endpoint_status()
+                    .cloned()
+                    .unwrap_or_else(|| EndpointStatus::from("")),
+            })
+            .collect();
+        match self.pager.next(out.next_token())? {
+            Some(t) => self.token = Some(t),
+            None => self.done = true,
+        }
+        Ok(Some(page))
+    }
+}
+
 /// ListTags of any SageMaker ARN (all pages).
 pub async fn list_tags(c: &Clients, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
     let mut tags = BTreeMap::new();

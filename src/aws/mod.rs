@@ -1,4 +1,4 @@
-//! The AWS layer: everything the `sagemaker_custom_endpoint` resource asks of
+//! The AWS layer: everything the provider's resources and actions ask of
 //! AWS, one module per kind of object, over the SDK clients in [`clients`].
 //!
 //! - [`error`]: the [`error::AwsError`] type and its classification;
@@ -9,6 +9,9 @@
 //!   least-privilege policy; [`topic`]: the async-inference SNS topics;
 //! - [`scaling`] (Application Auto Scaling target and policies) and
 //!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling;
+//! - [`runtime`] (InvokeEndpoint, InvokeEndpointAsync) and [`object`] (S3
+//!   objects of asynchronous requests): what the action
+//!   `sagemaker_invoke_endpoint` calls;
 //! - [`dlc`] and [`names`]: pure helpers (DLC image table, partitions, name
 //!   rules and deterministic derived names); [`paging`]: the bound on every
 //!   pagination loop.
@@ -40,9 +43,11 @@ pub mod endpoint_config;
 pub mod error;
 pub mod model;
 pub mod names;
+pub mod object;
 pub mod owner;
 pub mod policy;
 pub mod role;
+pub mod runtime;
 pub(crate) mod scaling;
 pub mod topic;
 pub mod wait;

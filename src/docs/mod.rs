@@ -9,8 +9,9 @@
 //! when `docs/` is not what the generator produces.
 //!
 //! Placeholders, each alone on its line:
-//! - `{{schema <name>}}`: the arguments and attributes of `provider` or of a
-//!   resource type, nested objects and blocks included;
+//! - `{{schema <name>}}`: the arguments and attributes of `provider`, of a
+//!   resource type, of an action type, or of the `config` block of a list
+//!   resource (`list.<type>`), nested objects and blocks included;
 //! - `{{description <name>}}`: that schema's top-level description;
 //! - `{{signature <function>}}`, `{{arguments <function>}}`,
 //!   `{{summary <function>}}`, `{{function_description <function>}}`.
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::functions;
 use crate::provider::config;
 use crate::resources::custom_endpoint as endpoint;
+use crate::resources::invoke_endpoint as action;
 use crate::tfplugin::schema::Schema;
 
 /// One generated page: where it goes under `docs/` and what the template is.
@@ -40,8 +42,20 @@ const PAGES: &[Page] = &[
         output: "docs/resources/custom_endpoint.md",
     },
     Page {
+        template: "templates/list-resources/custom_endpoint.md.tmpl",
+        output: "docs/list-resources/custom_endpoint.md",
+    },
+    Page {
+        template: "templates/actions/invoke_endpoint.md.tmpl",
+        output: "docs/actions/invoke_endpoint.md",
+    },
+    Page {
         template: "templates/functions/dlc_image_uri.md.tmpl",
         output: "docs/functions/dlc_image_uri.md",
+    },
+    Page {
+        template: "templates/guides/migrate-from-cdk.md.tmpl",
+        output: "docs/guides/migrate-from-cdk.md",
     },
 ];
 
@@ -62,11 +76,17 @@ pub enum DocsError {
     },
 }
 
+/// The name of the list resource's `config` schema in placeholders (the
+/// bare type name is the managed resource's).
+const LIST_PREFIX_ENDPOINT: &str = "list.sagemaker_custom_endpoint";
+
 /// The schema a `{{schema <name>}}` placeholder refers to.
 fn schema_named(name: &str) -> Option<&'static Schema> {
     match name {
         "provider" => Some(config::schema()),
         endpoint::TYPE_NAME => Some(endpoint::schema()),
+        LIST_PREFIX_ENDPOINT => Some(endpoint::list_config_schema()),
+        action::TYPE_NAME => Some(action::schema()),
         _ => None,
     }
 }

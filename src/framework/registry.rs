@@ -13,9 +13,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Cancel;
-use super::action::{Action, Progress};
+use tokio::sync::mpsc;
+
+use super::action::{self, Action, AnyAction, TypedAction};
 use super::function::{self, Function, FunctionError};
-use super::list::{Found, ListResource, Sink};
+use super::list::{self, AnyList, ListResource, Target, TypedList};
 use super::resource::{
     ApplyRequest, IdentitySchema, ImportRequest, ManagedResource, Op, PlanRequest,
 };
@@ -325,51 +327,184 @@ impl<P> Registry<P> {
         }
     }
 
-    /// Runs the list resource `type_name` with a decoded configuration and
-    /// collects what it finds (the streaming RPC comes with tfplugin6 6.10).
-    pub async fn run_list(
+    /// GenerateResourceConfig: a resource object turned into configuration.
+    pub fn generate_resource_config(
         &self,
-        provider: Configured<P>,
-        cancel: &Cancel,
-        type_name: &str,
-        config: &Value,
-        include_resource: bool,
-    ) -> (Vec<Found>, Diagnostics) {
+        req: pb::generate_resource_config::Request,
+    ) -> pb::generate_resource_config::Response {
+        match self
+            .find(&req.type_name)
+            .and_then(|r| r.generate(req.state.as_ref()))
+        {
+            Ok(config) => pb::generate_resource_config::Response {
+                config: Some(config),
+                diagnostics: vec![],
+            },
+            Err(d) => pb::generate_resource_config::Response {
+                config: None,
+                diagnostics: d.to_proto(),
+            },
+        }
+    }
+
+    /// The list resource schemas of GetProviderSchema (each the schema of
+    /// the `config` block).
+    pub fn list_schemas(&self) -> HashMap<String, pb::Schema> {
+        self.lists
+            .iter()
+            .map(|l| (l.type_name().to_string(), l.config_schema().to_proto()))
+            .collect()
+    }
+
+    /// The action schemas of GetProviderSchema.
+    pub fn action_schemas(&self) -> HashMap<String, pb::ActionSchema> {
+        self.actions
+            .iter()
+            .map(|a| {
+                let schema = Some(a.schema().to_proto());
+                (a.type_name().to_string(), pb::ActionSchema { schema })
+            })
+            .collect()
+    }
+
+    fn find_list(&self, type_name: &str) -> Result<(&dyn AnyList<P>, Target), Diagnostics> {
+        let mut d = Diagnostics::new();
         let Some(l) = self.lists.iter().find(|l| l.type_name() == type_name) else {
-            let mut d = Diagnostics::new();
             d.error(
                 "Unknown list resource type",
                 format!("This provider has no list resource type \"{type_name}\"."),
             );
-            return (Vec::new(), d);
+            return Err(d);
         };
-        match provider {
-            Ok(p) => l.run(&p, cancel, config, include_resource).await,
-            Err(d) => (Vec::new(), d),
+        let r = self.find(type_name)?;
+        let Some(identity) = r.identity_schema() else {
+            d.error(
+                "List resource without identity",
+                format!(
+                    "This is a provider bug: the list resource \"{type_name}\" lists a \
+                     resource type without an identity schema."
+                ),
+            );
+            return Err(d);
+        };
+        let target = Target {
+            schema: r.schema(),
+            identity,
+        };
+        Ok((l.as_ref(), target))
+    }
+
+    /// ValidateListResourceConfig: the `config` block's static checks.
+    pub fn validate_list_resource_config(
+        &self,
+        req: pb::validate_list_resource_config::Request,
+    ) -> pb::validate_list_resource_config::Response {
+        let d = match self.find_list(&req.type_name) {
+            Ok((l, _)) => l.validate(req.config.as_ref()),
+            Err(d) => d,
+        };
+        pb::validate_list_resource_config::Response {
+            diagnostics: d.to_proto(),
         }
     }
 
-    /// Runs the action `type_name` with a decoded configuration, returning
-    /// its progress messages and diagnostics (the RPC comes with 6.10).
-    pub async fn run_action(
+    fn find_action(&self, type_name: &str) -> Result<&dyn AnyAction<P>, Diagnostics> {
+        self.actions
+            .iter()
+            .find(|a| a.type_name() == type_name)
+            .map(|a| a.as_ref())
+            .ok_or_else(|| {
+                let mut d = Diagnostics::new();
+                d.error(
+                    "Unknown action type",
+                    format!("This provider has no action type \"{type_name}\"."),
+                );
+                d
+            })
+    }
+
+    /// ValidateActionConfig: the action's static checks.
+    pub fn validate_action_config(
         &self,
-        provider: Configured<P>,
-        cancel: &Cancel,
-        type_name: &str,
-        config: &Value,
-    ) -> (Vec<String>, Diagnostics) {
-        let Some(a) = self.actions.iter().find(|a| a.type_name() == type_name) else {
-            let mut d = Diagnostics::new();
-            d.error(
-                "Unknown action type",
-                format!("This provider has no action type \"{type_name}\"."),
-            );
-            return (Vec::new(), d);
+        req: pb::validate_action_config::Request,
+    ) -> pb::validate_action_config::Response {
+        let d = match self.find_action(&req.type_name) {
+            Ok(a) => a.validate(req.config.as_ref()),
+            Err(d) => d,
         };
-        match provider {
-            Ok(p) => a.run(&p, cancel, config).await,
-            Err(d) => (Vec::new(), d),
+        pb::validate_action_config::Response {
+            diagnostics: d.to_proto(),
         }
+    }
+
+    /// PlanAction: the static checks again, with the configuration as it
+    /// stands at plan time (unknown values are skipped).
+    pub fn plan_action(&self, req: pb::plan_action::Request) -> pb::plan_action::Response {
+        let d = match self.find_action(&req.action_type) {
+            Ok(a) => a.validate(req.config.as_ref()),
+            Err(d) => d,
+        };
+        pb::plan_action::Response {
+            diagnostics: d.to_proto(),
+            deferred: None,
+        }
+    }
+}
+
+impl<P: Send + Sync + 'static> Registry<P> {
+    /// ListResource: runs the list in a task of its own and returns its
+    /// events as they come. The stream ends when the list is done, the limit
+    /// is reached, or (with a last diagnostics event) on an error.
+    pub fn list_resource(
+        self: &Arc<Self>,
+        provider: Configured<P>,
+        cancel: Cancel,
+        req: pb::list_resource::Request,
+    ) -> list::Events {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let found = self
+            .find_list(&req.type_name)
+            .map(|(_, target)| target)
+            .and_then(|target| provider.map(|p| (p, target)));
+        match found {
+            Err(d) => {
+                let _ = tx.send(list::diagnostics_event(d));
+            }
+            Ok((provider, target)) => {
+                let registry = Arc::clone(self);
+                tokio::spawn(async move {
+                    if let Ok((l, _)) = registry.find_list(&req.type_name) {
+                        l.run(provider, cancel, req, target, tx).await;
+                    }
+                });
+            }
+        }
+        rx
+    }
+
+    /// InvokeAction: runs the action in a task of its own and returns its
+    /// progress events as they come, then the `completed` event.
+    pub fn invoke_action(
+        self: &Arc<Self>,
+        provider: Configured<P>,
+        cancel: Cancel,
+        req: pb::invoke_action::Request,
+    ) -> action::Events {
+        let (tx, rx) = mpsc::unbounded_channel();
+        match self.find_action(&req.action_type).and(provider) {
+            Err(d) => {
+                let _ = tx.send(action::completed(d));
+            }
+            Ok(provider) => {
+                let registry = Arc::clone(self);
+                tokio::spawn(async move {
+                    if let Ok(a) = registry.find_action(&req.action_type) {
+                        a.run(provider, cancel, req.config, tx).await;
+                    }
+                });
+            }
+        }
+        rx
     }
 }
 
@@ -380,6 +515,7 @@ trait AnyResource<P>: Send + Sync {
     fn schema(&self) -> &'static Schema;
     fn identity_schema(&self) -> Option<&'static IdentitySchema>;
     fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics;
+    fn generate(&self, state: Option<&pb::DynamicValue>) -> Result<pb::DynamicValue, Diagnostics>;
     fn plan(
         &self,
         provider: Configured<P>,
@@ -459,6 +595,13 @@ where
 
     fn identity_schema(&self) -> Option<&'static IdentitySchema> {
         self.0.identity_schema()
+    }
+
+    fn generate(&self, state: Option<&pb::DynamicValue>) -> Result<pb::DynamicValue, Diagnostics> {
+        let ty = self.0.schema().value_type();
+        let state = wire::decode(state, &ty, "resource object")?;
+        let config = self.0.generate_config(rules::known(state))?;
+        wire::encode(&config, &ty, "generated configuration")
     }
 
     fn validate(&self, config: Option<&pb::DynamicValue>, write_only: bool) -> Diagnostics {
@@ -636,108 +779,5 @@ where
             diagnostics: out.diagnostics.to_proto(),
             deferred: None,
         })
-    }
-}
-
-/// A list resource behind `dyn`.
-#[tonic::async_trait]
-trait AnyList<P>: Send + Sync {
-    fn type_name(&self) -> &'static str;
-    async fn run(
-        &self,
-        provider: &P,
-        cancel: &Cancel,
-        config: &Value,
-        include_resource: bool,
-    ) -> (Vec<Found>, Diagnostics);
-}
-
-struct TypedList<L>(L);
-
-/// Collects what a list finds.
-struct Collect(Vec<Found>);
-
-impl Sink for Collect {
-    fn send(&mut self, found: Found) -> bool {
-        self.0.push(found);
-        true
-    }
-}
-
-#[tonic::async_trait]
-impl<P, L> AnyList<P> for TypedList<L>
-where
-    P: Send + Sync + 'static,
-    L: ListResource<P>,
-{
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-
-    async fn run(
-        &self,
-        provider: &P,
-        cancel: &Cancel,
-        config: &Value,
-        include_resource: bool,
-    ) -> (Vec<Found>, Diagnostics) {
-        let mut d = self.0.validate(config);
-        if d.has_errors() {
-            return (Vec::new(), d);
-        }
-        let mut sink = Collect(Vec::new());
-        let op = Op { provider, cancel };
-        d.extend(self.0.list(op, config, include_resource, &mut sink).await);
-        (sink.0, d)
-    }
-}
-
-/// An action behind `dyn`.
-#[tonic::async_trait]
-trait AnyAction<P>: Send + Sync {
-    fn type_name(&self) -> &'static str;
-    async fn run(
-        &self,
-        provider: &P,
-        cancel: &Cancel,
-        config: &Value,
-    ) -> (Vec<String>, Diagnostics);
-}
-
-struct TypedAction<A>(A);
-
-/// Collects an action's progress messages.
-struct Messages(Vec<String>);
-
-impl Progress for Messages {
-    fn progress(&mut self, message: String) {
-        self.0.push(message);
-    }
-}
-
-#[tonic::async_trait]
-impl<P, A> AnyAction<P> for TypedAction<A>
-where
-    P: Send + Sync + 'static,
-    A: Action<P>,
-{
-    fn type_name(&self) -> &'static str {
-        self.0.type_name()
-    }
-
-    async fn run(
-        &self,
-        provider: &P,
-        cancel: &Cancel,
-        config: &Value,
-    ) -> (Vec<String>, Diagnostics) {
-        let mut d = self.0.validate(config);
-        if d.has_errors() {
-            return (Vec::new(), d);
-        }
-        let mut messages = Messages(Vec::new());
-        let op = Op { provider, cancel };
-        d.extend(self.0.invoke(op, config, &mut messages).await);
-        (messages.0, d)
     }
 }

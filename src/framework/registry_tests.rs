@@ -218,7 +218,7 @@ impl ListResource<Data> for ToyList {
         for i in 0..3 {
             let name = format!("{prefix}{i}-{}", op.provider.0);
             let found = Found {
-                identity: Value::string(&name),
+                identity: Value::Object([("name".to_string(), Value::string(&name))].into()),
                 display_name: name.clone(),
                 resource: include_resource.then(|| obj(&[("name", Value::string(&name))])),
             };
@@ -460,40 +460,153 @@ async fn imports_return_known_states_and_nothing_when_not_found() {
     assert!(import("missing").await.imported_resources.is_empty());
 }
 
-#[tokio::test]
-async fn lists_and_actions_run_through_the_registry() {
-    let r = registry();
-    let cancel = Cancel::new();
-    let config = obj(&[("name", Value::string("ep"))]);
-    let (found, d) = r
-        .run_list(configured(), &cancel, "toy_thing", &config, true)
-        .await;
-    assert!(d.is_empty());
-    let names: Vec<_> = found.iter().map(|f| f.display_name.as_str()).collect();
-    assert_eq!(names, ["ep0-eu", "ep1-eu", "ep2-eu"]);
-    assert!(found.iter().all(|f| f.resource.is_some()));
-    let (none, d) = r
-        .run_list(configured(), &cancel, "toy_thing", &obj(&[]), false)
-        .await;
-    assert!(
-        none.is_empty() && d.has_errors(),
-        "the list's validation runs first"
-    );
-    let (_, d) = r
-        .run_list(configured(), &cancel, "toy_nothing", &config, false)
-        .await;
-    assert!(d.has_errors());
+/// Every event of a stream, until it ends.
+async fn drain<T>(mut rx: tokio::sync::mpsc::UnboundedReceiver<T>) -> Vec<T> {
+    let mut all = Vec::new();
+    while let Some(e) = rx.recv().await {
+        all.push(e);
+    }
+    all
+}
 
-    let (messages, d) = r
-        .run_action(configured(), &cancel, "toy_poke", &config)
-        .await;
-    assert!(d.is_empty());
-    assert_eq!(messages, ["poking ep in eu"]);
+fn list_request(config: &Value, include: bool, limit: i64) -> pb::list_resource::Request {
+    pb::list_resource::Request {
+        type_name: "toy_thing".into(),
+        config: dv(config),
+        include_resource_object: include,
+        limit,
+    }
+}
+
+#[tokio::test]
+async fn lists_stream_identities_objects_and_stop_at_the_limit() {
+    let r = Arc::new(registry());
+    let config = obj(&[("name", Value::string("ep"))]);
+    let events =
+        drain(r.list_resource(configured(), Cancel::new(), list_request(&config, true, 0))).await;
+    let names: Vec<_> = events.iter().map(|e| e.display_name.as_str()).collect();
+    assert_eq!(names, ["ep0-eu", "ep1-eu", "ep2-eu"]);
+    for e in &events {
+        assert_eq!(
+            identity_name(&e.identity).as_deref(),
+            Some(e.display_name.as_str())
+        );
+        let object = e
+            .resource_object
+            .as_ref()
+            .map(|dv| codec::from_dynamic(dv, &ty()).unwrap());
+        assert_eq!(
+            object.as_ref().map(|o| o.get("name").clone()),
+            Some(Value::string(&e.display_name)),
+            "the resource object is encoded with the resource schema"
+        );
+        assert!(e.diagnostic.is_empty());
+    }
+
+    let events =
+        drain(r.list_resource(configured(), Cancel::new(), list_request(&config, false, 2))).await;
+    assert_eq!(events.len(), 2, "Terraform's limit stops the list");
+    assert!(events.iter().all(|e| e.resource_object.is_none()));
+
+    let events = drain(r.list_resource(
+        configured(),
+        Cancel::new(),
+        list_request(&obj(&[]), false, 0),
+    ))
+    .await;
+    assert_eq!(events.len(), 1, "the list's validation runs first");
+    assert!(events[0].identity.is_none() && !events[0].diagnostic.is_empty());
+
+    let mut other = list_request(&config, false, 0);
+    other.type_name = "toy_nothing".into();
+    let events = drain(r.list_resource(configured(), Cancel::new(), other)).await;
+    assert_eq!(
+        events[0].diagnostic[0].summary,
+        "Unknown list resource type"
+    );
+
+    let unconfigured = Err(Diagnostics::new());
+    let events =
+        drain(r.list_resource(unconfigured, Cancel::new(), list_request(&config, false, 0))).await;
+    assert_eq!(events.len(), 1, "no list without a configured provider");
+
+    let resp = r.validate_list_resource_config(pb::validate_list_resource_config::Request {
+        type_name: "toy_thing".into(),
+        config: dv(&obj(&[])),
+        ..Default::default()
+    });
+    assert_eq!(resp.diagnostics[0].summary, "Missing filter");
+    assert!(r.list_schemas().contains_key("toy_thing"));
+}
+
+#[tokio::test]
+async fn actions_stream_progress_then_complete() {
+    use pb::invoke_action::event::Type as Event;
+    let r = Arc::new(registry());
+    let config = obj(&[("name", Value::string("ep"))]);
+    let request = || pb::invoke_action::Request {
+        action_type: "toy_poke".into(),
+        config: dv(&config),
+        client_capabilities: None,
+    };
+    let events = drain(r.invoke_action(configured(), Cancel::new(), request())).await;
+    assert_eq!(events.len(), 2);
+    match &events[0].r#type {
+        Some(Event::Progress(p)) => assert_eq!(p.message, "poking ep in eu"),
+        other => panic!("expected progress, got {other:?}"),
+    }
+    match &events[1].r#type {
+        Some(Event::Completed(c)) => assert!(c.diagnostics.is_empty()),
+        other => panic!("expected completed, got {other:?}"),
+    }
+
+    let cancel = Cancel::new();
     cancel.cancel();
-    let (_, d) = r
-        .run_action(configured(), &cancel, "toy_poke", &config)
-        .await;
-    assert_eq!(d.0[0].summary, "Interrupted");
+    let events = drain(r.invoke_action(configured(), cancel, request())).await;
+    match &events.last().and_then(|e| e.r#type.clone()) {
+        Some(Event::Completed(c)) => assert_eq!(c.diagnostics[0].summary, "Interrupted"),
+        other => panic!("expected completed, got {other:?}"),
+    }
+
+    let mut unknown = request();
+    unknown.action_type = "toy_nothing".into();
+    let events = drain(r.invoke_action(configured(), Cancel::new(), unknown)).await;
+    assert_eq!(
+        events.len(),
+        1,
+        "an unknown action completes at once with an error"
+    );
+    let planned = r.plan_action(pb::plan_action::Request {
+        action_type: "toy_poke".into(),
+        config: dv(&config),
+        client_capabilities: None,
+    });
+    assert!(planned.diagnostics.is_empty());
+    assert!(r.action_schemas()["toy_poke"].schema.is_some());
+}
+
+#[test]
+fn generated_configuration_drops_what_only_the_provider_sets() {
+    let r = registry();
+    let state = obj(&[
+        ("id", Value::string("i-1")),
+        ("size", Value::int(3)),
+        ("name", Value::string("a")),
+    ]);
+    let resp = r.generate_resource_config(pb::generate_resource_config::Request {
+        type_name: "toy_thing".into(),
+        state: dv(&state),
+    });
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let config = back(&resp.config);
+    assert_eq!(config.get("name"), &Value::string("a"));
+    assert_eq!(config.get("id"), &Value::Null, "computed only");
+    assert_eq!(config.get("size"), &Value::Null, "the schema default");
+    let resp = r.generate_resource_config(pb::generate_resource_config::Request {
+        type_name: "toy_other".into(),
+        state: dv(&state),
+    });
+    assert!(resp.config.is_none() && !resp.diagnostics.is_empty());
 }
 
 fn identity_type() -> Type {

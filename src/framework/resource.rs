@@ -152,6 +152,13 @@ pub trait ManagedResource<P>: Send + Sync + 'static {
         req: ImportRequest<'_>,
     ) -> impl Future<Output = Outcome<Self::Private>> + Send;
 
+    /// GenerateResourceConfig: a configuration that, imported, plans no
+    /// change against `state` (a resource object of this type, from a list).
+    /// The default is [`rules::config_from_state`](super::rules::config_from_state).
+    fn generate_config(&self, state: Value) -> Result<Value, Diagnostics> {
+        Ok(super::rules::config_from_state(&self.schema().block, state))
+    }
+
     /// The identity schema; `None` (the default) for a type without one.
     fn identity_schema(&self) -> Option<&'static IdentitySchema> {
         None

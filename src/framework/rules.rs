@@ -115,6 +115,40 @@ pub fn write_only_allowed(block: &Block, config: &Value, allowed: bool) -> Diagn
     d
 }
 
+/// A resource object turned into configuration (GenerateResourceConfig,
+/// `terraform query -generate-config-out`): computed-only and write-only
+/// attributes become null, and so does an optional+computed attribute that
+/// holds its schema default (the plan fills it in again), at every depth of
+/// single nested attributes and blocks. Everything else is kept as it is.
+pub fn config_from_state(block: &Block, state: Value) -> Value {
+    let Value::Object(mut m) = state else {
+        return state;
+    };
+    for a in &block.attributes {
+        let Some(v) = m.get_mut(&a.name) else {
+            continue;
+        };
+        let computed_only = a.computed && !a.optional && !a.required;
+        let is_default = a.computed && a.default.as_ref() == Some(&*v);
+        if computed_only || a.write_only || is_default {
+            *v = Value::Null;
+        } else if let AttrKind::Nested {
+            nesting: Nesting::Single,
+            attributes,
+        } = &a.kind
+        {
+            let nested = Block::new("", attributes.clone(), vec![]);
+            *v = config_from_state(&nested, std::mem::take(v));
+        }
+    }
+    for nb in block.blocks.iter().filter(|b| b.nesting == Nesting::Single) {
+        if let Some(v) = m.get_mut(&nb.type_name) {
+            *v = config_from_state(&nb.block, std::mem::take(v));
+        }
+    }
+    Value::Object(m)
+}
+
 /// Points each diagnostic at a place Terraform can show in the source.
 pub fn locatable(block: &Block, mut d: Diagnostics) -> Diagnostics {
     for diag in &mut d.0 {
@@ -225,6 +259,30 @@ mod tests {
         fill_defaults(&b, &config, &mut p);
         assert_eq!(p.get("count"), &Value::Unknown, "unknown stays unknown");
         assert_eq!(p.get("inner"), &Value::Null, "no object is invented");
+    }
+
+    #[test]
+    fn generated_config_keeps_only_what_a_user_writes() {
+        let mut b = block();
+        b.attributes
+            .push(Attribute::typed("arn", Type::String, "a").computed());
+        let st = obj(&[
+            ("count", Value::int(1)),
+            ("secret", Value::string("x")),
+            ("arn", Value::string("arn:aws:x")),
+            ("inner", obj(&[("n", Value::int(7))])),
+            ("timeouts", obj(&[("create", Value::string("5m"))])),
+        ]);
+        let c = config_from_state(&b, st);
+        assert_eq!(c.get("count"), &Value::Null, "the default is left out");
+        assert_eq!(c.get("secret"), &Value::Null, "write-only");
+        assert_eq!(c.get("arn"), &Value::Null, "computed only");
+        assert_eq!(c.get("inner").get("n"), &Value::int(7), "not the default");
+        assert_eq!(c.get("timeouts").get("create"), &Value::string("5m"));
+        let st = obj(&[("count", Value::int(3)), ("inner", Value::Null)]);
+        let c = config_from_state(&b, st);
+        assert_eq!(c.get("count"), &Value::int(3));
+        assert_eq!(c.get("inner"), &Value::Null);
     }
 
     #[test]

@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Services whose endpoint can be overridden in the `endpoints` block.
-pub const ENDPOINT_SERVICES: [&str; 7] = [
+pub const ENDPOINT_SERVICES: [&str; 8] = [
     "sagemaker",
+    "sagemakerruntime",
     "iam",
     "sns",
     "sts",

@@ -68,7 +68,7 @@ impl Stopper {
 /// Shared state of one provider process.
 pub struct ProviderService {
     /// Every resource and function, and the dispatch of their RPCs.
-    registry: Registry<Session>,
+    registry: Arc<Registry<Session>>,
     aws: RwLock<Option<Arc<Session>>>,
     /// Stops the waits in progress: StopProvider and plugin shutdown.
     stop: Arc<Stopper>,
@@ -82,7 +82,7 @@ impl Default for ProviderService {
             registry.function(f);
         }
         ProviderService {
-            registry,
+            registry: Arc::new(registry),
             aws: RwLock::default(),
             stop: Arc::default(),
         }
@@ -123,6 +123,7 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
+        generate_resource_config: true,
     }
 }
 
@@ -130,8 +131,76 @@ fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// A server stream of the events a registry task produces.
+type EventStream<T> = std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<T, Status>> + Send>>;
+
+fn event_stream<T: Send + 'static>(rx: tokio::sync::mpsc::UnboundedReceiver<T>) -> EventStream<T> {
+    use tokio_stream::StreamExt;
+    Box::pin(tokio_stream::wrappers::UnboundedReceiverStream::new(rx).map(Ok))
+}
+
 #[tonic::async_trait]
 impl Provider for ProviderService {
+    type ListResourceStream = EventStream<pb::list_resource::Event>;
+    type InvokeActionStream = EventStream<pb::invoke_action::Event>;
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<Self::ListResourceStream>, Status> {
+        let rx =
+            self.registry
+                .list_resource(self.configured(), self.stop.token(), request.into_inner());
+        Ok(Response::new(event_stream(rx)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.registry
+                .validate_list_resource_config(request.into_inner()),
+        ))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        request: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.registry.generate_resource_config(request.into_inner()),
+        ))
+    }
+
+    async fn validate_action_config(
+        &self,
+        request: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        Ok(Response::new(
+            self.registry.validate_action_config(request.into_inner()),
+        ))
+    }
+
+    async fn plan_action(
+        &self,
+        request: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        Ok(Response::new(
+            self.registry.plan_action(request.into_inner()),
+        ))
+    }
+
+    async fn invoke_action(
+        &self,
+        request: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<Self::InvokeActionStream>, Status> {
+        let rx =
+            self.registry
+                .invoke_action(self.configured(), self.stop.token(), request.into_inner());
+        Ok(Response::new(event_stream(rx)))
+    }
+
     async fn get_metadata(
         &self,
         _request: Request<pb::get_metadata::Request>,
@@ -152,6 +221,20 @@ impl Provider for ProviderService {
                     name: name.to_string(),
                 })
                 .collect(),
+            list_resources: self
+                .registry
+                .list_types()
+                .map(|t| pb::get_metadata::ListResourceMetadata {
+                    type_name: t.into(),
+                })
+                .collect(),
+            actions: self
+                .registry
+                .action_types()
+                .map(|t| pb::get_metadata::ActionMetadata {
+                    type_name: t.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -165,6 +248,8 @@ impl Provider for ProviderService {
             resource_schemas: self.registry.resource_schemas(),
             server_capabilities: Some(capabilities()),
             functions: self.registry.function_definitions(),
+            list_resource_schemas: self.registry.list_schemas(),
+            action_schemas: self.registry.action_schemas(),
             ..Default::default()
         }))
     }

@@ -3,6 +3,7 @@
 //! is added to [`register`] with one line.
 
 pub mod custom_endpoint;
+pub mod invoke_endpoint;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -13,7 +14,9 @@ use crate::tfplugin::Diagnostics;
 
 /// Adds every resource type (and list resource and action) to `r`.
 pub fn register(r: &mut Registry<Session>) {
-    r.resource(custom_endpoint::CustomEndpoint);
+    r.resource(custom_endpoint::CustomEndpoint)
+        .list(custom_endpoint::CustomEndpointList)
+        .action(invoke_endpoint::InvokeEndpoint);
 }
 
 /// How long CreateModel may keep failing because a new role has not reached

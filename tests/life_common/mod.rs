@@ -41,14 +41,7 @@ pub async fn start() -> (Sandbox, Clients) {
         .credentials_provider(Credentials::new("AKIDLIFE", "secret", None, None, "test"))
         .load()
         .await;
-    let clients = Clients {
-        sagemaker: aws_sdk_sagemaker::Client::new(&sdk),
-        iam: aws_sdk_iam::Client::new(&sdk),
-        sns: aws_sdk_sns::Client::new(&sdk),
-        sts: aws_sdk_sts::Client::new(&sdk),
-        autoscaling: aws_sdk_applicationautoscaling::Client::new(&sdk),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
-    };
+    let clients = Clients::from_sdk_config(&sdk);
     (sandbox, clients)
 }
 

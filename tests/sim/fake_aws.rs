@@ -403,6 +403,8 @@ impl FakeAws {
             sts: client!(aws_sdk_sts, "sts"),
             autoscaling: client!(aws_sdk_applicationautoscaling, "autoscaling"),
             cloudwatch: client!(aws_sdk_cloudwatch, "monitoring"),
+            runtime: client!(aws_sdk_sagemakerruntime, "runtime.sagemaker"),
+            s3: client!(aws_sdk_s3, "s3"),
         }
     }
 

@@ -148,14 +148,7 @@ fn clients_for(tokens: Tokens, only: Option<&'static str>) -> (Clients, Arc<Fake
         .endpoint_url("http://aws.fake")
         .behavior_version(aws_config::BehaviorVersion::latest())
         .build();
-    let c = Clients {
-        sagemaker: aws_sdk_sagemaker::Client::new(&sdk),
-        iam: aws_sdk_iam::Client::new(&sdk),
-        sns: aws_sdk_sns::Client::new(&sdk),
-        sts: aws_sdk_sts::Client::new(&sdk),
-        autoscaling: aws_sdk_applicationautoscaling::Client::new(&sdk),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
-    };
+    let c = Clients::from_sdk_config(&sdk);
     (c, fake)
 }
 

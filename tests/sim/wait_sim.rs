@@ -82,14 +82,7 @@ fn clients(sim: &Arc<SimulatedSageMaker>) -> Clients {
         .endpoint_url("http://sagemaker.sim")
         .behavior_version(aws_config::BehaviorVersion::latest())
         .build();
-    Clients {
-        sagemaker: aws_sdk_sagemaker::Client::new(&sdk),
-        iam: aws_sdk_iam::Client::new(&sdk),
-        sns: aws_sdk_sns::Client::new(&sdk),
-        sts: aws_sdk_sts::Client::new(&sdk),
-        autoscaling: aws_sdk_applicationautoscaling::Client::new(&sdk),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
-    }
+    Clients::from_sdk_config(&sdk)
 }
 
 /// Waits for a transition of `secs` simulated seconds; returns (describe

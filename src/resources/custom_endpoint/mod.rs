@@ -26,6 +26,7 @@
 mod features;
 mod formats;
 mod lifecycle;
+mod list;
 mod plan;
 mod schema;
 mod spec;
@@ -48,6 +49,7 @@ use schema::state::State;
 pub use formats::duration::{DurationError, parse_go_duration};
 pub use formats::s3uri::{S3Uri, S3UriError};
 pub use lifecycle::private::{Kind as PendingKind, Pending, PrivateState};
+pub use list::{CustomEndpointList, config_schema as list_config_schema};
 pub use schema::{
     DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
     DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,

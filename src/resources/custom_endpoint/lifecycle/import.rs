@@ -175,6 +175,42 @@ async fn adopt_leftovers(
     Ok(Some(st))
 }
 
+/// The state an import of the endpoint `ep` would record, before anything
+/// is marked and without an ownership ID: what a list resource shows
+/// (`terraform query`), and what [`adopt`] starts from. Reads only.
+pub(in super::super) async fn as_imported(
+    env: &Env<'_>,
+    ep: aws::endpoint::Endpoint,
+) -> Result<State, StepError> {
+    let name = ep.name.clone();
+    let d = observed::describe_found(env, &name, ep).await?;
+    state_of(env, &d).await
+}
+
+/// [`state_from`] the description, with the secret variables of the model
+/// (its secrets tag) kept out of the state and named as configured.
+async fn state_of(env: &Env<'_>, d: &observed::Described) -> Result<State, StepError> {
+    let mut secret_keys = Vec::new();
+    if !d.model.arn.is_empty() {
+        let arn = &d.model.arn;
+        let current = aws::endpoint::list_tags(env.clients, arn)
+            .await
+            .map_err(at(format!("read the tags of {arn}")))?;
+        if let Some(keys) = current.get(secrets::KEYS_TAG) {
+            secret_keys = secrets::keys_from_tag(keys);
+        }
+    }
+    let mut state = state_from(d, env.region, env.default_tags);
+    if !secret_keys.is_empty() {
+        // The model says which variables are secret: their values stay out
+        // of the state, and their names are recorded as configured.
+        state.environment_secret_keys = Value::Set(secret_keys.iter().map(Value::string).collect());
+        let environment = std::mem::take(&mut state.environment);
+        state.environment = secrets::without_secret_keys(environment, &state);
+    }
+    Ok(state)
+}
+
 /// Describes the endpoint and puts this new instance's ownership mark on
 /// everything it adopts: the endpoint, its config and model, and the role
 /// and topics when they are the ones this provider generates for the name.
@@ -183,34 +219,17 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<State>, StepError> {
     let Some(d) = observed::describe(env, id).await? else {
         return Ok(None);
     };
+    let mut state = state_of(env, &d).await?;
     let owner = aws::owner::new_ownership_id().map_err(StepError::Other)?;
     let mark = BTreeMap::from([
         (aws::OWNERSHIP_TAG.to_string(), id.to_string()),
         (aws::owner::OWNER_TAG.to_string(), owner.clone()),
     ]);
     let c = env.clients;
-    let mut secret_keys = Vec::new();
     for arn in [&d.endpoint.arn, &d.config.arn, &d.model.arn] {
-        if arn.is_empty() {
-            continue;
+        if !arn.is_empty() {
+            mark_sagemaker(env, arn, &mark).await?;
         }
-        if arn == &d.model.arn {
-            let current = aws::endpoint::list_tags(c, arn)
-                .await
-                .map_err(at(format!("read the tags of {arn}")))?;
-            if let Some(keys) = current.get(secrets::KEYS_TAG) {
-                secret_keys = secrets::keys_from_tag(keys);
-            }
-        }
-        mark_sagemaker(env, arn, &mark).await?;
-    }
-    let mut state = state_from(&d, env.region, env.default_tags);
-    if !secret_keys.is_empty() {
-        // The model says which variables are secret: their values stay out
-        // of the state, and their names are recorded as configured.
-        state.environment_secret_keys = Value::Set(secret_keys.iter().map(Value::string).collect());
-        let environment = std::mem::take(&mut state.environment);
-        state.environment = secrets::without_secret_keys(environment, &state);
     }
     if d.role_managed
         && let Some(role) = aws::role::name_of_arn(&d.model.execution_role_arn)
