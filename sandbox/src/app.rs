@@ -2,6 +2,7 @@
 //! the proxy learned about moto (role creation times, regions in use, seeded S3 objects).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::error::SandboxError;
@@ -32,6 +33,8 @@ pub struct App {
     role_created: Mutex<HashMap<String, f64>>,
     regions: Mutex<BTreeSet<String>>,
     seeded: Mutex<BTreeSet<(String, String)>>,
+    /// Bumped by every reset, so background work started before it can tell and give up.
+    generation: AtomicU64,
 }
 
 impl App {
@@ -47,6 +50,7 @@ impl App {
             role_created: Mutex::default(),
             regions: Mutex::new(BTreeSet::from([DEFAULT_REGION.to_string()])),
             seeded: Mutex::default(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -99,6 +103,12 @@ impl App {
         lock(&self.regions).iter().cloned().collect()
     }
 
+    /// How many resets happened so far: background work (asynchronous inferences) compares
+    /// it with the value it started under and drops its results after a reset.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Seeded `(bucket, key)` pairs.
     pub fn seeded(&self) -> BTreeSet<(String, String)> {
         lock(&self.seeded).clone()
@@ -130,6 +140,7 @@ impl App {
     /// Back to the state right after start: SageMaker objects, rules, log, moto, durations;
     /// start-up seed objects are created again.
     pub async fn reset(&self) -> Result<(), SandboxError> {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         *self.sagemaker() = State::default();
         self.faults().clear();
         self.log().clear();

@@ -1,5 +1,6 @@
 //! Fault injection: rules that match a service and operation and then answer with an error,
-//! add a delay, drop the connection, or steer the SageMaker lifecycle (rollback / failure).
+//! add a delay, drop the connection, steer the SageMaker lifecycle (rollback / failure), or make
+//! the emulated model fail (SageMaker Runtime `ModelError`).
 
 use serde::{Deserialize, Serialize};
 
@@ -29,10 +30,35 @@ pub enum FaultAction {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// `InvokeEndpoint`: the model container answers `original_status`, so the call fails with
+    /// a `ModelError` (HTTP `status`). `InvokeEndpointAsync`: the call is accepted and the
+    /// background inference fails the same way (failure object and error topic).
+    ModelError {
+        #[serde(default = "default_model_error_status")]
+        status: u16,
+        #[serde(default = "default_original_status")]
+        original_status: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        original_message: Option<String>,
+    },
 }
 
 fn default_status() -> u16 {
     400
+}
+
+/// HTTP status of SageMaker Runtime's `ModelError`.
+pub const MODEL_ERROR_STATUS: u16 = 424;
+
+fn default_model_error_status() -> u16 {
+    MODEL_ERROR_STATUS
+}
+
+/// Status the emulated container answers with when a rule does not say.
+pub const DEFAULT_ORIGINAL_STATUS: u16 = 500;
+
+fn default_original_status() -> u16 {
+    DEFAULT_ORIGINAL_STATUS
 }
 
 /// A fault rule as submitted to the control API.
@@ -265,5 +291,17 @@ mod tests {
         let r: FaultRule =
             serde_json::from_str(r#"{"action":{"type":"reset"},"delay_ms":5}"#).unwrap();
         assert_eq!((r.action, r.delay_ms), (FaultAction::Reset, Some(5)));
+        let r: FaultRule = serde_json::from_str(
+            r#"{"service":"sagemaker","operation":"InvokeEndpoint","action":{"type":"model_error"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            r.action,
+            FaultAction::ModelError {
+                status: 424,
+                original_status: 500,
+                original_message: None
+            }
+        );
     }
 }

@@ -1,8 +1,9 @@
 //! `sagemaker-sandbox`: a local AWS account for tests and demos.
 //!
 //! One loopback HTTP endpoint serves the SageMaker control plane itself (models, endpoint
-//! configs, endpoints with timed status transitions and realistic failures) and forwards every
-//! other AWS service to a moto server child process. A JSON control API under `/_sandbox/`
+//! configs, endpoints with timed status transitions and realistic failures), the SageMaker
+//! Runtime API against those endpoints (an echo model, synchronous and asynchronous), and
+//! forwards every other AWS service to a moto server child process. A JSON control API under `/_sandbox/`
 //! injects faults, exposes a request log and an inventory, changes lifecycle durations, seeds S3
 //! objects and resets everything. See `sandbox/README.md` for the wire-level documentation.
 //!

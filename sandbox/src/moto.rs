@@ -338,19 +338,16 @@ impl MotoClient {
         ))
     }
 
+    /// A bodiless S3 request for `path` (path-style).
+    async fn s3_request(&self, method: Method, path: &str) -> Result<MotoResponse, SandboxError> {
+        self.call(method, path, "s3", crate::DEFAULT_REGION, &[], Vec::new())
+            .await
+    }
+
     /// Whether `s3://bucket/key` exists.
     pub async fn s3_object_exists(&self, bucket: &str, key: &str) -> Result<bool, SandboxError> {
-        let path = format!("/{bucket}/{}", utf8_percent_encode(key, KEY_ESCAPE));
-        let r = self
-            .call(
-                Method::HEAD,
-                &path,
-                "s3",
-                crate::DEFAULT_REGION,
-                &[],
-                Vec::new(),
-            )
-            .await?;
+        let path = Self::s3_path(bucket, key);
+        let r = self.s3_request(Method::HEAD, &path).await?;
         Ok(r.ok())
     }
 
@@ -362,17 +359,49 @@ impl MotoClient {
             .append_pair("max-keys", "1")
             .finish();
         let path = format!("/{bucket}?{q}");
-        let r = self
-            .call(
-                Method::GET,
-                &path,
-                "s3",
-                crate::DEFAULT_REGION,
-                &[],
-                Vec::new(),
-            )
-            .await?;
+        let r = self.s3_request(Method::GET, &path).await?;
         Ok(r.ok() && !crate::xml::tag_values(&r.text(), "Key").is_empty())
+    }
+
+    /// The path of `s3://bucket/key` in a path-style S3 request.
+    fn s3_path(bucket: &str, key: &str) -> String {
+        format!("/{bucket}/{}", utf8_percent_encode(key, KEY_ESCAPE))
+    }
+
+    /// Creates `bucket` unless it already exists.
+    pub async fn s3_create_bucket(&self, bucket: &str) -> Result<(), SandboxError> {
+        let r = self.s3_request(Method::PUT, &format!("/{bucket}")).await?;
+        if !r.ok() && !r.text().contains("BucketAlreadyOwnedByYou") {
+            return Err(SandboxError::Moto(format!(
+                "CreateBucket {bucket}: {} {}",
+                r.status,
+                r.text()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes `body` to `s3://bucket/key`; the bucket must exist.
+    pub async fn s3_write_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(), SandboxError> {
+        let ct = [("content-type", content_type)];
+        let path = Self::s3_path(bucket, key);
+        let r = self
+            .call(Method::PUT, &path, "s3", crate::DEFAULT_REGION, &ct, body)
+            .await?;
+        if !r.ok() {
+            return Err(SandboxError::Moto(format!(
+                "PutObject {bucket}/{key}: {} {}",
+                r.status,
+                r.text()
+            )));
+        }
+        Ok(())
     }
 
     /// Creates `bucket` if needed and writes `body` to `key`.
@@ -382,31 +411,51 @@ impl MotoClient {
         key: &str,
         body: Vec<u8>,
     ) -> Result<(), SandboxError> {
-        let r = self
-            .call(
-                Method::PUT,
-                &format!("/{bucket}"),
-                "s3",
-                crate::DEFAULT_REGION,
-                &[],
-                Vec::new(),
-            )
-            .await?;
-        if !r.ok() && !r.text().contains("BucketAlreadyOwnedByYou") {
-            return Err(SandboxError::Moto(format!(
-                "CreateBucket {bucket}: {} {}",
-                r.status,
+        self.s3_create_bucket(bucket).await?;
+        self.s3_write_object(bucket, key, "application/octet-stream", body)
+            .await
+    }
+
+    /// The content of `s3://bucket/key`, or `None` if the bucket or object does not exist.
+    pub async fn s3_get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+    ) -> Result<Option<Bytes>, SandboxError> {
+        let path = Self::s3_path(bucket, key);
+        let r = self.s3_request(Method::GET, &path).await?;
+        match r.status {
+            200..=299 => Ok(Some(r.body)),
+            404 => Ok(None),
+            status => Err(SandboxError::Moto(format!(
+                "GetObject {bucket}/{key}: {status} {}",
                 r.text()
-            )));
+            ))),
         }
-        let path = format!("/{bucket}/{}", utf8_percent_encode(key, KEY_ESCAPE));
-        let ct = [("content-type", "application/octet-stream")];
+    }
+
+    /// Publishes `message` to the SNS topic `topic_arn` (in the topic's own region).
+    pub async fn sns_publish(&self, topic_arn: &str, message: &str) -> Result<(), SandboxError> {
+        let region = topic_arn
+            .split(':')
+            .nth(3)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(crate::DEFAULT_REGION);
         let r = self
-            .call(Method::PUT, &path, "s3", crate::DEFAULT_REGION, &ct, body)
+            .query(
+                "sns",
+                region,
+                "2010-03-31",
+                &[
+                    ("Action", "Publish"),
+                    ("TopicArn", topic_arn),
+                    ("Message", message),
+                ],
+            )
             .await?;
         if !r.ok() {
             return Err(SandboxError::Moto(format!(
-                "PutObject {bucket}/{key}: {} {}",
+                "Publish {topic_arn}: {} {}",
                 r.status,
                 r.text()
             )));

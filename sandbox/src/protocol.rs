@@ -3,7 +3,9 @@
 //! The service comes from the SigV4 credential scope (`Credential=AKID/date/region/service/…`,
 //! in the `Authorization` header or, for presigned URLs, the `X-Amz-Credential` query
 //! parameter). The operation comes from `X-Amz-Target` (AWS JSON), the Smithy RPC v2 path, the
-//! `Action` parameter (query protocol) or, for S3, from the method and path.
+//! `Action` parameter (query protocol) or, for S3, from the method and path. SageMaker Runtime
+//! calls are signed for `sagemaker` too but carry no `X-Amz-Target`: they are REST-JSON, named
+//! by their method and path (`POST /endpoints/{name}/invocations`, …).
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -24,6 +26,51 @@ pub enum Protocol {
     Query,
     /// S3's REST-XML.
     RestXml,
+    /// REST-JSON (the SageMaker Runtime API): error code in `x-amzn-ErrorType`.
+    RestJson,
+}
+
+/// The SageMaker Runtime operations, recognised by method and path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeOperation {
+    /// `POST /endpoints/{name}/invocations`.
+    InvokeEndpoint,
+    /// `POST /endpoints/{name}/async-invocations`.
+    InvokeEndpointAsync,
+    /// `POST /endpoints/{name}/invocations-response-stream` (recognised, not served).
+    InvokeEndpointWithResponseStream,
+}
+
+impl RuntimeOperation {
+    /// The operation name used in the request log and in fault rules.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeOperation::InvokeEndpoint => "InvokeEndpoint",
+            RuntimeOperation::InvokeEndpointAsync => "InvokeEndpointAsync",
+            RuntimeOperation::InvokeEndpointWithResponseStream => {
+                "InvokeEndpointWithResponseStream"
+            }
+        }
+    }
+}
+
+/// The runtime operation and (percent-decoded) endpoint name of a request path, if it is one.
+pub fn runtime_route(method: &Method, path: &str) -> Option<(RuntimeOperation, String)> {
+    if method != Method::POST {
+        return None;
+    }
+    let rest = path.strip_prefix("/endpoints/")?;
+    let (name, action) = rest.split_once('/')?;
+    let op = match action.trim_end_matches('/') {
+        "invocations" => RuntimeOperation::InvokeEndpoint,
+        "async-invocations" => RuntimeOperation::InvokeEndpointAsync,
+        "invocations-response-stream" => RuntimeOperation::InvokeEndpointWithResponseStream,
+        _ => return None,
+    };
+    let name = percent_encoding::percent_decode_str(name)
+        .decode_utf8_lossy()
+        .into_owned();
+    (!name.is_empty()).then_some((op, name))
 }
 
 /// What the sandbox knows about one incoming AWS request.
@@ -97,6 +144,10 @@ pub fn classify(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) ->
         (op, Protocol::RpcV2Cbor)
     } else if service == "s3" {
         (s3_operation(method, uri, headers), Protocol::RestXml)
+    } else if let Some((op, _)) =
+        runtime_route(method, uri.path()).filter(|_| service == "sagemaker")
+    {
+        (op.name().to_string(), Protocol::RestJson)
     } else {
         let mut action = query_param(uri.query().unwrap_or_default(), "Action");
         if action.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
@@ -268,6 +319,14 @@ pub fn error_response(
             );
             response(status, "text/xml", body.into_bytes())
         }
+        Protocol::RestJson => {
+            let body = json!({ "message": message }).to_string().into_bytes();
+            let mut resp = response(status, "application/json", body);
+            if let Ok(v) = HeaderValue::from_str(code) {
+                resp.headers_mut().insert("x-amzn-errortype", v);
+            }
+            resp
+        }
         Protocol::RestXml => {
             let body = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>\
@@ -301,16 +360,22 @@ fn clean_code(t: &str) -> String {
     t.rsplit('#').next().unwrap_or(t).to_string()
 }
 
+/// A header map from `(name, value)` pairs, for unit tests.
+#[cfg(test)]
+pub fn test_headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (k, v) in pairs {
+        h.insert(*k, HeaderValue::from_str(v).unwrap());
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
+        test_headers(pairs)
     }
 
     const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/sagemaker/aws4_request, SignedHeaders=host, Signature=00";
@@ -376,6 +441,41 @@ mod tests {
             credential_scope(&HeaderMap::new(), &uri),
             Some(("us-west-2".into(), "s3".into()))
         );
+    }
+
+    #[test]
+    fn runtime_calls_are_rest_json() {
+        let h = headers(&[("authorization", AUTH), ("content-type", "text/csv")]);
+        let info = classify(
+            &Method::POST,
+            &"/endpoints/my-ep/invocations".parse().unwrap(),
+            &h,
+            b"1,2",
+        );
+        assert_eq!(
+            (info.operation.as_str(), info.protocol),
+            ("InvokeEndpoint", Protocol::RestJson)
+        );
+        let info = classify(
+            &Method::POST,
+            &"/endpoints/my-ep/async-invocations".parse().unwrap(),
+            &h,
+            b"",
+        );
+        assert_eq!(info.operation, "InvokeEndpointAsync");
+        assert_eq!(
+            runtime_route(&Method::POST, "/endpoints/a%2Db/invocations"),
+            Some((RuntimeOperation::InvokeEndpoint, "a-b".into()))
+        );
+        assert_eq!(
+            runtime_route(&Method::GET, "/endpoints/a/invocations"),
+            None
+        );
+        assert_eq!(
+            runtime_route(&Method::POST, "/endpoints//invocations"),
+            None
+        );
+        assert_eq!(runtime_route(&Method::POST, "/endpoints/a/other"), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The HTTP front door: accepts connections, routes each request to the control API, the
-//! SageMaker emulator or the moto proxy, applies fault rules and writes the request log.
+//! SageMaker emulator (control plane or runtime) or the moto proxy, applies fault rules and
+//! writes the request log.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,10 +18,10 @@ use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::error::SandboxError;
-use crate::faults::FaultAction;
+use crate::faults::{DEFAULT_ORIGINAL_STATUS, FaultAction};
 use crate::log::LogEntry;
-use crate::protocol::{classify, error_code_of, error_response};
-use crate::sagemaker::{self, Directive};
+use crate::protocol::{Protocol, classify, error_code_of, error_response};
+use crate::sagemaker::{self, Directive, ModelFault, runtime};
 use crate::{CONTROL_PREFIX, control, proxy, time};
 
 fn default_message(code: &str) -> String {
@@ -67,7 +68,38 @@ pub async fn handle(
         if f.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
         }
+        let runtime_call = info.protocol == Protocol::RestJson;
         match f.action {
+            // A model failure is the endpoint's answer: the runtime handler renders it after
+            // its own checks (or, for async calls, fails the background inference).
+            FaultAction::Error {
+                code,
+                status,
+                message,
+            } if runtime_call && code == "ModelError" => {
+                directive = Some(Directive::ModelError(ModelFault {
+                    status,
+                    original_status: DEFAULT_ORIGINAL_STATUS,
+                    original_message: message,
+                }));
+            }
+            FaultAction::ModelError {
+                status,
+                original_status,
+                original_message,
+            } if runtime_call => {
+                directive = Some(Directive::ModelError(ModelFault {
+                    status,
+                    original_status,
+                    original_message,
+                }));
+            }
+            FaultAction::ModelError { status, .. } => {
+                let code = "ModelError".to_string();
+                let resp = error_response(info.protocol, status, &code, &default_message(&code));
+                log(status, Some(code), "fault", false);
+                return Ok(resp);
+            }
             FaultAction::Error {
                 code,
                 status,
@@ -88,17 +120,22 @@ pub async fn handle(
         }
     }
     if info.service == "sagemaker" {
-        let resp = sagemaker::handle(&app, &info, &body, directive).await;
+        let injected = matches!(directive, Some(Directive::ModelError(_)));
+        let resp = if info.protocol == Protocol::RestJson {
+            runtime::handle(&app, &info, &parts, &body, directive)
+        } else {
+            sagemaker::handle(&app, &info, &body, directive).await
+        };
         let status = resp.status().as_u16();
         let error = (status >= 300)
             .then(|| error_code_of(resp.headers(), b""))
             .flatten();
-        log(
-            status,
-            error,
-            if status < 300 { "ok" } else { "error" },
-            false,
-        );
+        let outcome = match (injected, status < 300) {
+            (true, _) => "fault",
+            (false, true) => "ok",
+            (false, false) => "error",
+        };
+        log(status, error, outcome, false);
         return Ok(resp);
     }
     let fwd = proxy::forward(&app, &info, &parts, body).await;

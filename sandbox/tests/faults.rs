@@ -107,15 +107,9 @@ async fn server_errors_resets_delays_and_probability() {
         .send()
         .await
         .expect("retried after reset");
-    let log = ctl
-        .log_for("sagemaker", Some("ListEndpointConfigs"))
-        .await
-        .unwrap();
     assert_eq!(
-        log.iter()
-            .map(|e| (e.status, e.outcome.as_str()))
-            .collect::<Vec<_>>(),
-        vec![(0, "fault"), (200, "ok")]
+        outcomes(&ctl, "ListEndpointConfigs").await,
+        vec![(0, "fault".into()), (200, "ok".into())]
     );
 
     // Delay only slows the call down.

@@ -60,6 +60,19 @@ pub enum Directive {
     Rollback(Option<String>),
     /// CreateEndpoint should end in Failed, with this reason (or a default one).
     Fail(Option<String>),
+    /// InvokeEndpoint / InvokeEndpointAsync: the model container fails.
+    ModelError(ModelFault),
+}
+
+/// How an emulated model container fails (from a fault rule).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelFault {
+    /// HTTP status of the `ModelError` answer (424 unless a rule says otherwise).
+    pub status: u16,
+    /// The status the container answered with.
+    pub original_status: u16,
+    /// What the container said, if the rule gave it.
+    pub original_message: Option<String>,
 }
 
 /// One row of a List* answer, with the fields sorting and filtering look at.

@@ -1,5 +1,6 @@
 //! The SageMaker control-plane emulator (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Operation>`):
-//! [`handle`] dispatches each operation to its handler module.
+//! [`handle`] dispatches each operation to its handler module. The SageMaker Runtime API
+//! (REST-JSON, `POST /endpoints/{name}/invocations`, …) lives in [`runtime`].
 //!
 //! The objects live in [`crate::store::State`] (held by [`App`]). Endpoint status is derived
 //! from timestamps whenever the state is read, so no background task is needed. The handlers
@@ -10,6 +11,7 @@ pub mod checks;
 pub mod configs;
 pub mod endpoints;
 pub mod models;
+pub mod runtime;
 pub mod tags;
 pub mod validate;
 
@@ -21,7 +23,7 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::protocol::{Protocol, RequestInfo, error_response, response};
 
-pub use api::{ApiError, Directive, now};
+pub use api::{ApiError, Directive, ModelFault, now};
 
 /// Handles one SageMaker request.
 pub async fn handle(

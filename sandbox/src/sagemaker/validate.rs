@@ -23,7 +23,8 @@ pub fn wire_name(path: &str) -> String {
         .join(".")
 }
 
-fn constraint(value: &str, path: &str, what: &str) -> ApiError {
+/// The `1 validation error detected: …` message for member `path` (wire-cased) holding `value`.
+pub fn constraint(value: &str, path: &str, what: &str) -> ApiError {
     ApiError::validation(format!(
         "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: {what}",
         wire_name(path)

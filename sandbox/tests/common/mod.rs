@@ -12,7 +12,7 @@ use aws_sdk_sagemaker::error::ProvideErrorMetadata;
 use aws_sdk_sagemaker::types::{
     ContainerDefinition, ProductionVariant, ProductionVariantInstanceType,
 };
-use sagemaker_sandbox::{Sandbox, SandboxOptions};
+use sagemaker_sandbox::{ControlClient, Sandbox, SandboxOptions};
 use tokio::sync::OnceCell;
 
 /// Fails with a clear message when the moto venv is missing.
@@ -172,6 +172,26 @@ pub async fn fixture(sb: &Sandbox, prefix: &str) -> (String, String) {
     create_model(&sm, &model, &role, &data).await;
     create_config(&sm, &config, &model, 1).await;
     (model, config)
+}
+
+/// Creates endpoint `name` on `config` (no wait).
+pub async fn create_endpoint(sm: &aws_sdk_sagemaker::Client, name: &str, config: &str) {
+    sm.create_endpoint()
+        .endpoint_name(name)
+        .endpoint_config_name(config)
+        .send()
+        .await
+        .expect("CreateEndpoint");
+}
+
+/// `(status, outcome)` of every logged call of SageMaker operation `operation`, in order.
+pub async fn outcomes(ctl: &ControlClient, operation: &str) -> Vec<(u16, String)> {
+    ctl.log_for("sagemaker", Some(operation))
+        .await
+        .expect("log")
+        .iter()
+        .map(|e| (e.status, e.outcome.clone()))
+        .collect()
 }
 
 /// The AWS error code and message of an SDK error.
