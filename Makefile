@@ -35,7 +35,7 @@ lint:
 # (tests/cli/examples.rs), the quickstart script end to end
 # (tests/cli/quickstart.rs), installing the packaged provider from a
 # filesystem mirror (tests/cli/release.rs) and the core set on every
-# Terraform of the version matrix (tests/matrix.rs). Everything but the
+# Terraform of the version matrix (tests/matrix/). Everything but the
 # matrix runs on TFSM_TERRAFORM, default `terraform` on PATH.
 test: venv terraform-versions
 	@command -v "$${TFSM_TERRAFORM:-terraform}" >/dev/null || { echo "make test: the Terraform CLI (1.11+) must be on PATH, or named by TFSM_TERRAFORM" >&2; exit 1; }

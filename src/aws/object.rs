@@ -1,5 +1,5 @@
 //! S3 objects, for the action's asynchronous requests: put the request,
-//! and read an answer object once it exists.
+//! read an answer object once it exists, and delete the request again.
 
 use super::clients::Clients;
 use super::error::AwsError;
@@ -45,4 +45,16 @@ pub async fn get(c: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>
             }
         }
     }
+}
+
+/// DeleteObject; a missing object counts as deleted.
+pub async fn delete(c: &Clients, bucket: &str, key: &str) -> Result<(), AwsError> {
+    tracing::debug!(bucket, key, "s3:DeleteObject");
+    c.s3.delete_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("DeleteObject", e))?;
+    Ok(())
 }

@@ -58,6 +58,7 @@ impl Acc {
         let url = self.sandbox.url();
         let endpoints: String = [
             "sagemaker",
+            "sagemakerruntime",
             "iam",
             "sns",
             "sts",
@@ -230,6 +231,14 @@ impl Acc {
 
     pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::new(&self.sdk())
+    }
+
+    /// S3 of the sandbox (path-style addressing, as it needs).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk())
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
     }
 }
 

@@ -13,6 +13,25 @@ pub const SOURCE: &str = "tfsm/sagemaker";
 /// The Terraform executable the tests drive: `TFSM_TERRAFORM` when set (a
 /// path, or a name looked up on PATH), otherwise `terraform` on PATH. Missing
 /// Terraform fails the test loudly: these tests must never pass by skipping.
+/// Examples that only import or list what exists: planning them reads AWS,
+/// so the offline checks validate them without a plan.
+pub const READS_AWS_EXAMPLES: &[&str] = &["import", "migrate-from-cdk"];
+
+/// The oldest Terraform `examples/<name>` declares it needs, from a
+/// `required_version = ">= X.Y"` line; `None` when it declares none.
+pub fn example_needs(name: &str) -> Option<(u32, u32)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let text = std::fs::read_to_string(dir.join("main.tf")).ok()?;
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("required_version"))?;
+    let v = line.split(">=").nth(1)?.trim().trim_matches('"');
+    let mut parts = v.split('.').filter_map(|p| p.parse::<u32>().ok());
+    Some((parts.next()?, parts.next()?))
+}
+
 pub fn terraform_bin() -> PathBuf {
     let chosen = std::env::var_os("TFSM_TERRAFORM").filter(|v| !v.is_empty());
     let name = chosen.clone().unwrap_or_else(|| "terraform".into());
@@ -55,6 +74,41 @@ pub struct Workdir {
 }
 
 impl Workdir {
+    /// `(major, minor)` of the Terraform this directory runs.
+    pub fn terraform_minor(&self) -> (u32, u32) {
+        let out = self.terraform(&["version", "-json"]);
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("terraform version -json: {e}\n{}", out.combined()));
+        let v = doc["terraform_version"].as_str().unwrap_or_default();
+        let mut parts = v.split('.').filter_map(|p| p.parse::<u32>().ok());
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    }
+
+    /// For an example that needs a newer Terraform than this directory's:
+    /// checks that Terraform refuses it for its version and returns true.
+    /// False when the example can be used here.
+    pub fn refuses_newer_example(&self, name: &str) -> bool {
+        let Some(needs) = example_needs(name) else {
+            return false;
+        };
+        if self.terraform_minor() >= needs {
+            return false;
+        }
+        let out = self.terraform(&["init", "-input=false", "-no-color"]);
+        assert_ne!(
+            out.code,
+            0,
+            "examples/{name} needs {needs:?}: {}",
+            out.combined()
+        );
+        assert!(
+            out.flat().contains("Unsupported Terraform Core version"),
+            "examples/{name}: {}",
+            out.combined()
+        );
+        true
+    }
+
     /// A working directory containing one `main.tf`.
     pub fn new(main_tf: &str) -> Workdir {
         let w = Workdir::empty();
@@ -71,7 +125,8 @@ impl Workdir {
         let entries = std::fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
         for entry in entries {
             let p = entry.unwrap().path();
-            if p.extension().is_some_and(|e| e == "tf") {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            if name.ends_with(".tf") || name.ends_with(".tfquery.hcl") {
                 std::fs::copy(&p, w.path().join(p.file_name().unwrap())).unwrap();
             }
         }

@@ -9,7 +9,7 @@
 //! object. The answer's status must be `expect_status` and its body must
 //! contain `expect_body_contains`; otherwise the action fails, quoting the
 //! status and the start of the answer. It keeps no state and changes
-//! nothing but the request object it writes.
+//! nothing but the request object it writes, which it deletes again.
 
 mod config;
 mod run;

@@ -78,28 +78,22 @@ pub async fn run(op: Op<'_, Session>, req: &Request, progress: &mut dyn Progress
             })
             .await
         }
-        Some(prefix) => {
-            bounded(
-                op.cancel,
-                req.timeout,
-                run_async(op.provider, req, prefix, progress),
-            )
-            .await
-        }
+        Some(prefix) => run_async(&op, req, prefix, progress).await,
     };
     verdict(req, answer, started.elapsed(), progress)
 }
 
-/// Writes the request object, calls InvokeEndpointAsync and waits for the
-/// output or the failure object. A failure object is an answer with status
-/// 500 (SageMaker does not keep the container's status for it).
+/// Writes the request object, runs [`call_async`] within the timeout, and
+/// deletes the request object again whatever the outcome: it is the only
+/// thing the action makes (the answer objects belong to the endpoint's
+/// output paths).
 async fn run_async(
-    session: &Session,
+    op: &Op<'_, Session>,
     req: &Request,
     prefix: &S3Uri,
     progress: &mut dyn Progress,
 ) -> Result<Answer, RunError> {
-    let c = &session.clients;
+    let c = &op.provider.clients;
     let id = crate::aws::owner::new_ownership_id().map_err(RunError::Other)?;
     let key = if prefix.key.is_empty() || prefix.key.ends_with('/') {
         format!("{}{id}.request", prefix.key)
@@ -108,18 +102,37 @@ async fn run_async(
     };
     let input = format!("s3://{}/{key}", prefix.bucket);
     progress.progress(format!("Writing the request to {input}"));
-    object::put(
-        c,
-        &prefix.bucket,
-        &key,
-        req.body.as_bytes(),
-        &req.content_type,
-    )
+    let body = req.body.as_bytes();
+    bounded(op.cancel, req.timeout, async {
+        Ok(object::put(c, &prefix.bucket, &key, body, &req.content_type).await?)
+    })
     .await?;
+    let answer = bounded(
+        op.cancel,
+        req.timeout,
+        call_async(op.provider, req, &input, progress),
+    )
+    .await;
+    if let Err(e) = object::delete(c, &prefix.bucket, &key).await {
+        progress.progress(format!("Could not delete the request object {input}: {e}"));
+    }
+    answer
+}
+
+/// InvokeEndpointAsync of the request at `input`, then the wait for the
+/// output or the failure object. A failure object is an answer with status
+/// 500 (SageMaker does not keep the container's status for it).
+async fn call_async(
+    session: &Session,
+    req: &Request,
+    input: &str,
+    progress: &mut dyn Progress,
+) -> Result<Answer, RunError> {
+    let c = &session.clients;
     let queued = runtime::invoke_async(
         c,
         &req.endpoint_name,
-        &input,
+        input,
         &req.content_type,
         req.accept.as_deref(),
     )

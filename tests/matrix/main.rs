@@ -15,7 +15,9 @@
 //! and by `import` block, `terraform test` (a run that applies and asserts,
 //! and one whose false assertion must fail), destroy, and nothing left in
 //! the sandbox. `environment_secrets` (write-only) is applied and kept out
-//! of the state from 1.11, and refused at the attribute before.
+//! of the state from 1.11, and refused at the attribute before. From 1.12,
+//! import by identity; from 1.14, `terraform query` with generated
+//! configuration ([`query`]) and the action ([`actions`]).
 //!
 //! Every test writes one line, `matrix: Terraform <version> PASS|FAIL <seconds>`
 //! followed by the seconds each step took, straight to stderr, so `cargo test`
@@ -25,8 +27,13 @@
 //! `the_wrapper_writes_what_the_real_binary_writes` compares the wrapper of
 //! the version on PATH with that real binary, byte for byte.
 
+#[path = "../acc_support/mod.rs"]
 mod acc_support;
+#[path = "../support/mod.rs"]
 mod support;
+
+mod actions;
+mod query;
 
 use acc_support::{Acc, MODEL_ARCHIVE};
 use serde_json::{Value as Json, json};
@@ -98,6 +105,9 @@ struct Features {
     write_only: bool,
     /// Resource identity and `import { identity = {...} }` (1.12).
     identity: bool,
+    /// List resources and `terraform query`, generated configuration, and
+    /// actions (1.14).
+    query_and_actions: bool,
 }
 
 impl Features {
@@ -106,6 +116,7 @@ impl Features {
             functions: minor(version) >= (1, 8),
             write_only: minor(version) >= (1, 11),
             identity: minor(version) >= (1, 12),
+            query_and_actions: minor(version) >= (1, 14),
         }
     }
 }
@@ -185,6 +196,13 @@ fn core_set(version: &str, bin: &Path, steps: &Steps) {
     acc.work.use_terraform(bin);
     sandbox_flow(&acc, features, &mark);
 
+    if features.query_and_actions {
+        mark("terraform query");
+        query::find_generate_and_import(&acc, &workdir);
+        mark("actions");
+        actions::smoke_tests(&acc, &workdir);
+    }
+
     mark("terraform test");
     terraform_test(&acc, &workdir);
 
@@ -210,15 +228,26 @@ fn example_names() -> Vec<String> {
     names
 }
 
-/// Every example validates cleanly; every one but `import` (which reads
-/// the endpoint from AWS) plans only creates, offline.
+/// Every example this version can run validates cleanly (with its query
+/// files from 1.14), and every one but those that read AWS plans only
+/// creates, offline; one that needs a newer Terraform is refused for it.
 fn examples(bin: &Path) {
     let names = example_names();
     assert!(names.len() >= 8, "{names:?}");
     for name in names {
         let mut w = Workdir::from_example(&name);
         w.use_terraform(bin);
-        let out = w.terraform(&["validate", "-json", "-no-color"]);
+        if w.refuses_newer_example(&name) {
+            continue;
+        }
+        // From 1.14 the list blocks of `.tfquery.hcl` files are validated too.
+        let query = support::example_needs(&name) >= Some((1, 14));
+        let args: &[&str] = if query {
+            &["validate", "-query", "-json", "-no-color"]
+        } else {
+            &["validate", "-json", "-no-color"]
+        };
+        let out = w.terraform(args);
         let doc: Json = serde_json::from_str(&out.stdout)
             .unwrap_or_else(|e| panic!("examples/{name}: validate JSON: {e}\n{}", out.combined()));
         assert_eq!(doc["valid"], true, "examples/{name}: {doc:#}");
@@ -229,7 +258,7 @@ fn examples(bin: &Path) {
             .filter(|d| d["summary"] != "Provider development overrides are in effect")
             .collect();
         assert!(unexpected.is_empty(), "examples/{name}: {doc:#}");
-        if name == "import" {
+        if support::READS_AWS_EXAMPLES.contains(&name.as_str()) {
             continue;
         }
         let extra: &[&str] = if name == "quickstart" {
