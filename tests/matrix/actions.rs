@@ -1,6 +1,7 @@
 //! Terraform 1.14+: the action `sagemaker_invoke_endpoint` on the sandbox's
 //! runtime API (its echo model answers with the endpoint and variant names
-//! and the request body). In a directory of its own: the action runs after
+//! and the request body). Bad settings fail `validate` at their line. In a
+//! directory of its own: the action runs after
 //! create from `action_trigger` and alone with `-invoke`; an expectation the
 //! answer does not meet, and a model error (a fault rule), fail the apply
 //! with the status and the start of the answer; an asynchronous endpoint is
@@ -106,7 +107,40 @@ fn objects(acc: &Acc, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// Bad action settings are refused by `terraform validate`, at their lines.
+fn validation(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
+    let w = workdir(&format!(
+        "{}\n{}\naction \"sagemaker_invoke_endpoint\" \"bad\" {{\n  config {{\n    \
+         endpoint_name = \"not_valid\"\n    body          = \"x\"\n    timeout       = \
+         \"7h\"\n  }}\n}}\n",
+        support::header(),
+        acc.provider_block()
+    ));
+    let main = w.read("main.tf");
+    let line_of = |needle: &str| {
+        main.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as i64 + 1)
+            .expect("line")
+    };
+    let out = w.terraform(&["validate", "-json", "-no-color"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("validate JSON");
+    for (summary, needle) in [
+        ("Invalid endpoint name", "not_valid"),
+        ("Invalid timeout", "\"7h\""),
+    ] {
+        let d = doc["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["summary"] == summary)
+            .unwrap_or_else(|| panic!("no {summary:?}: {doc:#}"));
+        assert_eq!(d["range"]["start"]["line"], line_of(needle), "{d:#}");
+    }
+}
+
 pub fn smoke_tests(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
+    validation(acc, workdir);
     acc.block_on(acc.s3().create_bucket().bucket(BUCKET).send())
         .expect("CreateBucket");
     let w = workdir(&format!(

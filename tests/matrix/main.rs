@@ -90,6 +90,13 @@ fn installed(version: &str) -> PathBuf {
     bin
 }
 
+/// `(major, minor)` of the Terraform `bin`.
+fn minor_of(bin: &Path) -> (u32, u32) {
+    let mut w = Workdir::new("");
+    w.use_terraform(bin);
+    w.terraform_minor()
+}
+
 /// `(major, minor)` of a version string.
 fn minor(version: &str) -> (u32, u32) {
     let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap());
@@ -234,6 +241,26 @@ fn example_names() -> Vec<String> {
 fn examples(bin: &Path) {
     let names = example_names();
     assert!(names.len() >= 8, "{names:?}");
+    if minor_of(bin) >= (1, 14) {
+        // Older versions do not format `.tfquery.hcl` files.
+        let examples = root().join("examples");
+        let mut w = Workdir::new("");
+        w.use_terraform(bin);
+        let out = w.terraform(&[
+            "fmt",
+            "-check",
+            "-recursive",
+            "-diff",
+            "-no-color",
+            examples.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.code,
+            0,
+            "terraform fmt -check examples:\n{}",
+            out.combined()
+        );
+    }
     for name in names {
         let mut w = Workdir::from_example(&name);
         w.use_terraform(bin);

@@ -4,6 +4,7 @@
 
 mod codec_props;
 mod fake_aws;
+mod listing;
 mod orchestration;
 mod paging_sim;
 mod wait_sim;
