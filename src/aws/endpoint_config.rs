@@ -1,7 +1,8 @@
 //! SageMaker endpoint configs: one variant `AllTraffic` with weight 1, the
 //! two container timeouts, the volume size when set, and optionally the
 //! asynchronous-inference settings (S3 output and failure paths, SNS topics,
-//! concurrency per instance).
+//! concurrency per instance), a KMS key (volume, async results, captured
+//! data) and data capture.
 
 use super::clients::Clients;
 use super::endpoint::sagemaker_tags;
@@ -9,7 +10,8 @@ use super::error::AwsError;
 use super::owner::Deleted;
 use aws_sdk_sagemaker::types::{
     AsyncInferenceClientConfig, AsyncInferenceConfig, AsyncInferenceNotificationConfig,
-    AsyncInferenceOutputConfig, ProductionVariant, ProductionVariantInstanceType,
+    AsyncInferenceOutputConfig, CaptureContentTypeHeader, CaptureMode, CaptureOption,
+    DataCaptureConfig, ProductionVariant, ProductionVariantInstanceType,
 };
 use std::collections::BTreeMap;
 
@@ -26,6 +28,17 @@ pub struct AsyncSpec {
     pub max_concurrent_invocations_per_instance: i32,
 }
 
+/// `DataCaptureConfig` (always enabled when present).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DataCaptureSpec {
+    pub destination_s3_uri: String,
+    pub initial_sampling_percentage: i32,
+    /// `Input`, `Output`, sorted.
+    pub capture_modes: Vec<String>,
+    pub json_content_types: Vec<String>,
+    pub csv_content_types: Vec<String>,
+}
+
 /// Everything CreateEndpointConfig needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EndpointConfigSpec {
@@ -37,6 +50,9 @@ pub struct EndpointConfigSpec {
     pub model_data_download_timeout: i32,
     pub volume_size_in_gb: Option<i32>,
     pub async_inference: Option<AsyncSpec>,
+    /// Encrypts the volume, the async results and the captured data.
+    pub kms_key_id: Option<String>,
+    pub data_capture: Option<DataCaptureSpec>,
     pub tags: BTreeMap<String, String>,
 }
 
@@ -59,6 +75,8 @@ pub struct EndpointConfigDescription {
     /// the config has none.
     pub variant: Option<VariantDescription>,
     pub async_inference: Option<AsyncDescription>,
+    pub kms_key_id: Option<String>,
+    pub data_capture: Option<DataCaptureSpec>,
 }
 
 /// One production variant of a described config.
@@ -105,6 +123,8 @@ impl EndpointConfigDescription {
                     .max_concurrent_invocations_per_instance
                     .unwrap_or_default(),
             }),
+            kms_key_id: self.kms_key_id.clone(),
+            data_capture: self.data_capture.clone(),
             tags: BTreeMap::new(),
         }
     }
@@ -159,11 +179,37 @@ pub async fn describe(
                 .and_then(|c| c.max_concurrent_invocations_per_instance()),
         }
     });
+    let data_capture = out
+        .data_capture_config()
+        .filter(|d| d.enable_capture().unwrap_or(true))
+        .map(|d| {
+            let mut modes: Vec<String> = d
+                .capture_options()
+                .iter()
+                .filter_map(|o| o.capture_mode().map(|m| m.as_str().to_string()))
+                .collect();
+            modes.sort();
+            let sorted = |v: &[String]| {
+                let mut v = v.to_vec();
+                v.sort();
+                v
+            };
+            let h = d.capture_content_type_header();
+            DataCaptureSpec {
+                destination_s3_uri: d.destination_s3_uri().unwrap_or_default().to_string(),
+                initial_sampling_percentage: d.initial_sampling_percentage().unwrap_or_default(),
+                capture_modes: modes,
+                json_content_types: sorted(h.map(|h| h.json_content_types()).unwrap_or_default()),
+                csv_content_types: sorted(h.map(|h| h.csv_content_types()).unwrap_or_default()),
+            }
+        });
     Ok(Some(EndpointConfigDescription {
         name: out.endpoint_config_name().unwrap_or(name).to_string(),
         arn: out.endpoint_config_arn().unwrap_or_default().to_string(),
         variant,
         async_inference,
+        kms_key_id: out.kms_key_id().map(str::to_string),
+        data_capture,
     }))
 }
 
@@ -191,12 +237,13 @@ fn variant(spec: &EndpointConfigSpec) -> ProductionVariant {
         .build()
 }
 
-fn async_config(a: &AsyncSpec) -> AsyncInferenceConfig {
+fn async_config(a: &AsyncSpec, kms_key_id: Option<&String>) -> AsyncInferenceConfig {
     AsyncInferenceConfig::builder()
         .output_config(
             AsyncInferenceOutputConfig::builder()
                 .s3_output_path(&a.output_path)
                 .set_s3_failure_path(a.failure_path.clone())
+                .set_kms_key_id(kms_key_id.cloned())
                 .notification_config(
                     AsyncInferenceNotificationConfig::builder()
                         .success_topic(&a.success_topic_arn)
@@ -213,6 +260,36 @@ fn async_config(a: &AsyncSpec) -> AsyncInferenceConfig {
         .build()
 }
 
+fn data_capture_config(d: &DataCaptureSpec, kms_key_id: Option<&String>) -> DataCaptureConfig {
+    let header = (!d.json_content_types.is_empty() || !d.csv_content_types.is_empty()).then(|| {
+        CaptureContentTypeHeader::builder()
+            .set_json_content_types(
+                (!d.json_content_types.is_empty()).then(|| d.json_content_types.clone()),
+            )
+            .set_csv_content_types(
+                (!d.csv_content_types.is_empty()).then(|| d.csv_content_types.clone()),
+            )
+            .build()
+    });
+    let options = d
+        .capture_modes
+        .iter()
+        .map(|m| {
+            CaptureOption::builder()
+                .capture_mode(CaptureMode::from(m.as_str()))
+                .build()
+        })
+        .collect();
+    DataCaptureConfig::builder()
+        .enable_capture(true)
+        .initial_sampling_percentage(d.initial_sampling_percentage)
+        .destination_s3_uri(&d.destination_s3_uri)
+        .set_kms_key_id(kms_key_id.cloned())
+        .set_capture_options(Some(options))
+        .set_capture_content_type_header(header)
+        .build()
+}
+
 /// CreateEndpointConfig; an existing config of the same name is adopted
 /// when it carries the ownership mark of `spec.tags`.
 pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointConfig, AwsError> {
@@ -222,7 +299,17 @@ pub async fn create(c: &Clients, spec: &EndpointConfigSpec) -> Result<EndpointCo
         .create_endpoint_config()
         .endpoint_config_name(&spec.name)
         .production_variants(variant(spec))
-        .set_async_inference_config(spec.async_inference.as_ref().map(async_config))
+        .set_async_inference_config(
+            spec.async_inference
+                .as_ref()
+                .map(|a| async_config(a, spec.kms_key_id.as_ref())),
+        )
+        .set_kms_key_id(spec.kms_key_id.clone())
+        .set_data_capture_config(
+            spec.data_capture
+                .as_ref()
+                .map(|d| data_capture_config(d, spec.kms_key_id.as_ref())),
+        )
         .set_tags(sagemaker_tags(&spec.tags))
         .send()
         .await;
@@ -324,6 +411,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn data_capture_and_its_key() {
+        let d = DataCaptureSpec {
+            destination_s3_uri: "s3://b/capture/".into(),
+            initial_sampling_percentage: 25,
+            capture_modes: vec!["Input".into()],
+            json_content_types: vec!["application/json".into()],
+            csv_content_types: vec![],
+        };
+        let key = "arn:aws:kms:us-east-1:123456789012:key/k".to_string();
+        let c = data_capture_config(&d, Some(&key));
+        assert_eq!(c.enable_capture(), Some(true));
+        assert_eq!(c.initial_sampling_percentage(), Some(25));
+        assert_eq!(c.destination_s3_uri(), Some("s3://b/capture/"));
+        assert_eq!(c.kms_key_id(), Some(key.as_str()));
+        let modes: Vec<_> = c
+            .capture_options()
+            .iter()
+            .filter_map(|o| o.capture_mode().map(|m| m.as_str().to_string()))
+            .collect();
+        assert_eq!(modes, ["Input"]);
+        let h = c.capture_content_type_header().expect("header");
+        assert_eq!(h.json_content_types(), ["application/json"]);
+        assert!(
+            h.csv_content_types().is_empty(),
+            "an empty list is left out"
+        );
+        let plain = DataCaptureSpec {
+            json_content_types: vec![],
+            ..d
+        };
+        assert!(
+            data_capture_config(&plain, None)
+                .capture_content_type_header()
+                .is_none()
+        );
+    }
+
+    #[test]
     fn variant_and_async_settings() {
         let spec = EndpointConfigSpec {
             name: "ep-cfg".into(),
@@ -334,6 +459,8 @@ mod tests {
             model_data_download_timeout: 900,
             volume_size_in_gb: None,
             async_inference: None,
+            kms_key_id: None,
+            data_capture: None,
             tags: BTreeMap::new(),
         };
         let v = variant(&spec);
@@ -343,15 +470,19 @@ mod tests {
         assert_eq!(v.initial_instance_count(), Some(2));
         assert_eq!(v.model_data_download_timeout_in_seconds(), Some(900));
         assert_eq!(v.volume_size_in_gb(), None);
-        let a = async_config(&AsyncSpec {
-            output_path: "s3://b/out/".into(),
-            failure_path: None,
-            success_topic_arn: "arn:s".into(),
-            error_topic_arn: "arn:e".into(),
-            max_concurrent_invocations_per_instance: 10,
-        });
+        let a = async_config(
+            &AsyncSpec {
+                output_path: "s3://b/out/".into(),
+                failure_path: None,
+                success_topic_arn: "arn:s".into(),
+                error_topic_arn: "arn:e".into(),
+                max_concurrent_invocations_per_instance: 10,
+            },
+            None,
+        );
         let o = a.output_config().unwrap();
         assert_eq!(o.s3_output_path(), Some("s3://b/out/"));
+        assert_eq!(o.kms_key_id(), None);
         assert_eq!(o.s3_failure_path(), None);
         assert_eq!(
             o.notification_config().unwrap().error_topic(),

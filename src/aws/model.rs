@@ -63,6 +63,8 @@ pub struct ModelSpec {
     /// The final environment (`SAGEMAKER_REGION` already merged in).
     pub environment: BTreeMap<String, String>,
     pub vpc: Option<VpcSpec>,
+    /// `EnableNetworkIsolation`.
+    pub network_isolation: bool,
     pub tags: BTreeMap<String, String>,
 }
 
@@ -75,6 +77,7 @@ impl std::fmt::Debug for ModelSpec {
             .field("model_data", &self.model_data)
             .field("environment_keys", &self.environment.keys())
             .field("vpc", &self.vpc)
+            .field("network_isolation", &self.network_isolation)
             .field("tags", &self.tags)
             .finish()
     }
@@ -97,6 +100,7 @@ pub struct ModelDescription {
     pub model_data: Option<ModelData>,
     pub environment: BTreeMap<String, String>,
     pub vpc: Option<VpcSpec>,
+    pub network_isolation: bool,
 }
 
 /// DescribeModel; `Ok(None)` when it does not exist.
@@ -138,6 +142,7 @@ pub async fn describe(c: &Clients, name: &str) -> Result<Option<ModelDescription
             security_group_ids: v.security_group_ids().to_vec(),
             subnets: v.subnets().to_vec(),
         }),
+        network_isolation: out.enable_network_isolation().unwrap_or(false),
     }))
 }
 
@@ -195,6 +200,7 @@ async fn create_once(c: &Clients, spec: &ModelSpec) -> Result<Model, AwsError> {
         .execution_role_arn(&spec.execution_role_arn)
         .primary_container(container(spec))
         .set_vpc_config(vpc)
+        .set_enable_network_isolation(spec.network_isolation.then_some(true))
         .set_tags(sagemaker_tags(&spec.tags))
         .send()
         .await;
@@ -320,6 +326,7 @@ mod tests {
             model_data: data,
             environment: [("SAGEMAKER_REGION".to_string(), "us-east-1".to_string())].into(),
             vpc: None,
+            network_isolation: false,
             tags: BTreeMap::new(),
         }
     }

@@ -6,7 +6,12 @@
 //! - S3 read of the model data: `s3:GetObject` on the archive, or, for an
 //!   uncompressed prefix, `s3:ListBucket` limited to that prefix and
 //!   `s3:GetObject` below it;
-//! - S3 write (`s3:PutObject`) below the async output and failure paths;
+//! - S3 write (`s3:PutObject`) below the async output and failure paths and
+//!   the data capture destination, and S3 read below the async input path;
+//! - KMS on the customer keys given, each only through S3 in the region
+//!   (`kms:ViaService`): `kms:Decrypt` on the model data's key, and
+//!   `kms:Encrypt`, `kms:Decrypt`, `kms:GenerateDataKey*` on the endpoint's
+//!   key when something is written to S3 with it;
 //! - ECR pull on the image's repository (derived from an ECR image URI), and
 //!   `ecr:GetAuthorizationToken`, which only works on `*`;
 //! - CloudWatch Logs on the endpoint's log group
@@ -29,6 +34,14 @@ pub struct PolicyInputs<'a> {
     pub image_uri: &'a str,
     pub async_output: Option<&'a str>,
     pub async_failure: Option<&'a str>,
+    /// Where callers put async requests: read below it.
+    pub async_input: Option<&'a str>,
+    /// Where data capture writes: write below it.
+    pub capture_destination: Option<&'a str>,
+    /// The endpoint's key (async results, captured data).
+    pub kms_key: Option<&'a str>,
+    /// The key of the model data's bucket.
+    pub model_data_kms_key: Option<&'a str>,
     pub topic_arns: &'a [String],
     pub vpc: bool,
 }
@@ -169,6 +182,38 @@ pub fn execution_role_policy(i: &PolicyInputs) -> Value {
             &["s3:PutObject"],
             json!(outputs),
         ));
+    }
+    if let Some(input) = i.async_input.and_then(|u| objects_below(p, u)) {
+        statements.push(statement(
+            "ReadAsyncRequests",
+            &["s3:GetObject"],
+            json!(input),
+        ));
+    }
+    if let Some(dest) = i.capture_destination.and_then(|u| objects_below(p, u)) {
+        statements.push(statement(
+            "WriteCapturedData",
+            &["s3:PutObject"],
+            json!(dest),
+        ));
+    }
+    let via_s3 = json!({
+        "StringEquals": { "kms:ViaService": format!("s3.{}.{}", i.region, super::dlc::dns_suffix(i.region)) }
+    });
+    if let Some(key) = i.model_data_kms_key {
+        let mut s = statement("DecryptModelData", &["kms:Decrypt"], json!(key));
+        s["Condition"] = via_s3.clone();
+        statements.push(s);
+    }
+    let writes_with_key = i.async_output.is_some() || i.capture_destination.is_some();
+    if let Some(key) = i.kms_key.filter(|_| writes_with_key) {
+        let mut s = statement(
+            "UseEndpointKey",
+            &["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"],
+            json!(key),
+        );
+        s["Condition"] = via_s3;
+        statements.push(s);
     }
     if let Some((account, region, repo)) = ecr_repository(i.image_uri) {
         let partition = super::dlc::partition(region);

@@ -14,6 +14,10 @@ fn inputs<'a>(data: &'a ModelData, image: &'a str, topics: &'a [String]) -> Poli
         image_uri: image,
         async_output: None,
         async_failure: None,
+        async_input: None,
+        capture_destination: None,
+        kms_key: None,
+        model_data_kms_key: None,
         topic_arns: topics,
         vpc: false,
     }
@@ -215,5 +219,53 @@ fn iam_special_finds_wildcards_and_variables() {
     assert_eq!(
         iam_special("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/model:1"),
         None
+    );
+}
+
+#[test]
+fn customer_keys_and_extra_paths_are_granted_exactly() {
+    let data = ModelData::Archive("s3://models/m.tar.gz".into());
+    let key = "arn:aws:kms:us-east-1:123456789012:key/endpoint-key";
+    let data_key = "arn:aws:kms:us-east-1:123456789012:key/data-key";
+    let mut i = inputs(&data, IMAGE, &[]);
+    i.kms_key = Some(key);
+    let doc = execution_role_policy(&i);
+    assert!(
+        by_sid(&doc, "UseEndpointKey").is_none(),
+        "nothing is written to S3 with the key: no grant"
+    );
+    i.model_data_kms_key = Some(data_key);
+    i.capture_destination = Some("s3://capture/ep/");
+    i.async_output = Some("s3://out/ep/");
+    i.async_input = Some("s3://in/ep/");
+    let doc = execution_role_policy(&i);
+    let via = json!({ "StringEquals": { "kms:ViaService": "s3.us-east-1.amazonaws.com" } });
+    let use_key = by_sid(&doc, "UseEndpointKey").expect("endpoint key");
+    assert_eq!(use_key["Resource"], json!(key));
+    assert_eq!(
+        use_key["Action"],
+        json!(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"])
+    );
+    assert_eq!(use_key["Condition"], via);
+    let decrypt = by_sid(&doc, "DecryptModelData").expect("model data key");
+    assert_eq!(decrypt["Resource"], json!(data_key));
+    assert_eq!(decrypt["Action"], json!(["kms:Decrypt"]));
+    assert_eq!(decrypt["Condition"], via);
+    assert_eq!(
+        by_sid(&doc, "WriteCapturedData").expect("capture")["Resource"],
+        json!("arn:aws:s3:::capture/ep/*")
+    );
+    let read = by_sid(&doc, "ReadAsyncRequests").expect("input");
+    assert_eq!(read["Resource"], json!("arn:aws:s3:::in/ep/*"));
+    assert_eq!(read["Action"], json!(["s3:GetObject"]));
+    let china = PolicyInputs {
+        region: "cn-north-1",
+        partition: "aws-cn",
+        ..i
+    };
+    let doc = execution_role_policy(&china);
+    assert_eq!(
+        by_sid(&doc, "DecryptModelData").unwrap()["Condition"]["StringEquals"]["kms:ViaService"],
+        "s3.cn-north-1.amazonaws.com.cn"
     );
 }

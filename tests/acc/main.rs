@@ -12,6 +12,7 @@ mod drift;
 mod faults;
 mod lifecycle;
 mod ownership;
+mod production;
 mod real_aws;
 mod scale;
 mod scaling;

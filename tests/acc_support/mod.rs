@@ -233,6 +233,10 @@ impl Acc {
         aws_sdk_cloudwatch::Client::new(&self.sdk())
     }
 
+    pub fn kms(&self) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::new(&self.sdk())
+    }
+
     /// S3 of the sandbox (path-style addressing, as it needs).
     pub fn s3(&self) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk())

@@ -111,6 +111,10 @@ pub async fn ensure_role(c: &Clients, endpoint: &str, data: &ModelData) -> Role 
         image_uri: IMAGE,
         async_output: None,
         async_failure: None,
+        async_input: None,
+        capture_destination: None,
+        kms_key: None,
+        model_data_kms_key: None,
         topic_arns: &[],
         vpc: false,
     });
@@ -140,6 +144,7 @@ pub fn model_spec(name: &str, role_arn: &str, data: ModelData, endpoint: &str) -
         ]
         .into(),
         vpc: None,
+        network_isolation: false,
         tags: owner(endpoint),
     }
 }
@@ -154,6 +159,8 @@ pub fn config_spec(name: &str, model: &str, count: i32, endpoint: &str) -> Endpo
         model_data_download_timeout: 600,
         volume_size_in_gb: None,
         async_inference: None,
+        kms_key_id: None,
+        data_capture: None,
         tags: owner(endpoint),
     }
 }

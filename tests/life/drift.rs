@@ -234,6 +234,8 @@ async fn read_follows_the_endpoint_to_another_config() {
         model_data_download_timeout: 600,
         volume_size_in_gb: None,
         async_inference: None,
+        kms_key_id: None,
+        data_capture: None,
         tags: Default::default(),
     };
     let manual = endpoint_config::create(&w.clients, &spec).await.unwrap();

@@ -84,6 +84,17 @@ pub fn async_block(output: &str) -> Value {
         ("output_path", s(output)),
         ("failure_path", Value::Null),
         ("max_concurrent_invocations_per_instance", Value::Null),
+        ("input_path", Value::Null),
+    ])
+}
+
+pub fn data_capture_block(destination: &str) -> Value {
+    obj(&[
+        ("destination_s3_uri", s(destination)),
+        ("initial_sampling_percentage", Value::Null),
+        ("capture_modes", Value::Null),
+        ("json_content_types", Value::Null),
+        ("csv_content_types", Value::Null),
     ])
 }
 

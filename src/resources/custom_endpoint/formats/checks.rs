@@ -33,6 +33,77 @@ pub fn instance_type(t: &str) -> Result<(), String> {
     }
 }
 
+/// Instance families with local NVMe instance storage. SageMaker encrypts
+/// that storage with a hardware key and refuses a volume `KmsKeyId` for
+/// them.
+const INSTANCE_STORAGE_FAMILIES: &[&str] = &[
+    "c5d", "m5d", "r5d", "g4dn", "g5", "g6", "g6e", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en",
+    "trn1", "trn1n",
+];
+
+/// True when `t` (`ml.<family>.<size>`) has local NVMe instance storage.
+pub fn has_instance_storage(t: &str) -> bool {
+    let family = t
+        .strip_prefix("ml.")
+        .and_then(|r| r.split('.').next())
+        .unwrap_or("");
+    INSTANCE_STORAGE_FAMILIES.contains(&family)
+}
+
+/// `arn:<partition>:kms:<region>:<12 digits>:key/<id>`: a key, not an
+/// alias (a grant on an alias ARN does not cover the key behind it).
+pub fn kms_key_arn(arn: &str) -> Result<(), String> {
+    let ok = match arn_parts(arn) {
+        Some(["arn", partition, "kms", region, account, res]) => {
+            partition_ok(partition)
+                && !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && account_id(account).is_ok()
+                && res.strip_prefix("key/").is_some_and(|id| {
+                    !id.is_empty()
+                        && id.len() <= 128
+                        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("expected a KMS key ARN such as              \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"              (a key ARN, not an alias)"
+            .into())
+    }
+}
+
+/// A MIME type as SageMaker takes it in a data capture header: `type/subtype`
+/// of letters, digits and `-.+`, at most 256 characters.
+pub fn content_type(t: &str) -> Result<(), String> {
+    let ok_part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.+".contains(&b))
+    };
+    match t.split_once('/') {
+        Some((a, b)) if t.len() <= 256 && ok_part(a) && ok_part(b) => Ok(()),
+        _ => Err("expected a content type such as \"application/json\" or \"text/csv\"".into()),
+    }
+}
+
+/// The six `:`-separated parts of an ARN (the last one may hold more `:`).
+fn arn_parts(arn: &str) -> Option<[&str; 6]> {
+    let mut it = arn.splitn(6, ':');
+    Some([
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ])
+}
+
 /// The partition part of an ARN: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, ...
 fn partition_ok(p: &str) -> bool {
     p == "aws"
@@ -52,15 +123,7 @@ fn iam_path_and_name_ok(rest: &str, max_name: usize) -> bool {
 
 /// `arn:<partition>:iam::<account>:<kind>/<path/name>`; returns the account.
 fn iam_arn<'a>(arn: &'a str, kind: &str, max_name: usize) -> Option<&'a str> {
-    let mut it = arn.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(res)) = (
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-    ) else {
+    let ["arn", partition, "iam", "", account, res] = arn_parts(arn)? else {
         return None;
     };
     let rest = res.strip_prefix(kind)?.strip_prefix('/')?;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::super::aws;
-use super::super::aws::endpoint_config::{AsyncSpec, EndpointConfigSpec};
+use super::super::aws::endpoint_config::{AsyncSpec, DataCaptureSpec, EndpointConfigSpec};
 use super::super::aws::model::{ModelData, ModelSpec, VpcSpec};
 use super::super::aws::names::{self, TopicKind};
 use super::super::aws::policy::{self, PolicyInputs};
@@ -224,6 +224,14 @@ impl Desired {
             image_uri: &self.image_uri,
             async_output: a.map(|a| a.output_path.as_str()),
             async_failure: a.and_then(|a| a.failure_path.as_deref()),
+            async_input: a.and_then(|a| a.input_path.as_deref()),
+            capture_destination: self
+                .spec
+                .data_capture
+                .as_ref()
+                .map(|d| d.destination_s3_uri.as_str()),
+            kms_key: self.spec.kms_key_arn.as_deref(),
+            model_data_kms_key: self.spec.model_data_kms_key_arn.as_deref(),
             topic_arns: &topics,
             vpc: self.spec.vpc_config.is_some(),
         };
@@ -248,6 +256,7 @@ impl Desired {
                 security_group_ids: v.security_group_ids.clone(),
                 subnets: v.subnets.clone(),
             }),
+            network_isolation: self.spec.enable_network_isolation,
             tags: self.model_only_tags(),
         }
     }
@@ -289,6 +298,23 @@ impl Desired {
                 .map(|v| to_i32("volume_size_in_gb", v))
                 .transpose()?,
             async_inference,
+            kms_key_id: s.kms_key_arn.clone(),
+            data_capture: s
+                .data_capture
+                .as_ref()
+                .map(|d| -> Result<DataCaptureSpec, DesiredError> {
+                    Ok(DataCaptureSpec {
+                        destination_s3_uri: d.destination_s3_uri.clone(),
+                        initial_sampling_percentage: to_i32(
+                            "data_capture.initial_sampling_percentage",
+                            d.initial_sampling_percentage,
+                        )?,
+                        capture_modes: d.capture_modes.clone(),
+                        json_content_types: d.json_content_types.clone(),
+                        csv_content_types: d.csv_content_types.clone(),
+                    })
+                })
+                .transpose()?,
             tags: self.base_tags(),
         })
     }

@@ -38,6 +38,8 @@ fn described() -> Described {
                 volume_size_in_gb: None,
             }),
             async_inference: None,
+            kms_key_id: None,
+            data_capture: None,
         },
         model: ModelDescription {
             name: "llm-model".into(),
@@ -50,6 +52,7 @@ fn described() -> Described {
                 ("HF_TASK".into(), "gen".into()),
             ]),
             vpc: None,
+            network_isolation: false,
         },
         tags: BTreeMap::from([
             (aws::OWNERSHIP_TAG.into(), "llm".into()),

@@ -16,7 +16,9 @@ use super::super::aws::endpoint::Endpoint;
 use super::super::aws::endpoint_config::EndpointConfigDescription;
 use super::super::aws::model::ModelDescription;
 use super::super::aws::names;
-use super::super::schema::state::{AsyncInferenceAttr, ContainerAttr, State, VpcConfigAttr};
+use super::super::schema::state::{
+    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, VpcConfigAttr,
+};
 use super::super::spec::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
 use super::{StepError, at};
@@ -158,6 +160,15 @@ fn str_set(v: &[String]) -> Value {
     Value::Set(v.into_iter().map(Value::String).collect())
 }
 
+/// A set of strings, null when empty (optional sets the user left out).
+fn str_set_or_null(v: &[String]) -> Value {
+    if v.is_empty() {
+        Value::Null
+    } else {
+        str_set(v)
+    }
+}
+
 fn opt_int(v: Option<i32>) -> Known<Number> {
     Known::from_option(v.map(|i| Number::from(i64::from(i))))
 }
@@ -189,6 +200,15 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
         security_group_ids: str_set(&v.security_group_ids),
         subnets: str_set(&v.subnets),
     }));
+    st.enable_network_isolation = Known::Value(model.network_isolation);
+    st.kms_key_arn = opt_str(d.config.kms_key_id.as_deref());
+    st.data_capture = Known::from_option(d.config.data_capture.as_ref().map(|c| DataCaptureAttr {
+        destination_s3_uri: Known::string(&c.destination_s3_uri),
+        initial_sampling_percentage: Known::int(i64::from(c.initial_sampling_percentage)),
+        capture_modes: str_set(&c.capture_modes),
+        json_content_types: str_set_or_null(&c.json_content_types),
+        csv_content_types: str_set_or_null(&c.csv_content_types),
+    }));
     st.startup_health_check_timeout_in_seconds = opt_int(variant.startup_health_check_timeout);
     st.model_data_download_timeout_in_seconds = opt_int(variant.model_data_download_timeout);
     st.volume_size_in_gb = opt_int(variant.volume_size_in_gb);
@@ -199,6 +219,8 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
             max_concurrent_invocations_per_instance: opt_int(
                 a.max_concurrent_invocations_per_instance,
             ),
+            // SageMaker does not record where callers put requests.
+            input_path: Known::Null,
         });
         st.success_topic_arn = opt_str(a.success_topic_arn.as_deref());
         st.error_topic_arn = opt_str(a.error_topic_arn.as_deref());

@@ -33,6 +33,8 @@ fn copy_variant(from: &State, to: &mut State) {
         from.startup_health_check_timeout_in_seconds.clone();
     to.model_data_download_timeout_in_seconds = from.model_data_download_timeout_in_seconds.clone();
     to.volume_size_in_gb = from.volume_size_in_gb.clone();
+    to.kms_key_arn = from.kms_key_arn.clone();
+    to.data_capture = from.data_capture.clone();
 }
 
 /// Copies the attributes that come from the model; secret variables are not
@@ -40,6 +42,7 @@ fn copy_variant(from: &State, to: &mut State) {
 fn copy_model(from: &State, to: &mut State, state: &State) {
     to.image_uri = from.image_uri.clone();
     to.model_data_url = from.model_data_url.clone();
+    to.enable_network_isolation = from.enable_network_isolation.clone();
     to.environment = secrets::without_secret_keys(from.environment.clone(), state);
 }
 

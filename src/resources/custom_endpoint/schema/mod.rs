@@ -6,7 +6,9 @@ pub(super) mod identity;
 pub(super) mod rollout;
 pub(super) mod state;
 
-use self::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
+use self::state::{
+    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, TimeoutsAttr, VpcConfigAttr,
+};
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::{Type, Value};
 
@@ -14,6 +16,10 @@ use crate::tfplugin::{Type, Value};
 pub const DEFAULT_INSTANCE_COUNT: i64 = 1;
 /// Default for both container timeouts, in seconds.
 pub const DEFAULT_CONTAINER_TIMEOUT_SECONDS: i64 = 600;
+/// Default `data_capture.initial_sampling_percentage`.
+pub const DEFAULT_SAMPLING_PERCENTAGE: i64 = 100;
+/// Default `data_capture.capture_modes`: requests and answers.
+pub const DEFAULT_CAPTURE_MODES: [&str; 2] = ["Input", "Output"];
 /// Default `async_inference.max_concurrent_invocations_per_instance`.
 pub const DEFAULT_MAX_CONCURRENT_INVOCATIONS: i64 = 10;
 /// Documented defaults of the `timeouts` block (Go duration syntax).
@@ -126,11 +132,58 @@ fn async_inference() -> Attribute {
             .optional()
             .computed()
             .default(Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS)),
+            string(
+                AsyncInferenceAttr::input_path,
+                "`s3://bucket/prefix/` where callers put their requests (it must end with                  `/`). The generated role may read objects below it, as SageMaker needs to                  fetch each request. SageMaker itself does not record it; changing it only                  changes the role's policy.",
+            )
+            .optional(),
         ],
         "Makes the endpoint asynchronous. The provider also creates two SNS topics (success \
          and error), encrypted with the AWS-managed key `alias/aws/sns` and refusing \
          publishes without TLS. Adding or removing this block replaces the endpoint; changing \
          its contents updates it in place.",
+    )
+    .optional()
+}
+
+fn data_capture() -> Attribute {
+    Attribute::nested(
+        State::data_capture,
+        Nesting::Single,
+        vec![
+            string(
+                DataCaptureAttr::destination_s3_uri,
+                "`s3://bucket/prefix/` where SageMaker writes the captured requests and                  answers. The generated role may write below it, and nowhere else.",
+            )
+            .required(),
+            number(
+                DataCaptureAttr::initial_sampling_percentage,
+                "Percentage of requests captured, 0 to 100. Defaults to `100`.",
+            )
+            .optional()
+            .computed()
+            .default(Value::int(DEFAULT_SAMPLING_PERCENTAGE)),
+            string_set(
+                DataCaptureAttr::capture_modes,
+                "What is captured: `Input` (requests), `Output` (answers), or both. Defaults                  to both.",
+            )
+            .optional()
+            .computed()
+            .default(Value::Set(
+                DEFAULT_CAPTURE_MODES.iter().map(|m| Value::string(*m)).collect(),
+            )),
+            string_set(
+                DataCaptureAttr::json_content_types,
+                "Content types SageMaker records as JSON text (1 to 10), for example                  `application/json`.",
+            )
+            .optional(),
+            string_set(
+                DataCaptureAttr::csv_content_types,
+                "Content types SageMaker records as CSV text (1 to 10), for example                  `text/csv`.",
+            )
+            .optional(),
+        ],
+        "Captures requests and answers of the endpoint to S3 (SageMaker's          `DataCaptureConfig`), encrypted with `kms_key_arn` when given. Adding, changing or          removing it deploys a new endpoint configuration in place.",
     )
     .optional()
 }
@@ -259,6 +312,25 @@ fn build() -> Schema {
         )
         .computed(),
         vpc_config(),
+        Attribute::typed(
+            State::enable_network_isolation,
+            Type::Bool,
+            "Runs the model's container without network access (SageMaker's              `EnableNetworkIsolation`): it can make no outbound call, while SageMaker still              fetches the image and the model data for it. Changing it deploys a new model in              place. Defaults to `false`.",
+        )
+        .optional()
+        .computed()
+        .default(Value::Bool(false)),
+        string(
+            State::kms_key_arn,
+            "ARN of a customer-managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`) that              encrypts the ML storage volume of each instance, the asynchronous results and the              captured data. SageMaker refuses a volume key on instance types with local NVMe              storage (for example `ml.g5.*`, `ml.p4d.*`, `ml.m5d.*`), which encrypt their              storage themselves; the provider refuses that combination at plan time. The              generated role may use the key for S3 (`kms:Encrypt`, `kms:Decrypt`,              `kms:GenerateDataKey*`, only through S3 in this region). Changing it deploys a              new endpoint configuration in place.",
+        )
+        .optional(),
+        string(
+            State::model_data_kms_key_arn,
+            "ARN of the customer-managed KMS key of the bucket holding `model_data_url`. The              generated role may decrypt with this key, only through S3 in this region.",
+        )
+        .optional(),
+        data_capture(),
         number(
             State::startup_health_check_timeout_in_seconds,
             "Seconds the container may take to pass its first health check, 60 to 3600. \
@@ -471,6 +543,7 @@ mod tests {
             names(|a| a.optional && a.computed),
             [
                 "instance_count",
+                "enable_network_isolation",
                 "startup_health_check_timeout_in_seconds",
                 "model_data_download_timeout_in_seconds"
             ]

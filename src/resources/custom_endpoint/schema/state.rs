@@ -32,6 +32,18 @@ typed_object! {
         output_path: Known<String>,
         failure_path: Known<String>,
         max_concurrent_invocations_per_instance: Known<Number>,
+        input_path: Known<String>,
+    }
+}
+
+typed_object! {
+    /// `data_capture`.
+    pub struct DataCaptureAttr {
+        destination_s3_uri: Known<String>,
+        initial_sampling_percentage: Known<Number>,
+        capture_modes: Value,
+        json_content_types: Value,
+        csv_content_types: Value,
     }
 }
 
@@ -112,6 +124,10 @@ typed_object! {
         environment_secrets_version: Known<Number>,
         environment_secret_keys: Value,
         vpc_config: Known<VpcConfigAttr>,
+        enable_network_isolation: Known<bool>,
+        kms_key_arn: Known<String>,
+        model_data_kms_key_arn: Known<String>,
+        data_capture: Known<DataCaptureAttr>,
         startup_health_check_timeout_in_seconds: Known<Number>,
         model_data_download_timeout_in_seconds: Known<Number>,
         volume_size_in_gb: Known<Number>,
@@ -218,6 +234,10 @@ mod tests {
         assert_eq!(
             sorted(AsyncInferenceAttr::NAMES),
             names(&nested(b, "async_inference"))
+        );
+        assert_eq!(
+            sorted(DataCaptureAttr::NAMES),
+            names(&nested(b, "data_capture"))
         );
         assert_eq!(
             sorted(AutoscalingAttr::NAMES),

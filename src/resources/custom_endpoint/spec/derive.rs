@@ -13,7 +13,8 @@
 //!   the secret values);
 //! - **endpoint config**: model name, `instance_type`, `instance_count`, both
 //!   container timeouts, `volume_size_in_gb`, and the `async_inference`
-//!   settings.
+//!   settings, plus, only when set, `kms_key_arn` and `data_capture`;
+//! - the model also takes `enable_network_isolation`, only when true.
 //!
 //! `model_id`, `tags`, `role_managed_policy_arns` and `timeouts` feed neither
 //! hash: they change tags, the role or the provider's own waiting, not the
@@ -25,9 +26,10 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::super::features::secrets;
-use super::super::schema::state::{ContainerAttr, State, sorted_strings};
+use super::super::schema::state::{ContainerAttr, DataCaptureAttr, State, sorted_strings};
 use super::super::schema::{
-    DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
+    DEFAULT_CAPTURE_MODES, DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_INSTANCE_COUNT,
+    DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_SAMPLING_PERCENTAGE,
 };
 use super::model::{Container, ImageError};
 use crate::aws::names;
@@ -92,6 +94,7 @@ pub struct ModelInputs {
     pub secrets_version: Option<String>,
     pub vpc: Option<(Vec<String>, Vec<String>)>,
     pub role_arn: Option<String>,
+    pub network_isolation: bool,
 }
 
 /// What the endpoint config is made of (see the module docs).
@@ -106,6 +109,9 @@ pub struct ConfigInputs {
     pub volume_size_in_gb: Option<i64>,
     /// (output_path, failure_path, max concurrent invocations)
     pub async_inference: Option<(String, Option<String>, i64)>,
+    pub kms_key_arn: Option<String>,
+    /// `data_capture` with defaults applied and lists sorted, as JSON.
+    pub data_capture: Option<String>,
 }
 
 /// The two derived object names.
@@ -181,6 +187,11 @@ impl ModelInputs {
             secrets_version,
             vpc,
             role_arn: known_str(&state.role_arn)?,
+            network_isolation: match &state.enable_network_isolation {
+                Known::Value(b) => *b,
+                Known::Null => false,
+                Known::Unknown => return None,
+            },
         })
     }
 
@@ -216,6 +227,9 @@ impl ModelInputs {
         if let Some(part) = &secret_part {
             parts.extend(["secrets", part.as_str()]);
         }
+        if self.network_isolation {
+            parts.push("network-isolation");
+        }
         names::content_hash(&parts)
     }
 
@@ -223,6 +237,33 @@ impl ModelInputs {
     pub fn model_name(&self) -> String {
         names::model_name(&self.endpoint_name, &self.hash())
     }
+}
+
+/// `data_capture` as a hash input: `Some(None)` when unset, `None` while
+/// unknown.
+fn data_capture_part(v: &Known<DataCaptureAttr>) -> Option<Option<String>> {
+    let c = match v {
+        Known::Null => return Some(None),
+        Known::Unknown => return None,
+        Known::Value(c) => c,
+    };
+    let sorted_or = |v: &Value, default: &[&str]| -> Option<Vec<String>> {
+        if v.is_null() {
+            return Some(default.iter().map(|s| s.to_string()).collect());
+        }
+        sorted_strings(v)
+    };
+    let part = serde_json::json!([
+        req_str(&c.destination_s3_uri)?,
+        int_or(
+            &c.initial_sampling_percentage,
+            Some(DEFAULT_SAMPLING_PERCENTAGE)
+        )??,
+        sorted_or(&c.capture_modes, &DEFAULT_CAPTURE_MODES)?,
+        sorted_or(&c.json_content_types, &[])?,
+        sorted_or(&c.csv_content_types, &[])?,
+    ]);
+    Some(Some(part.to_string()))
 }
 
 impl ConfigInputs {
@@ -251,6 +292,8 @@ impl ConfigInputs {
             download_timeout: int_or(&state.model_data_download_timeout_in_seconds, timeout)??,
             volume_size_in_gb: int_or(&state.volume_size_in_gb, None)?,
             async_inference,
+            kms_key_arn: known_str(&state.kms_key_arn)?,
+            data_capture: data_capture_part(&state.data_capture)?,
         })
     }
 
@@ -261,16 +304,30 @@ impl ConfigInputs {
             Some((out, fail, n)) => serde_json::json!([out, fail, n]).to_string(),
             None => String::new(),
         };
-        names::content_hash(&[
+        let (count, startup, download) = (
+            self.instance_count.to_string(),
+            self.startup_timeout.to_string(),
+            self.download_timeout.to_string(),
+        );
+        let volume = opt(self.volume_size_in_gb);
+        let mut parts = vec![
             "config-v1",
             &self.model_name,
             &self.instance_type,
-            &self.instance_count.to_string(),
-            &self.startup_timeout.to_string(),
-            &self.download_timeout.to_string(),
-            &opt(self.volume_size_in_gb),
+            &count,
+            &startup,
+            &download,
+            &volume,
             &async_part,
-        ])
+        ];
+        // Appended only when set, so configs without them keep their names.
+        if let Some(k) = &self.kms_key_arn {
+            parts.extend(["kms", k.as_str()]);
+        }
+        if let Some(c) = &self.data_capture {
+            parts.extend(["data-capture", c.as_str()]);
+        }
+        names::content_hash(&parts)
     }
 
     /// The derived endpoint config name.

@@ -11,8 +11,9 @@ use super::super::formats::duration::{DurationError, parse_go_duration};
 use super::super::formats::s3uri::{S3Uri, S3UriError};
 use super::super::schema::state::{ContainerAttr, State, TimeoutsAttr};
 use super::super::schema::{
-    DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT, DEFAULT_DELETE_TIMEOUT,
-    DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS, DEFAULT_UPDATE_TIMEOUT,
+    DEFAULT_CAPTURE_MODES, DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT,
+    DEFAULT_DELETE_TIMEOUT, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
+    DEFAULT_SAMPLING_PERCENTAGE, DEFAULT_UPDATE_TIMEOUT,
 };
 use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
@@ -150,6 +151,19 @@ pub struct AsyncInference {
     pub output_path: String,
     pub failure_path: Option<String>,
     pub max_concurrent_invocations_per_instance: i64,
+    /// Where callers put requests (for the generated role only).
+    pub input_path: Option<String>,
+}
+
+/// `data_capture`, with its defaults applied and the lists sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataCapture {
+    pub destination_s3_uri: String,
+    pub initial_sampling_percentage: i64,
+    /// `Input`, `Output`, sorted.
+    pub capture_modes: Vec<String>,
+    pub json_content_types: Vec<String>,
+    pub csv_content_types: Vec<String>,
 }
 
 /// The `timeouts` block, with the documented defaults applied.
@@ -174,6 +188,12 @@ pub struct EndpointSpec {
     pub role_managed_policy_arns: Vec<String>,
     pub environment: BTreeMap<String, String>,
     pub vpc_config: Option<VpcConfig>,
+    pub enable_network_isolation: bool,
+    /// Volume, async results and captured data.
+    pub kms_key_arn: Option<String>,
+    /// The key of the model data's bucket (for the generated role only).
+    pub model_data_kms_key_arn: Option<String>,
+    pub data_capture: Option<DataCapture>,
     pub startup_health_check_timeout_in_seconds: i64,
     pub model_data_download_timeout_in_seconds: i64,
     pub volume_size_in_gb: Option<i64>,
@@ -211,7 +231,41 @@ impl EndpointSpec {
                     "async_inference.max_concurrent_invocations_per_instance",
                 )?
                 .unwrap_or(DEFAULT_MAX_CONCURRENT_INVOCATIONS),
+                input_path: opt_str(&a.input_path, "async_inference.input_path")?,
             }),
+        };
+        let data_capture = match &v.data_capture {
+            Known::Null => None,
+            Known::Unknown => return Err(ModelError::Unknown("data_capture".into())),
+            Known::Value(c) => {
+                let mut modes = str_set(&c.capture_modes, "data_capture.capture_modes")?;
+                if modes.is_empty() {
+                    modes = DEFAULT_CAPTURE_MODES
+                        .iter()
+                        .map(|m| m.to_string())
+                        .collect();
+                }
+                Some(DataCapture {
+                    destination_s3_uri: req_str(
+                        &c.destination_s3_uri,
+                        "data_capture.destination_s3_uri",
+                    )?,
+                    initial_sampling_percentage: opt_int(
+                        &c.initial_sampling_percentage,
+                        "data_capture.initial_sampling_percentage",
+                    )?
+                    .unwrap_or(DEFAULT_SAMPLING_PERCENTAGE),
+                    capture_modes: modes,
+                    json_content_types: str_set(
+                        &c.json_content_types,
+                        "data_capture.json_content_types",
+                    )?,
+                    csv_content_types: str_set(
+                        &c.csv_content_types,
+                        "data_capture.csv_content_types",
+                    )?,
+                })
+            }
         };
         let autoscaling = Autoscaling::from_attr(&v.autoscaling, async_inference.is_some())
             .map_err(|e| ModelError::Invalid {
@@ -233,6 +287,16 @@ impl EndpointSpec {
             )?,
             environment: str_map(&v.environment, "environment")?,
             vpc_config,
+            enable_network_isolation: match &v.enable_network_isolation {
+                Known::Value(b) => *b,
+                Known::Null => false,
+                Known::Unknown => {
+                    return Err(ModelError::Unknown("enable_network_isolation".into()));
+                }
+            },
+            kms_key_arn: opt_str(&v.kms_key_arn, "kms_key_arn")?,
+            model_data_kms_key_arn: opt_str(&v.model_data_kms_key_arn, "model_data_kms_key_arn")?,
+            data_capture,
             startup_health_check_timeout_in_seconds: opt_int(
                 &v.startup_health_check_timeout_in_seconds,
                 "startup_health_check_timeout_in_seconds",

@@ -515,5 +515,102 @@ pub fn cases() -> Vec<Case> {
             Some("-5m".into()),
         ),
     ]);
+    let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let capture = |field: &str, v: Value| {
+        with(
+            with(
+                c(),
+                &["data_capture"],
+                data_capture_block("s3://capture/ep/"),
+            ),
+            &["data_capture", field],
+            v,
+        )
+    };
+    let set = |v: &[&str]| Value::Set(v.iter().map(|x| s(x)).collect());
+    all.extend(vec![
+        (
+            "alias instead of a key ARN",
+            with(
+                c(),
+                &["kms_key_arn"],
+                s("arn:aws:kms:us-east-1:123456789012:alias/ep"),
+            ),
+            "Invalid KMS key ARN",
+            "kms_key_arn",
+            Some("arn:aws:kms:us-east-1:123456789012:alias/ep".into()),
+        ),
+        (
+            "model data key that is not an ARN",
+            with(c(), &["model_data_kms_key_arn"], s("1234abcd")),
+            "Invalid KMS key ARN",
+            "model_data_kms_key_arn",
+            Some("1234abcd".into()),
+        ),
+        (
+            "wildcard in a key ARN",
+            with(
+                c(),
+                &["kms_key_arn"],
+                s("arn:aws:kms:us-east-1:123456789012:key/*"),
+            ),
+            "Character not allowed in a policy resource",
+            "kms_key_arn",
+            Some("arn:aws:kms:us-east-1:123456789012:key/*".into()),
+        ),
+        (
+            "volume key on an instance type with NVMe storage",
+            with(
+                with(c(), &["kms_key_arn"], s(key)),
+                &["instance_type"],
+                s("ml.g5.2xlarge"),
+            ),
+            "KMS key not supported by the instance type",
+            "kms_key_arn",
+            None,
+        ),
+        (
+            "sampling above 100 percent",
+            capture("initial_sampling_percentage", n(101)),
+            "Value out of range",
+            "data_capture.initial_sampling_percentage",
+            Some("101".into()),
+        ),
+        (
+            "unknown capture mode",
+            capture("capture_modes", set(&["Input", "Everything"])),
+            "Invalid capture mode",
+            "data_capture.capture_modes",
+            Some("Everything".into()),
+        ),
+        (
+            "no capture mode",
+            capture("capture_modes", set(&[])),
+            "Nothing to capture",
+            "data_capture.capture_modes",
+            None,
+        ),
+        (
+            "content type without a subtype",
+            capture("json_content_types", set(&["json"])),
+            "Invalid content type",
+            "data_capture.json_content_types",
+            Some("json".into()),
+        ),
+        (
+            "capture destination that is not S3",
+            capture("destination_s3_uri", s("https://capture/ep/")),
+            "Invalid S3 URI",
+            "data_capture.destination_s3_uri",
+            Some("https://capture/ep/".into()),
+        ),
+        (
+            "async input path that is not S3",
+            asy("input_path", s("/requests/")),
+            "Invalid S3 URI",
+            "async_inference.input_path",
+            Some("/requests/".into()),
+        ),
+    ]);
     all
 }

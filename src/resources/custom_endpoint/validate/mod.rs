@@ -20,7 +20,9 @@ use self::validator::{Validator, root, strings};
 use super::features::secrets;
 use super::formats::checks;
 use super::formats::s3uri::{S3Uri, S3UriError};
-use super::schema::state::{AsyncInferenceAttr, ContainerAttr, State, TimeoutsAttr, VpcConfigAttr};
+use super::schema::state::{
+    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, TimeoutsAttr, VpcConfigAttr,
+};
 use crate::framework::typed::Known;
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
@@ -104,6 +106,8 @@ impl Validator {
         self.environment(c);
         self.tags(&c.tags);
         self.async_inference(&c.async_inference);
+        self.kms_keys(c);
+        self.data_capture(&c.data_capture);
         self.timeouts(&c.timeouts);
         rollout::autoscaling(self, c);
         rollout::deployment_config(self, c);
@@ -428,6 +432,95 @@ impl Validator {
             1,
             Some(1000),
         );
+        self.s3(
+            path.attr(AsyncInferenceAttr::input_path),
+            &a.input_path,
+            false,
+        );
+    }
+
+    fn kms_keys(&mut self, c: &State) {
+        for (name, v) in [
+            (State::kms_key_arn, &c.kms_key_arn),
+            (State::model_data_kms_key_arn, &c.model_data_kms_key_arn),
+        ] {
+            let Some(arn) = v.as_str() else { continue };
+            if self.iam_literal(&root(name), "the key ARN", arn) {
+                continue;
+            }
+            if let Err(e) = checks::kms_key_arn(arn) {
+                self.error(root(name), "Invalid KMS key ARN", e, arn);
+            }
+        }
+        if let (Some(_), Some(t)) = (c.kms_key_arn.as_str(), c.instance_type.as_str())
+            && checks::has_instance_storage(t)
+        {
+            let detail = format!(
+                "kms_key_arn: {t} has local NVMe instance storage, which SageMaker encrypts                  with a hardware key; it refuses a volume key (KmsKeyId) for such instance                  types. Remove kms_key_arn or choose an instance type without instance                  storage (for example ml.g4 or ml.m5 instead of ml.g5 or ml.m5d)."
+            );
+            self.diags.attr_error(
+                root(State::kms_key_arn),
+                "KMS key not supported by the instance type",
+                detail,
+            );
+        }
+    }
+
+    fn data_capture(&mut self, d: &Known<DataCaptureAttr>) {
+        let Some(d) = d.get() else { return };
+        let path = root(State::data_capture);
+        self.s3(
+            path.attr(DataCaptureAttr::destination_s3_uri),
+            &d.destination_s3_uri,
+            false,
+        );
+        self.int_range(
+            path.attr(DataCaptureAttr::initial_sampling_percentage),
+            &d.initial_sampling_percentage,
+            0,
+            Some(100),
+        );
+        if d.capture_modes.is_wholly_known() && !d.capture_modes.is_null() {
+            let modes: Vec<&str> = strings(&d.capture_modes).collect();
+            let p = path.attr(DataCaptureAttr::capture_modes);
+            if modes.is_empty() {
+                let detail = "data_capture.capture_modes: capture Input, Output or both;                               leave it out for both."
+                    .to_string();
+                self.diags
+                    .attr_error(p.clone(), "Nothing to capture", detail);
+            }
+            for m in modes.iter().filter(|m| !["Input", "Output"].contains(m)) {
+                self.error(
+                    p.clone(),
+                    "Invalid capture mode",
+                    "the capture modes are \"Input\" and \"Output\"",
+                    m,
+                );
+            }
+        }
+        for (name, v) in [
+            (DataCaptureAttr::json_content_types, &d.json_content_types),
+            (DataCaptureAttr::csv_content_types, &d.csv_content_types),
+        ] {
+            if v.is_null() || !v.is_wholly_known() {
+                continue;
+            }
+            let p = path.attr(name);
+            let types: Vec<&str> = strings(v).collect();
+            if types.is_empty() || types.len() > 10 {
+                let detail = format!(
+                    "data_capture.{name}: give 1 to 10 content types (got {}), or leave it out.",
+                    types.len()
+                );
+                self.diags
+                    .attr_error(p.clone(), "Invalid content types", detail);
+            }
+            for t in types {
+                if let Err(e) = checks::content_type(t) {
+                    self.error(p.clone(), "Invalid content type", e, t);
+                }
+            }
+        }
     }
 
     fn timeouts(&mut self, t: &Known<TimeoutsAttr>) {
