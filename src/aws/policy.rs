@@ -165,6 +165,37 @@ fn model_data_statements(p: &str, data: &ModelData) -> Vec<Value> {
     }
 }
 
+/// What the generated role's policy says about settings SageMaker itself
+/// does not record: the async input path and the model data's key. Import
+/// reads them back from the policy this provider wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recalled {
+    /// `s3://bucket/prefix/`.
+    pub async_input: Option<String>,
+    pub model_data_kms_key: Option<String>,
+}
+
+/// Reads [`Recalled`] settings back from an execution policy document.
+pub fn recall(doc: &Value) -> Recalled {
+    let by_sid = |sid: &str| {
+        doc["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["Sid"] == sid)
+            .and_then(|s| s["Resource"].as_str())
+    };
+    let async_input = by_sid("ReadAsyncRequests").and_then(|arn| {
+        // arn:<partition>:s3:::<bucket>/<prefix>/*
+        let path = arn.split_once(":s3:::")?.1.strip_suffix('*')?;
+        Some(format!("s3://{path}"))
+    });
+    Recalled {
+        async_input,
+        model_data_kms_key: by_sid("DecryptModelData").map(str::to_string),
+    }
+}
+
 /// The least-privilege inline policy of the generated execution role.
 pub fn execution_role_policy(i: &PolicyInputs) -> Value {
     let p = i.partition;

@@ -258,6 +258,10 @@ fn customer_keys_and_extra_paths_are_granted_exactly() {
     let read = by_sid(&doc, "ReadAsyncRequests").expect("input");
     assert_eq!(read["Resource"], json!("arn:aws:s3:::in/ep/*"));
     assert_eq!(read["Action"], json!(["s3:GetObject"]));
+    let back = recall(&doc);
+    assert_eq!(back.async_input.as_deref(), Some("s3://in/ep/"));
+    assert_eq!(back.model_data_kms_key.as_deref(), Some(data_key));
+    assert_eq!(recall(&json!({})), Recalled::default());
     let china = PolicyInputs {
         region: "cn-north-1",
         partition: "aws-cn",

@@ -38,7 +38,7 @@ pub fn instance_type(t: &str) -> Result<(), String> {
 /// them.
 const INSTANCE_STORAGE_FAMILIES: &[&str] = &[
     "c5d", "m5d", "r5d", "g4dn", "g5", "g6", "g6e", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en",
-    "trn1", "trn1n",
+    "trn1", "trn1n", "trn2", "dl1",
 ];
 
 /// True when `t` (`ml.<family>.<size>`) has local NVMe instance storage.

@@ -62,6 +62,7 @@ fn described() -> Described {
         ]),
         role_managed: true,
         managed_policy_arns: vec![],
+        recalled: Default::default(),
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Described {
     pub role_managed: bool,
     /// The managed policies attached to that role (empty when not managed).
     pub managed_policy_arns: Vec<String>,
+    /// Settings only that role's inline policy records.
+    pub recalled: aws::policy::Recalled,
 }
 
 /// DescribeEndpoint, then [`describe_found`]; `Ok(None)` when there is no
@@ -93,6 +95,7 @@ pub(super) async fn describe_found(
     let ours = names::role_name(name, env.region);
     let mut role_managed = false;
     let mut managed_policy_arns = Vec::new();
+    let mut recalled = aws::policy::Recalled::default();
     if aws::role::name_of_arn(&model.execution_role_arn) == Some(ours.as_str()) {
         let what = format!("the role {ours}");
         let role = aws::role::describe(c, &ours)
@@ -106,6 +109,12 @@ pub(super) async fn describe_found(
                 .map_err(at("read the role policies"))?
                 .into_iter()
                 .collect();
+            if let Some(doc) = aws::role::inline_policy(c, &ours, aws::role::INLINE_POLICY_NAME)
+                .await
+                .map_err(at("read the role's inline policy"))?
+            {
+                recalled = aws::policy::recall(&doc);
+            }
         }
     }
     Ok(Described {
@@ -115,6 +124,7 @@ pub(super) async fn describe_found(
         tags,
         role_managed,
         managed_policy_arns,
+        recalled,
     })
 }
 
@@ -202,6 +212,7 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
     }));
     st.enable_network_isolation = Known::Value(model.network_isolation);
     st.kms_key_arn = opt_str(d.config.kms_key_id.as_deref());
+    st.model_data_kms_key_arn = opt_str(d.recalled.model_data_kms_key.as_deref());
     st.data_capture = Known::from_option(d.config.data_capture.as_ref().map(|c| DataCaptureAttr {
         destination_s3_uri: Known::string(&c.destination_s3_uri),
         initial_sampling_percentage: Known::int(i64::from(c.initial_sampling_percentage)),
@@ -219,8 +230,9 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
             max_concurrent_invocations_per_instance: opt_int(
                 a.max_concurrent_invocations_per_instance,
             ),
-            // SageMaker does not record where callers put requests.
-            input_path: Known::Null,
+            // SageMaker does not record where callers put requests; the
+            // generated role's policy does.
+            input_path: opt_str(d.recalled.async_input.as_deref()),
         });
         st.success_topic_arn = opt_str(a.success_topic_arn.as_deref());
         st.error_topic_arn = opt_str(a.error_topic_arn.as_deref());
