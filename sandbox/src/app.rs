@@ -35,6 +35,8 @@ pub struct App {
     seeded: Mutex<BTreeSet<(String, String)>>,
     /// Bumped by every reset, so background work started before it can tell and give up.
     generation: AtomicU64,
+    /// Endpoints create their CloudWatch log group in moto when they become InService.
+    endpoint_log_groups: bool,
 }
 
 impl App {
@@ -51,7 +53,13 @@ impl App {
             regions: Mutex::new(BTreeSet::from([DEFAULT_REGION.to_string()])),
             seeded: Mutex::default(),
             generation: AtomicU64::new(0),
+            endpoint_log_groups: opts.endpoint_log_groups,
         }
+    }
+
+    /// Whether endpoints create their log group in moto (the `endpoint_log_groups` option).
+    pub fn endpoint_log_groups(&self) -> bool {
+        self.endpoint_log_groups
     }
 
     pub fn sagemaker(&self) -> MutexGuard<'_, State> {

@@ -55,6 +55,12 @@ pub struct CloudWatchInventory {
     pub alarms: Vec<String>,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogsInventory {
+    /// CloudWatch Logs group names, e.g. `/aws/sagemaker/Endpoints/ep`.
+    pub log_groups: Vec<String>,
+}
+
 /// Everything that exists, sorted lists per kind.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -64,6 +70,9 @@ pub struct Inventory {
     pub s3: S3Inventory,
     pub application_autoscaling: AutoScalingInventory,
     pub cloudwatch: CloudWatchInventory,
+    /// CloudWatch Logs (absent in answers of older sandboxes, hence the default).
+    #[serde(default)]
+    pub logs: LogsInventory,
     /// Regions that were scanned for regional services.
     pub regions: Vec<String>,
     /// True when nothing exists apart from seeded S3 objects and their buckets.
@@ -87,7 +96,8 @@ impl Inventory {
             && !s3_extra_objects
             && self.application_autoscaling.scalable_targets.is_empty()
             && self.application_autoscaling.scaling_policies.is_empty()
-            && self.cloudwatch.alarms.is_empty();
+            && self.cloudwatch.alarms.is_empty()
+            && self.logs.log_groups.is_empty();
     }
 }
 
@@ -250,62 +260,88 @@ async fn s3(app: &App) -> Result<S3Inventory, SandboxError> {
     Ok(inv)
 }
 
+/// Pages through the AWS JSON list call `target` of moto's `service`, starting from `body` and
+/// following the paging member `token` (`NextToken` or `nextToken`), handing each page to `page`.
+async fn json_pages(
+    app: &App,
+    (service, version): (&str, &str),
+    region: &str,
+    target: &str,
+    body: Value,
+    token: &str,
+    mut page: impl FnMut(&Value),
+) -> Result<(), SandboxError> {
+    let mut next: Option<String> = None;
+    loop {
+        let mut request = body.clone();
+        if let Some(t) = &next {
+            request[token] = json!(t);
+        }
+        let r = app
+            .moto
+            .json(service, region, target, version, &request)
+            .await?;
+        check(&r, target)?;
+        let v = r.json();
+        page(&v);
+        next = v.get(token).and_then(Value::as_str).map(str::to_string);
+        if next.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+fn items<'a>(page: &'a Value, field: &str) -> impl Iterator<Item = &'a Value> {
+    page.get(field)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
 async fn autoscaling(
     app: &App,
     region: &str,
     out: &mut AutoScalingInventory,
 ) -> Result<(), SandboxError> {
-    for (target, field) in [
-        (
-            "AnyScaleFrontendService.DescribeScalableTargets",
-            "ScalableTargets",
-        ),
-        (
-            "AnyScaleFrontendService.DescribeScalingPolicies",
-            "ScalingPolicies",
-        ),
-    ] {
-        let mut token: Option<String> = None;
-        loop {
-            let mut body = json!({"ServiceNamespace": "sagemaker"});
-            if let Some(t) = &token {
-                body["NextToken"] = json!(t);
+    let service = ("application-autoscaling", "1.1");
+    let body = json!({"ServiceNamespace": "sagemaker"});
+    let s = |item: &Value, k: &str| {
+        item.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let target = "AnyScaleFrontendService.DescribeScalableTargets";
+    json_pages(
+        app,
+        service,
+        region,
+        target,
+        body.clone(),
+        "NextToken",
+        |p| {
+            for t in items(p, "ScalableTargets") {
+                out.scalable_targets.push(format!(
+                    "{}:{}:{}",
+                    s(t, "ServiceNamespace"),
+                    s(t, "ResourceId"),
+                    s(t, "ScalableDimension")
+                ));
             }
-            let r = app
-                .moto
-                .json("application-autoscaling", region, target, "1.1", &body)
-                .await?;
-            check(&r, target)?;
-            let v = r.json();
-            for item in v[field].as_array().cloned().unwrap_or_default() {
-                let s = |k: &str| {
-                    item.get(k)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                if field == "ScalableTargets" {
-                    out.scalable_targets.push(format!(
-                        "{}:{}:{}",
-                        s("ServiceNamespace"),
-                        s("ResourceId"),
-                        s("ScalableDimension")
-                    ));
-                } else {
-                    out.scaling_policies
-                        .push(format!("{}:{}", s("ResourceId"), s("PolicyName")));
-                }
-            }
-            token = v
-                .get("NextToken")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            if token.is_none() {
-                break;
-            }
+        },
+    )
+    .await?;
+    let target = "AnyScaleFrontendService.DescribeScalingPolicies";
+    json_pages(app, service, region, target, body, "NextToken", |p| {
+        for policy in items(p, "ScalingPolicies") {
+            out.scaling_policies.push(format!(
+                "{}:{}",
+                s(policy, "ResourceId"),
+                s(policy, "PolicyName")
+            ));
         }
-    }
-    Ok(())
+    })
+    .await
 }
 
 async fn cloudwatch(
@@ -313,34 +349,46 @@ async fn cloudwatch(
     region: &str,
     out: &mut CloudWatchInventory,
 ) -> Result<(), SandboxError> {
-    let mut token: Option<String> = None;
-    loop {
-        let mut body = json!({"AlarmTypes": ["MetricAlarm", "CompositeAlarm"]});
-        if let Some(t) = &token {
-            body["NextToken"] = json!(t);
-        }
-        let target = "GraniteServiceVersion20100801.DescribeAlarms";
-        let r = app
-            .moto
-            .json("monitoring", region, target, "1.0", &body)
-            .await?;
-        check(&r, "DescribeAlarms")?;
-        let v = r.json();
-        for kind in ["MetricAlarms", "CompositeAlarms"] {
-            for a in v[kind].as_array().cloned().unwrap_or_default() {
-                if let Some(n) = a.get("AlarmName").and_then(Value::as_str) {
-                    out.alarms.push(n.to_string());
-                }
+    let body = json!({"AlarmTypes": ["MetricAlarm", "CompositeAlarm"]});
+    let target = "GraniteServiceVersion20100801.DescribeAlarms";
+    json_pages(
+        app,
+        ("monitoring", "1.0"),
+        region,
+        target,
+        body,
+        "NextToken",
+        |p| {
+            for kind in ["MetricAlarms", "CompositeAlarms"] {
+                out.alarms.extend(
+                    items(p, kind)
+                        .filter_map(|a| a.get("AlarmName").and_then(Value::as_str))
+                        .map(str::to_string),
+                );
             }
-        }
-        token = v
-            .get("NextToken")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if token.is_none() {
-            return Ok(());
-        }
-    }
+        },
+    )
+    .await
+}
+
+async fn logs(app: &App, region: &str, out: &mut LogsInventory) -> Result<(), SandboxError> {
+    let target = "Logs_20140328.DescribeLogGroups";
+    json_pages(
+        app,
+        ("logs", "1.1"),
+        region,
+        target,
+        json!({}),
+        "nextToken",
+        |p| {
+            out.log_groups.extend(
+                items(p, "logGroups")
+                    .filter_map(|g| g.get("logGroupName").and_then(Value::as_str))
+                    .map(str::to_string),
+            );
+        },
+    )
+    .await
 }
 
 /// Collects the inventory (SageMaker from memory, the rest from moto).
@@ -365,6 +413,7 @@ pub async fn collect(app: &App) -> Result<Inventory, SandboxError> {
         sns(app, &region, &mut inv.sns).await?;
         autoscaling(app, &region, &mut inv.application_autoscaling).await?;
         cloudwatch(app, &region, &mut inv.cloudwatch).await?;
+        logs(app, &region, &mut inv.logs).await?;
     }
     for list in [
         &mut inv.sagemaker.models,
@@ -380,6 +429,7 @@ pub async fn collect(app: &App) -> Result<Inventory, SandboxError> {
         &mut inv.application_autoscaling.scalable_targets,
         &mut inv.application_autoscaling.scaling_policies,
         &mut inv.cloudwatch.alarms,
+        &mut inv.logs.log_groups,
     ] {
         list.sort();
         list.dedup();

@@ -166,6 +166,16 @@ impl MotoResponse {
     pub fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// The AWS error code of a failed answer.
+    pub fn error_code(&self) -> Option<String> {
+        crate::protocol::error_code_of(&self.headers, &self.body)
+    }
+
+    /// A [`SandboxError::Moto`] for the failed call `what`, with moto's answer.
+    pub fn failure(&self, what: &str) -> SandboxError {
+        SandboxError::Moto(format!("{what}: {} {}", self.status, self.text()))
+    }
 }
 
 /// An HTTP client bound to one moto server.
@@ -336,6 +346,47 @@ impl MotoClient {
                 .decode_utf8_lossy()
                 .into_owned(),
         ))
+    }
+
+    /// The `KeyState` of KMS key `key_id` (key id, key ARN, alias name or alias ARN) in
+    /// `region`, or `None` when KMS does not know it.
+    pub async fn kms_key_state(
+        &self,
+        region: &str,
+        key_id: &str,
+    ) -> Result<Option<String>, SandboxError> {
+        let body = serde_json::json!({ "KeyId": key_id });
+        let r = self
+            .json("kms", region, "TrentService.DescribeKey", "1.1", &body)
+            .await?;
+        if r.ok() {
+            return Ok(r.json()["KeyMetadata"]["KeyState"]
+                .as_str()
+                .map(str::to_string));
+        }
+        if r.error_code().as_deref() == Some("NotFoundException") {
+            return Ok(None);
+        }
+        Err(r.failure(&format!("DescribeKey {key_id}")))
+    }
+
+    /// Creates CloudWatch Logs group `name` in `region`; false when it already existed.
+    pub async fn logs_create_log_group(
+        &self,
+        region: &str,
+        name: &str,
+    ) -> Result<bool, SandboxError> {
+        let body = serde_json::json!({ "logGroupName": name });
+        let r = self
+            .json("logs", region, "Logs_20140328.CreateLogGroup", "1.1", &body)
+            .await?;
+        if r.ok() {
+            return Ok(true);
+        }
+        if r.error_code().as_deref() == Some("ResourceAlreadyExistsException") {
+            return Ok(false);
+        }
+        Err(r.failure(&format!("CreateLogGroup {name}")))
     }
 
     /// A bodiless S3 request for `path` (path-style).

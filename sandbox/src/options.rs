@@ -74,6 +74,10 @@ pub struct SandboxOptions {
     pub durations: Durations,
     /// `s3://bucket/key` objects to create at start (and after a reset).
     pub seed_objects: Vec<String>,
+    /// Create `/aws/sagemaker/Endpoints/<EndpointName>` in moto's CloudWatch Logs when an
+    /// endpoint becomes InService, as SageMaker does (off by default, so tests that check
+    /// for zero orphans see no group they did not make).
+    pub endpoint_log_groups: bool,
 }
 
 impl SandboxOptions {
@@ -113,6 +117,10 @@ impl SandboxOptions {
             if flag == "--help" || flag == "-h" {
                 return Err(SandboxError::InvalidOption(USAGE.to_string()));
             }
+            if flag == "--endpoint-log-groups" {
+                opts.endpoint_log_groups = true;
+                continue;
+            }
             let mut value = || -> Result<String, SandboxError> {
                 match inline.clone().or_else(|| it.next()) {
                     Some(v) => Ok(v),
@@ -149,7 +157,7 @@ impl SandboxOptions {
 /// Command-line help.
 pub const USAGE: &str = "usage: sagemaker-sandbox [--port N] [--moto-url URL] [--venv DIR]
   [--seed-object s3://bucket/key]... [--create-duration D] [--update-duration D]
-  [--delete-duration D] [--iam-propagation-delay D]
+  [--delete-duration D] [--iam-propagation-delay D] [--endpoint-log-groups]
 durations: 2s, 1.5s, 500ms or a plain number of seconds";
 
 /// Parses `500ms`, `2s`, `1.5s` or a plain number of seconds into milliseconds.
@@ -199,6 +207,9 @@ mod tests {
         assert_eq!(o.port, 0);
         assert_eq!(o.durations.endpoint_create_ms, 3000);
         assert_eq!(o.seed_objects, vec!["s3://b/k".to_string()]);
+        assert!(!o.endpoint_log_groups);
+        let o = SandboxOptions::from_args(["--endpoint-log-groups".to_string()]).unwrap();
+        assert!(o.endpoint_log_groups);
         assert!(SandboxOptions::from_args(["--bogus".to_string()]).is_err());
     }
 }

@@ -2,11 +2,14 @@
 //! UpdateEndpointWeightsAndCapacities, DeleteEndpoint, ListEndpoints.
 //! The lifecycle state itself lives in [`crate::store::lifecycle`].
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 use super::api::{ApiError, ApiResult, Directive, Row, arn, now, paginate};
 use super::checks::deployment_failure;
 use super::validate::{self, optional_str, required_str};
+use super::{data_capture, log_groups, serverless};
 use crate::app::App;
 use crate::store::lifecycle::{Deployment, Endpoint, Phase, Variant, image_digest};
 use crate::store::{Key, Model, State, key};
@@ -23,31 +26,15 @@ fn variant_json(v: &Variant, resolved_at: f64) -> Value {
     o.insert("DeployedImages".into(), json!(images));
     o.insert("CurrentWeight".into(), json!(v.current_weight));
     o.insert("DesiredWeight".into(), json!(v.desired_weight));
-    if let Some(s) = &v.serverless {
-        o.insert("CurrentServerlessConfig".into(), s.clone());
-        o.insert("DesiredServerlessConfig".into(), s.clone());
+    if let Some(desired) = &v.desired_serverless {
+        let current = v.serverless.as_ref().unwrap_or(desired);
+        o.insert("CurrentServerlessConfig".into(), current.clone());
+        o.insert("DesiredServerlessConfig".into(), desired.clone());
     } else {
         o.insert("CurrentInstanceCount".into(), json!(v.current_count));
         o.insert("DesiredInstanceCount".into(), json!(v.desired_count));
     }
     Value::Object(o)
-}
-
-fn data_capture_summary(dc: &Value) -> Value {
-    let enabled = dc
-        .get("EnableCapture")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    let mut o = json!({
-        "EnableCapture": enabled,
-        "CaptureStatus": if enabled { "Started" } else { "Stopped" },
-        "CurrentSamplingPercentage": dc.get("InitialSamplingPercentage").cloned().unwrap_or(json!(100)),
-        "DestinationS3Uri": dc.get("DestinationS3Uri").cloned().unwrap_or(json!("")),
-    });
-    if let Some(k) = dc.get("KmsKeyId") {
-        o["KmsKeyId"] = k.clone();
-    }
-    o
 }
 
 fn not_found(region: &str, name: &str) -> ApiError {
@@ -117,6 +104,7 @@ fn plan(
             name: vname,
             instance_type: optional_str(&v, "InstanceType").map(str::to_string),
             serverless: v.get("ServerlessConfig").cloned(),
+            desired_serverless: v.get("ServerlessConfig").cloned(),
             current_count: 0,
             desired_count: count,
             current_weight: weight,
@@ -146,7 +134,7 @@ const NO_RETAIN: Retain = Retain {
 };
 
 pub async fn create(
-    app: &App,
+    app: &Arc<App>,
     region: &str,
     input: &Value,
     directive: Option<Directive>,
@@ -180,6 +168,7 @@ pub async fn create(
     if st.endpoints.contains_key(&k) {
         return Err(ApiError::exists("endpoint", &endpoint_arn));
     }
+    log_groups::watch(app, region, name, t);
     st.endpoints.insert(
         k,
         Endpoint {
@@ -233,7 +222,7 @@ pub fn describe(app: &App, region: &str, input: &Value) -> ApiResult {
         out["FailureReason"] = json!(reason.chars().take(1024).collect::<String>());
     }
     if let Some(dc) = &e.live.data_capture {
-        out["DataCaptureConfig"] = data_capture_summary(dc);
+        out["DataCaptureConfig"] = data_capture::summary(dc);
     }
     if let Some(a) = &e.live.async_config {
         out["AsyncInferenceConfig"] = a.clone();
@@ -249,8 +238,8 @@ pub fn describe(app: &App, region: &str, input: &Value) -> ApiResult {
                 let mut j = variant_json(v, e.last_modified);
                 if let Some(t) = &v.instance_type {
                     j["InstanceType"] = json!(t);
+                    j["CurrentInstanceCount"] = json!(0);
                 }
-                j["CurrentInstanceCount"] = json!(0);
                 j
             })
             .collect();
@@ -279,7 +268,7 @@ fn in_progress(e: &Endpoint, verb: &str) -> Option<ApiError> {
 }
 
 pub async fn update(
-    app: &App,
+    app: &Arc<App>,
     region: &str,
     input: &Value,
     directive: Option<Directive>,
@@ -374,6 +363,7 @@ pub async fn update(
         target: Box::new(target),
         failure,
     };
+    log_groups::watch(app, region, &e.name, e.creation_time);
     Ok(json!({ "EndpointArn": e.arn }))
 }
 
@@ -408,6 +398,65 @@ async fn scaling_conflict(
         }
     }
     None
+}
+
+/// One checked entry of `DesiredWeightsAndCapacities`: the live variant it changes and its
+/// new desired values.
+struct CapacityChange {
+    index: usize,
+    count: Option<i64>,
+    weight: Option<f64>,
+    serverless: Option<Value>,
+}
+
+/// Checks entry `n` (1-based) against the live variants: instance counts only for instance
+/// variants, `ServerlessUpdateConfig` only for serverless ones.
+fn plan_capacity(variants: &[Variant], c: &Value, n: usize) -> Result<CapacityChange, ApiError> {
+    let path = format!("DesiredWeightsAndCapacities.{n}.member");
+    let vname = validate::required_str_at(c, "VariantName", &format!("{path}.VariantName"))?;
+    let index = variants
+        .iter()
+        .position(|v| v.name.eq_ignore_ascii_case(vname))
+        .ok_or_else(|| ApiError::validation(format!("Variant \"{vname}\" not found.")))?;
+    let live = &variants[index];
+    let count = validate::optional_int(c, "DesiredInstanceCount")?;
+    if count.is_some_and(|n| n < 0) {
+        return Err(ApiError::validation(format!(
+            "Invalid DesiredInstanceCount for variant \"{vname}\": must be at least 0."
+        )));
+    }
+    let weight = c.get("DesiredWeight").and_then(Value::as_f64);
+    let update = c.get("ServerlessUpdateConfig").filter(|u| !u.is_null());
+    let serverless = match (&live.desired_serverless, update) {
+        (Some(_), _) if count.is_some() => {
+            return Err(ApiError::validation(format!(
+                "DesiredInstanceCount cannot be set for serverless variant \"{vname}\"; use ServerlessUpdateConfig."
+            )));
+        }
+        (Some(current), Some(u)) => Some(serverless::apply_update(
+            current,
+            u,
+            vname,
+            &format!("{path}.ServerlessUpdateConfig"),
+        )?),
+        (None, Some(_)) => {
+            return Err(ApiError::validation(format!(
+                "ServerlessUpdateConfig can only be set for a serverless variant; variant \"{vname}\" runs on instances."
+            )));
+        }
+        (_, None) => None,
+    };
+    if count.is_none() && weight.is_none() && serverless.is_none() {
+        return Err(ApiError::validation(format!(
+            "Either DesiredWeight, DesiredInstanceCount or ServerlessUpdateConfig must be specified for variant \"{vname}\"."
+        )));
+    }
+    Ok(CapacityChange {
+        index,
+        count,
+        weight,
+        serverless,
+    })
 }
 
 pub fn update_weights(app: &App, region: &str, input: &Value) -> ApiResult {
@@ -450,31 +499,20 @@ pub fn update_weights(app: &App, region: &str, input: &Value) -> ApiResult {
             e.arn
         )));
     }
-    for c in changes {
-        let vname = required_str(c, "VariantName")?;
-        let count = c.get("DesiredInstanceCount").and_then(Value::as_i64);
-        if count.is_some_and(|n| n < 0) {
-            return Err(ApiError::validation(format!(
-                "Invalid DesiredInstanceCount for variant \"{vname}\": must be at least 0."
-            )));
-        }
-        let weight = c.get("DesiredWeight").and_then(Value::as_f64);
-        if count.is_none() && weight.is_none() {
-            return Err(ApiError::validation(format!(
-                "Either DesiredWeight or DesiredInstanceCount must be specified for variant \"{vname}\"."
-            )));
-        }
-        if let Some(v) = e
-            .live
-            .variants
-            .iter_mut()
-            .find(|v| v.name.eq_ignore_ascii_case(vname))
-        {
-            if let Some(n) = count {
+    let mut planned = Vec::new();
+    for (n, c) in changes.iter().enumerate() {
+        planned.push(plan_capacity(&e.live.variants, c, n + 1)?);
+    }
+    for change in planned {
+        if let Some(v) = e.live.variants.get_mut(change.index) {
+            if let Some(n) = change.count {
                 v.desired_count = n;
             }
-            if let Some(w) = weight {
+            if let Some(w) = change.weight {
                 v.desired_weight = w;
+            }
+            if let Some(sc) = change.serverless {
+                v.desired_serverless = Some(sc);
             }
         }
     }

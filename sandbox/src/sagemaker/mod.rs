@@ -9,11 +9,17 @@
 pub mod api;
 pub mod checks;
 pub mod configs;
+pub mod data_capture;
 pub mod endpoints;
+pub mod kms;
+pub mod log_groups;
 pub mod models;
 pub mod runtime;
+pub mod serverless;
 pub mod tags;
 pub mod validate;
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -27,7 +33,7 @@ pub use api::{ApiError, Directive, ModelFault, now};
 
 /// Handles one SageMaker request.
 pub async fn handle(
-    app: &App,
+    app: &Arc<App>,
     info: &RequestInfo,
     body: &Bytes,
     directive: Option<Directive>,
@@ -53,7 +59,7 @@ pub async fn handle(
         "DescribeModel" => models::describe(app, region, &input),
         "DeleteModel" => models::delete(app, region, &input),
         "ListModels" => models::list(app, region, &input),
-        "CreateEndpointConfig" => configs::create(app, region, &input),
+        "CreateEndpointConfig" => configs::create(app, region, &input).await,
         "DescribeEndpointConfig" => configs::describe(app, region, &input),
         "DeleteEndpointConfig" => configs::delete(app, region, &input),
         "ListEndpointConfigs" => configs::list(app, region, &input),

@@ -52,6 +52,7 @@ pub fn create(app: &App, region: &str, input: &Value) -> ApiResult {
     validate::model_name(name, "ModelName")?;
     let role = required_str(input, "ExecutionRoleArn")?;
     validate::role_arn(role, "ExecutionRoleArn")?;
+    validate::optional_bool(input, "EnableNetworkIsolation")?;
     let primary = input.get("PrimaryContainer");
     let containers = input.get("Containers").and_then(Value::as_array);
     match (primary, containers) {

@@ -50,6 +50,116 @@ pub fn optional_str<'a>(input: &'a Value, member: &str) -> Option<&'a str> {
     input.get(member).and_then(Value::as_str)
 }
 
+/// The `Value null at '…'` error for a required member at `path` (PascalCase, dotted).
+pub fn missing(path: &str) -> ApiError {
+    ApiError::validation(format!(
+        "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+        wire_name(path)
+    ))
+}
+
+/// A required string member `member` of `input`, which sits at `path`.
+pub fn required_str_at<'a>(
+    input: &'a Value,
+    member: &str,
+    path: &str,
+) -> Result<&'a str, ApiError> {
+    match input.get(member) {
+        Some(Value::String(s)) => Ok(s),
+        Some(Value::Null) | None => Err(missing(path)),
+        Some(other) => Err(ApiError::serialization(format!(
+            "{member} must be a string, got {other}"
+        ))),
+    }
+}
+
+/// An optional integer member (a SerializationException when it is not a whole number).
+pub fn optional_int(input: &Value, member: &str) -> Result<Option<i64>, ApiError> {
+    match input.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+            ApiError::serialization(format!("{member} must be an integer, got {v}"))
+        }),
+    }
+}
+
+/// A required integer member `member` of `input`, which sits at `path`.
+pub fn required_int(input: &Value, member: &str, path: &str) -> Result<i64, ApiError> {
+    optional_int(input, member)?.ok_or_else(|| missing(path))
+}
+
+/// An optional boolean member (a SerializationException when it is not a boolean).
+pub fn optional_bool(input: &Value, member: &str) -> Result<Option<bool>, ApiError> {
+    match input.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(ApiError::serialization(format!(
+            "{member} must be a boolean, got {other}"
+        ))),
+    }
+}
+
+/// An optional list member (a SerializationException when it is not a list).
+pub fn optional_list<'a>(
+    input: &'a Value,
+    member: &str,
+) -> Result<Option<&'a Vec<Value>>, ApiError> {
+    match input.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(list)) => Ok(Some(list)),
+        Some(other) => Err(ApiError::serialization(format!(
+            "{member} must be a list, got {other}"
+        ))),
+    }
+}
+
+/// An integer range constraint, in AWS's wording.
+pub fn int_range(value: i64, path: &str, min: i64, max: i64) -> Result<(), ApiError> {
+    if value < min {
+        Err(constraint(
+            &value.to_string(),
+            path,
+            &format!("Member must have value greater than or equal to {min}"),
+        ))
+    } else if value > max {
+        Err(constraint(
+            &value.to_string(),
+            path,
+            &format!("Member must have value less than or equal to {max}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A list length constraint.
+pub fn list_length(len: usize, path: &str, min: usize, max: usize) -> Result<(), ApiError> {
+    if (min..=max).contains(&len) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must have length between {min} and {max}",
+            wire_name(path)
+        )))
+    }
+}
+
+/// An enum constraint: `value` must be one of `allowed`.
+pub fn one_of(value: &str, path: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(constraint(
+            value,
+            path,
+            &format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            ),
+        ))
+    }
+}
+
 fn alnum_dash_name(name: &str) -> bool {
     let b = name.as_bytes();
     !b.is_empty()
@@ -121,13 +231,25 @@ pub fn role_arn(arn: &str, path: &str) -> Result<(), ApiError> {
     }
 }
 
-/// `s3://` or `https://` URLs of model data and output paths.
+/// `s3://` or `https://` URLs of model data.
 pub fn data_url(url: &str, path: &str) -> Result<(), ApiError> {
+    s3_or_https_url(url, path, 1024)
+}
+
+/// `s3://` or `https://` URLs of at most `max` characters (1024 for model data, 512 for
+/// output and capture destinations).
+pub fn s3_or_https_url(url: &str, path: &str, max: usize) -> Result<(), ApiError> {
+    if url.len() > max {
+        return Err(constraint(
+            url,
+            path,
+            &format!("Member must have length less than or equal to {max}"),
+        ));
+    }
     let rest = url
         .strip_prefix("s3://")
         .or_else(|| url.strip_prefix("https://"));
-    let ok = url.len() <= 1024 && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'));
-    if ok {
+    if rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) {
         Ok(())
     } else {
         Err(constraint(
@@ -136,6 +258,26 @@ pub fn data_url(url: &str, path: &str) -> Result<(), ApiError> {
             "Member must satisfy regular expression pattern: ^(https|s3)://([^/]+)/?(.*)$",
         ))
     }
+}
+
+/// The pattern of the MIME types data capture recognises (`CsvContentTypes`, `JsonContentTypes`).
+pub const CONTENT_TYPE_PATTERN: &str = "[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*";
+
+/// Whether `t` is `type/subtype` in the shape [`CONTENT_TYPE_PATTERN`] allows: letters and
+/// digits with inner dashes before the slash, and also dots after it.
+pub fn is_content_type(t: &str) -> bool {
+    let Some((kind, sub)) = t.split_once('/') else {
+        return false;
+    };
+    let part_ok = |p: &str, extra: u8| {
+        let b = p.as_bytes();
+        !b.is_empty()
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1] != b'-'
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == extra)
+    };
+    part_ok(kind, b'-') && part_ok(sub, b'.')
 }
 
 /// Instance families and sizes SageMaker hosting accepts (current generation included).
@@ -412,5 +554,51 @@ mod tests {
         assert!(role_arn("arn:aws:iam::123:role/x", "ExecutionRoleArn").is_err());
         assert!(data_url("s3://b/k.tar.gz", "ModelDataUrl").is_ok());
         assert!(data_url("ftp://b/k", "ModelDataUrl").is_err());
+        let long = format!("s3://b/{}", "k".repeat(600));
+        assert!(s3_or_https_url(&long, "DestinationS3Uri", 512).is_err());
+        assert!(s3_or_https_url(&long, "ModelDataUrl", 1024).is_ok());
+    }
+
+    #[test]
+    fn ranges_lists_enums_and_content_types() {
+        let e = int_range(101, "DataCaptureConfig.InitialSamplingPercentage", 0, 100).unwrap_err();
+        assert_eq!(
+            e.message,
+            "1 validation error detected: Value '101' at 'dataCaptureConfig.initialSamplingPercentage' failed to satisfy constraint: Member must have value less than or equal to 100"
+        );
+        assert!(int_range(0, "x", 0, 100).is_ok());
+        assert!(
+            int_range(-1, "x", 0, 100)
+                .unwrap_err()
+                .message
+                .contains("greater than or equal to 0")
+        );
+        assert!(
+            list_length(0, "A.B", 1, 10)
+                .unwrap_err()
+                .message
+                .contains("at 'a.b'")
+        );
+        assert!(one_of("Both", "M", &["Input", "Output"]).is_err());
+        for ok in [
+            "text/csv",
+            "application/json",
+            "application/x-ndjson",
+            "application/vnd.api.v1",
+        ] {
+            assert!(is_content_type(ok), "{ok}");
+        }
+        for bad in [
+            "csv",
+            "text/",
+            "/csv",
+            "text/csv; charset=utf-8",
+            "-a/b",
+            "a-/b",
+            "a/b-",
+            "a b/c",
+        ] {
+            assert!(!is_content_type(bad), "{bad}");
+        }
     }
 }

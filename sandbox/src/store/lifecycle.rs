@@ -30,12 +30,24 @@ pub struct EndpointTimes {
 pub struct Variant {
     pub name: String,
     pub instance_type: Option<String>,
+    /// The serverless config in effect (serverless variants only).
     pub serverless: Option<Value>,
+    /// The serverless config asked for; it takes effect when the running phase ends.
+    pub desired_serverless: Option<Value>,
     pub current_count: i64,
     pub desired_count: i64,
     pub current_weight: f64,
     pub desired_weight: f64,
     pub images: Vec<String>,
+}
+
+impl Variant {
+    /// Makes the desired capacity, weight and serverless config current.
+    pub fn settle(&mut self) {
+        self.current_count = self.desired_count;
+        self.current_weight = self.desired_weight;
+        self.serverless = self.desired_serverless.clone();
+    }
 }
 
 /// What a deployment (create or update) would put live.
@@ -138,8 +150,7 @@ impl Endpoint {
                         None => {
                             self.steady_status = "InService";
                             for v in &mut self.live.variants {
-                                v.current_count = v.desired_count;
-                                v.current_weight = v.desired_weight;
+                                v.settle();
                             }
                         }
                     }
@@ -163,8 +174,7 @@ impl Endpoint {
                         None => {
                             let mut live = (**target).clone();
                             for v in &mut live.variants {
-                                v.current_count = v.desired_count;
-                                v.current_weight = v.desired_weight;
+                                v.settle();
                             }
                             self.live = live;
                             self.steady_status = "InService";
@@ -182,8 +192,7 @@ impl Endpoint {
                 Phase::Scaling { ends } if now >= *ends => {
                     self.last_modified = *ends;
                     for v in &mut self.live.variants {
-                        v.current_count = v.desired_count;
-                        v.current_weight = v.desired_weight;
+                        v.settle();
                     }
                     self.phase = Phase::Steady;
                 }
@@ -232,6 +241,7 @@ mod tests {
                     name: "v".into(),
                     instance_type: Some("ml.m5.large".into()),
                     serverless: None,
+                    desired_serverless: None,
                     current_count: 0,
                     desired_count: 1,
                     current_weight: 1.0,

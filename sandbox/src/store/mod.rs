@@ -45,6 +45,14 @@ impl Model {
     pub fn role_arn(&self) -> Option<&str> {
         self.spec.get("ExecutionRoleArn").and_then(Value::as_str)
     }
+
+    /// Whether the model was created with `EnableNetworkIsolation: true`.
+    pub fn network_isolation(&self) -> bool {
+        self.spec
+            .get("EnableNetworkIsolation")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
 }
 
 /// A stored endpoint config: the request as given (minus tags and name) plus identity.

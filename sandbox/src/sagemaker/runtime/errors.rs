@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::ACCOUNT_ID;
 use crate::protocol::{Protocol, error_response, response};
 use crate::sagemaker::api::{ApiError, ModelFault};
+use crate::sagemaker::log_groups::log_group;
 
 /// Why a runtime call failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -38,11 +39,6 @@ impl From<ApiError> for RuntimeError {
     fn from(e: ApiError) -> Self {
         RuntimeError::Validation(e.message)
     }
-}
-
-/// The CloudWatch log group SageMaker writes an endpoint's container logs to.
-pub fn log_group(endpoint: &str) -> String {
-    format!("/aws/sagemaker/Endpoints/{endpoint}")
 }
 
 impl RuntimeError {
