@@ -1,7 +1,8 @@
 # An endpoint as security reviews ask for it: customer-managed KMS keys for the
 # storage volume, the asynchronous results and the captured traffic, a model
 # container without network access, and a sample of requests and answers
-# captured to S3 for monitoring. The generated role may use the keys only
+# captured to S3 for monitoring, and container logs that expire and go with the
+# endpoint. The generated role may use the keys only
 # through S3 and write only below the capture and output paths.
 
 terraform {
@@ -46,6 +47,11 @@ resource "sagemaker_custom_endpoint" "scoring" {
     capture_modes               = ["Input", "Output"]
     json_content_types          = ["application/json"]
   }
+
+  # The log group is made before the endpoint, kept for 90 days, and deleted
+  # with the endpoint.
+  log_retention_in_days  = 90
+  delete_logs_on_destroy = true
 
   async_inference = {
     output_path  = "s3://my-inference/fraud-scoring/results/"

@@ -19,6 +19,8 @@ pub struct Clients {
     pub runtime: aws_sdk_sagemakerruntime::Client,
     /// S3, for the action's asynchronous requests and answers.
     pub s3: aws_sdk_s3::Client,
+    /// CloudWatch Logs, for the endpoint's log group.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 impl Clients {
@@ -59,6 +61,9 @@ impl Clients {
                 client!(aws_sdk_sagemakerruntime, "sagemakerruntime").build(),
             ),
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                client!(aws_sdk_cloudwatchlogs, "logs").build(),
+            ),
         }
     }
 
@@ -78,6 +83,7 @@ impl Clients {
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             runtime: aws_sdk_sagemakerruntime::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(s3),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
         }
     }
 

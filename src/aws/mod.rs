@@ -8,7 +8,8 @@
 //! - [`role`] and [`policy`]: the generated execution role and its
 //!   least-privilege policy; [`topic`]: the async-inference SNS topics;
 //! - [`scaling`] (Application Auto Scaling target and policies) and
-//!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling;
+//!   [`alarm`] (CloudWatch alarms): the endpoint's autoscaling; [`logs`]:
+//!   the endpoint's log group;
 //! - [`runtime`] (InvokeEndpoint, InvokeEndpointAsync) and [`object`] (S3
 //!   objects of asynchronous requests): what the action
 //!   `sagemaker_invoke_endpoint` calls;
@@ -41,6 +42,7 @@ pub mod dlc;
 pub mod endpoint;
 pub mod endpoint_config;
 pub mod error;
+pub mod logs;
 pub mod model;
 pub mod names;
 pub mod object;

@@ -266,8 +266,10 @@ pub fn execution_role_policy(i: &PolicyInputs) -> Value {
         json!("*"),
     ));
     let group = format!(
-        "arn:{p}:logs:{}:{}:log-group:/aws/sagemaker/Endpoints/{}",
-        i.region, i.account_id, i.endpoint_name
+        "arn:{p}:logs:{}:{}:log-group:{}",
+        i.region,
+        i.account_id,
+        super::names::log_group_name(i.endpoint_name)
     );
     statements.push(statement(
         "EndpointLogs",

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Services whose endpoint can be overridden in the `endpoints` block.
-pub const ENDPOINT_SERVICES: [&str; 8] = [
+pub const ENDPOINT_SERVICES: [&str; 9] = [
     "sagemaker",
     "sagemakerruntime",
     "iam",
@@ -26,6 +26,7 @@ pub const ENDPOINT_SERVICES: [&str; 8] = [
     "s3",
     "applicationautoscaling",
     "cloudwatch",
+    "logs",
 ];
 
 /// Largest accepted `max_retries` (the SDK's attempts are this plus one).

@@ -11,6 +11,7 @@ mod deploy;
 mod drift;
 mod faults;
 mod lifecycle;
+mod logs;
 mod ownership;
 mod production;
 mod real_aws;

@@ -65,6 +65,7 @@ impl Acc {
             "s3",
             "applicationautoscaling",
             "cloudwatch",
+            "logs",
         ]
         .iter()
         .map(|s| format!("    {s} = \"{url}\"\n"))
@@ -231,6 +232,10 @@ impl Acc {
 
     pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
         aws_sdk_cloudwatch::Client::new(&self.sdk())
+    }
+
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.sdk())
     }
 
     pub fn kms(&self) -> aws_sdk_kms::Client {

@@ -405,6 +405,7 @@ impl FakeAws {
             cloudwatch: client!(aws_sdk_cloudwatch, "monitoring"),
             runtime: client!(aws_sdk_sagemakerruntime, "runtime.sagemaker"),
             s3: client!(aws_sdk_s3, "s3"),
+            logs: client!(aws_sdk_cloudwatchlogs, "logs"),
         }
     }
 

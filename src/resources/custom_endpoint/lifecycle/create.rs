@@ -9,6 +9,7 @@ use super::super::Env;
 use super::super::aws;
 use super::super::aws::endpoint::EndpointStatus;
 use super::super::aws::error::AwsError;
+use super::super::aws::names;
 use super::super::features::scaling_model::ScalingNames;
 use super::super::schema::state::State;
 use super::super::spec::derive::invoke_policy_json;
@@ -125,10 +126,25 @@ async fn preflight(env: &Env<'_>, d: &Desired) -> Result<(), StepError> {
         }
         Ok::<_, AwsError>(found)
     };
+    let log_group = async {
+        if d.spec.log_retention_in_days.is_none() {
+            return Ok(None);
+        }
+        let group = names::log_group_name(name);
+        let Some(g) = aws::logs::find(c, &group).await? else {
+            return Ok::<_, AwsError>(None);
+        };
+        let tags = aws::logs::tags_of(c, &g.arn).await?;
+        Ok(Some(Foreign {
+            kind: "log group",
+            name: group,
+            tags,
+        }))
+    };
     let step = format!("check that the names of endpoint {name} are free");
-    let (endpoint, config, model, role, topics) =
-        tokio::join!(endpoint, config, model, role, topics);
-    let mut found: Vec<Foreign> = [endpoint, config, model, role]
+    let (endpoint, config, model, role, topics, log_group) =
+        tokio::join!(endpoint, config, model, role, topics, log_group);
+    let mut found: Vec<Foreign> = [endpoint, config, model, role, log_group]
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map_err(at(&step))?
@@ -281,6 +297,20 @@ pub fn record_wait_error(st: &mut State, e: &StepError) {
     }
 }
 
+/// Creates (or puts back) the log group the state asks for and records
+/// its ARN; nothing without `log_retention_in_days`.
+pub async fn ensure_log_group(env: &Env<'_>, d: &Desired, st: &mut State) -> Result<(), StepError> {
+    let Some(spec) = d.log_group_spec()? else {
+        st.log_group_arn = Known::Null;
+        return Ok(());
+    };
+    let g = aws::logs::ensure(env.clients, &spec)
+        .await
+        .map_err(at(format!("create the log group {}", spec.name)))?;
+    st.log_group_arn = Known::Value(g.arn);
+    Ok(())
+}
+
 async fn build(env: &Env<'_>, d: &Desired, st: &mut State) -> Result<(), StepError> {
     let c = env.clients;
     let name = d.endpoint_name();
@@ -292,6 +322,8 @@ async fn build(env: &Env<'_>, d: &Desired, st: &mut State) -> Result<(), StepErr
 
     create_model(env, d, &role, st).await?;
     create_config(env, d, topics.as_ref(), st).await?;
+    // Before the endpoint: SageMaker then logs into this group.
+    ensure_log_group(env, d, st).await?;
 
     not_cancelled(env, "create the endpoint")?;
     let arn = aws::endpoint::create(c, name, &d.config_name, &d.model_tags())

@@ -1,7 +1,8 @@
 //! Destroy, in the order DESIGN section 5 gives: the autoscaling alarms,
 //! policies and scalable target, the endpoint (waiting until
-//! it is gone), the config, the model, pending cleanups, the topics, and the
-//! generated role last. A role the user supplied is never touched. On error
+//! it is gone), the config, the model, pending cleanups, the topics, the
+//! generated role, and the log group last (deleted with
+//! `delete_logs_on_destroy`, released otherwise). A role the user supplied is never touched. On error
 //! the prior state minus what was deleted is returned, so nothing is lost.
 //! Also the runner that retries pending cleanups.
 
@@ -205,6 +206,24 @@ async fn teardown(
             .map_err(at(format!("delete the execution role {role}")))?;
     }
     st.execution_role_arn = Known::Null;
+
+    // The log group outlives the endpoint it logged: deleted when asked,
+    // otherwise released (our mark comes off, the logs stay).
+    if prior.log_group_arn.as_str().is_some() {
+        let group = aws::names::log_group_name(name);
+        let step = at(format!("delete or release the log group {group}"));
+        if prior.delete_logs_on_destroy.get() == Some(&true) {
+            if let Deleted::NotOurs(f) = aws::logs::delete_owned(c, &group, owner)
+                .await
+                .map_err(step)?
+            {
+                skipped.push(f);
+            }
+        } else {
+            aws::logs::release(c, &group, owner).await.map_err(step)?;
+        }
+    }
+    st.log_group_arn = Known::Null;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::super::aws;
 use super::super::aws::endpoint_config::{AsyncSpec, DataCaptureSpec, EndpointConfigSpec};
+use super::super::aws::logs::LogGroupSpec;
 use super::super::aws::model::{ModelData, ModelSpec, VpcSpec};
 use super::super::aws::names::{self, TopicKind};
 use super::super::aws::policy::{self, PolicyInputs};
@@ -198,6 +199,19 @@ impl Desired {
                 names::topic_name(ep, TopicKind::Error),
             )
         })
+    }
+
+    /// The log group the provider owns, when `log_retention_in_days` is set.
+    pub fn log_group_spec(&self) -> Result<Option<LogGroupSpec>, DesiredError> {
+        let Some(days) = self.spec.log_retention_in_days else {
+            return Ok(None);
+        };
+        Ok(Some(LogGroupSpec {
+            name: names::log_group_name(&self.spec.endpoint_name),
+            retention_in_days: to_i32("log_retention_in_days", days)?,
+            kms_key_id: self.spec.kms_key_arn.clone(),
+            tags: self.base_tags(),
+        }))
     }
 
     /// The (success, error) topic ARNs, for asynchronous endpoints.

@@ -1,7 +1,7 @@
 //! Drift of the owned objects that no other attribute shows: the tags of
 //! the model, the endpoint configuration, the generated role and the topics,
 //! the generated role's trust policy, inline policy and managed attachments,
-//! and each topic's policy and encryption. Refresh compares what AWS reports
+//! each topic's policy and encryption, and the log group's retention and key. Refresh compares what AWS reports
 //! with what the state asks for and writes one line per differing object
 //! into `out_of_band_changes`; planning sets that attribute back to null, so
 //! `plan -refresh-only` shows the change and `apply` repairs the objects
@@ -22,6 +22,7 @@ pub const CONFIG: &str = "endpoint_config";
 pub const ROLE: &str = "execution_role";
 pub const SUCCESS_TOPIC: &str = "success_topic";
 pub const ERROR_TOPIC: &str = "error_topic";
+pub const LOG_GROUP: &str = "log_group";
 
 /// The drift found, object key -> what differs.
 pub type Report = BTreeMap<String, String>;
@@ -167,6 +168,40 @@ pub struct Found {
     pub role_gone: bool,
     pub success_topic_gone: bool,
     pub error_topic_gone: bool,
+    pub log_group_gone: bool,
+}
+
+/// The log group's retention and key against what `d` asks for; `None`
+/// when it is gone.
+async fn log_group(env: &Env<'_>, d: &Desired) -> Result<Option<Vec<String>>, StepError> {
+    let Some(spec) = d.log_group_spec()? else {
+        return Ok(Some(Vec::new()));
+    };
+    let Some(g) = aws::logs::find(env.clients, &spec.name)
+        .await
+        .map_err(at(format!("read the log group {}", spec.name)))?
+    else {
+        return Ok(None);
+    };
+    let days = |n: i32| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    let mut parts = Vec::new();
+    if g.retention_in_days != Some(spec.retention_in_days) {
+        let now = g.retention_in_days.map_or("never expire".to_string(), days);
+        parts.push(format!(
+            "retention is {now}, not {}",
+            days(spec.retention_in_days)
+        ));
+    }
+    if g.kms_key_id != spec.kms_key_id {
+        parts.push("encryption key changed".to_string());
+    }
+    Ok(Some(parts))
 }
 
 /// Reads every owned object of `state` (its own names, as recorded) and
@@ -215,7 +250,14 @@ pub async fn read(
             _ => Ok(Some(Vec::new())),
         }
     };
-    let (model, config, role, success, error) = tokio::join!(model, config, role, success, error);
+    let logs = async {
+        match state.log_group_arn.as_str() {
+            Some(_) => log_group(env, d).await,
+            None => Ok(Some(Vec::new())),
+        }
+    };
+    let (model, config, role, success, error, logs) =
+        tokio::join!(model, config, role, success, error, logs);
     let mut found = Found::default();
     match model? {
         None => found.model_gone = true,
@@ -235,6 +277,7 @@ pub async fn read(
         (ROLE, role?, &mut found.role_gone),
         (SUCCESS_TOPIC, success?, &mut found.success_topic_gone),
         (ERROR_TOPIC, error?, &mut found.error_topic_gone),
+        (LOG_GROUP, logs?, &mut found.log_group_gone),
     ];
     let mut report = Report::new();
     for (key, parts, gone) in objects {

@@ -201,6 +201,22 @@ async fn state_of(env: &Env<'_>, d: &observed::Described) -> Result<State, StepE
         }
     }
     let mut state = state_from(d, env.region, env.default_tags);
+    // A log group this provider made for the endpoint (its endpoint tag) is
+    // recorded with its retention; any other is SageMaker's or someone
+    // else's, and stays out of the state.
+    let group = names::log_group_name(&d.endpoint.name);
+    let step = || at(format!("read the log group {group}"));
+    if let Some(g) = aws::logs::find(env.clients, &group).await.map_err(step())?
+        && let Some(days) = g.retention_in_days
+    {
+        let tags = aws::logs::tags_of(env.clients, &g.arn)
+            .await
+            .map_err(step())?;
+        if tags.get(aws::OWNERSHIP_TAG) == Some(&d.endpoint.name) {
+            state.log_retention_in_days = Known::int(i64::from(days));
+            state.log_group_arn = Known::Value(g.arn);
+        }
+    }
     if !secret_keys.is_empty() {
         // The model says which variables are secret: their values stay out
         // of the state, and their names are recorded as configured.
@@ -259,6 +275,11 @@ async fn adopt(env: &Env<'_>, id: &str) -> Result<Option<State>, StepError> {
         aws::topic::set_tags(c, &arn, &BTreeMap::new(), &mark)
             .await
             .map_err(step())?;
+    }
+    if let Some(arn) = state.log_group_arn.as_str() {
+        aws::logs::tag(c, arn, &mark).await.map_err(at(format!(
+            "mark the log group {arn} as owned by this resource"
+        )))?;
     }
     state.ownership_id = Known::Value(owner);
     Ok(Some(state))

@@ -211,6 +211,9 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
         subnets: str_set(&v.subnets),
     }));
     st.enable_network_isolation = Known::Value(model.network_isolation);
+    // Nothing in AWS records it; an imported group is kept on destroy
+    // unless the configuration says otherwise.
+    st.delete_logs_on_destroy = Known::Value(false);
     st.kms_key_arn = opt_str(d.config.kms_key_id.as_deref());
     st.model_data_kms_key_arn = opt_str(d.recalled.model_data_kms_key.as_deref());
     st.data_capture = Known::from_option(d.config.data_capture.as_ref().map(|c| DataCaptureAttr {

@@ -298,6 +298,9 @@ async fn refresh(
         if found.error_topic_gone {
             st.error_topic_arn = Known::Null;
         }
+        if found.log_group_gone {
+            st.log_group_arn = Known::Null;
+        }
         st.out_of_band_changes = drift::to_value(&found.report);
     }
     super::scaling::read(env, state, &mut st).await?;

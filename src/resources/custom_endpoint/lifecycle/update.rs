@@ -259,6 +259,9 @@ impl Run<'_> {
             run_pending(env, &self.owner, &mut self.pending, &keep).await;
         }
         let unswitched = |e| (e, false);
+        self.log_group(prior, planned, new)
+            .await
+            .map_err(unswitched)?;
         let before = Before::from_state(prior);
         let changes = classify(&before, new);
         let prior_managed = prior.role_arn.is_null();
@@ -489,6 +492,47 @@ impl Run<'_> {
     }
 
     /// UpdateEndpointWeightsAndCapacities to the planned count, and the wait.
+    /// The log group: made, repaired or given its new retention, key or
+    /// tags while `log_retention_in_days` is set; released (our mark off,
+    /// the logs kept) when it no longer is.
+    async fn log_group(
+        &mut self,
+        prior: &State,
+        planned: &State,
+        new: &Desired,
+    ) -> Result<(), StepError> {
+        let env = self.env;
+        match new.log_group_spec()? {
+            Some(spec) => {
+                let missing = !self.target.log_group_arn.is_wholly_known()
+                    || self.target.log_group_arn.is_null();
+                let changed = prior.log_retention_in_days != planned.log_retention_in_days
+                    || prior.kms_key_arn != planned.kms_key_arn
+                    || prior.tags_all != planned.tags_all
+                    || drift::keys(prior).contains(drift::LOG_GROUP);
+                if missing || changed {
+                    let g = aws::logs::ensure(env.clients, &spec)
+                        .await
+                        .map_err(at(format!("update the log group {}", spec.name)))?;
+                    self.target.log_group_arn = Known::Value(g.arn.clone());
+                    self.live.log_group_arn = Known::Value(g.arn);
+                }
+            }
+            None => {
+                if prior.log_group_arn.as_str().is_some() {
+                    let group = aws::names::log_group_name(new.endpoint_name());
+                    let owner = prior.ownership_id.as_str().unwrap_or_default();
+                    aws::logs::release(env.clients, &group, owner)
+                        .await
+                        .map_err(at(format!("release the log group {group}")))?;
+                }
+                self.target.log_group_arn = Known::Null;
+                self.live.log_group_arn = Known::Null;
+            }
+        }
+        Ok(())
+    }
+
     async fn set_instance_count(&mut self, new: &Desired) -> Result<(), StepError> {
         let env = self.env;
         let name = new.endpoint_name();

@@ -205,6 +205,14 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     p.success_topic_arn = topic(&prior.success_topic_arn);
     p.error_topic_arn = topic(&prior.error_topic_arn);
 
+    // The log group is ours while a retention is configured; a missing one
+    // (refresh nulls it) is made again.
+    p.log_group_arn = match &p.log_retention_in_days {
+        Known::Null => Known::Null,
+        Known::Value(_) => keep(&prior.log_group_arn, same_name),
+        Known::Unknown => Known::Unknown,
+    };
+
     // Autoscaling objects: their names follow from the endpoint name, the
     // endpoint kind and whether it scales from zero.
     plan_scaling_names(&mut p);

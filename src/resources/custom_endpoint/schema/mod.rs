@@ -332,6 +332,34 @@ fn build() -> Schema {
         .optional(),
         data_capture(),
         number(
+            State::log_retention_in_days,
+            "Days CloudWatch Logs keeps the endpoint's container logs: one of 1, 3, 5, 7, 14, \
+             30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 \
+             or 3653. When set, the provider creates the log group \
+             `/aws/sagemaker/Endpoints/<endpoint_name>` before the endpoint (encrypted with \
+             `kms_key_arn` when given; the key's policy must then allow CloudWatch Logs) and \
+             owns it; without it SageMaker creates the group itself, never expiring, and the \
+             provider leaves it alone. A change is applied in place. Removing it releases the \
+             group: the provider's ownership tags come off and the logs stay.",
+        )
+        .optional(),
+        Attribute::typed(
+            State::delete_logs_on_destroy,
+            Type::Bool,
+            "Deletes the log group on destroy (it needs `log_retention_in_days`, the group \
+             being the provider's only then). When false, destroy releases the group and the \
+             logs stay until their retention ends. Defaults to `false`.",
+        )
+        .optional()
+        .computed()
+        .default(Value::Bool(false)),
+        string(
+            State::log_group_arn,
+            "ARN of the log group the provider created and owns; null without \
+             `log_retention_in_days`.",
+        )
+        .computed(),
+        number(
             State::startup_health_check_timeout_in_seconds,
             "Seconds the container may take to pass its first health check, 60 to 3600. \
              Defaults to `600`.",
@@ -544,11 +572,12 @@ mod tests {
             [
                 "instance_count",
                 "enable_network_isolation",
+                "delete_logs_on_destroy",
                 "startup_health_check_timeout_in_seconds",
                 "model_data_download_timeout_in_seconds"
             ]
         );
-        assert_eq!(names(|a| !a.optional && a.computed).len(), 19);
+        assert_eq!(names(|a| !a.optional && a.computed).len(), 20);
         assert_eq!(names(|a| a.write_only), ["environment_secrets"]);
         assert_eq!(b.blocks.len(), 1);
         assert_eq!(b.blocks[0].type_name, "timeouts");

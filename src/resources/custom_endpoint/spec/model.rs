@@ -194,6 +194,9 @@ pub struct EndpointSpec {
     /// The key of the model data's bucket (for the generated role only).
     pub model_data_kms_key_arn: Option<String>,
     pub data_capture: Option<DataCapture>,
+    /// The log group is the provider's while this is set.
+    pub log_retention_in_days: Option<i64>,
+    pub delete_logs_on_destroy: bool,
     pub startup_health_check_timeout_in_seconds: i64,
     pub model_data_download_timeout_in_seconds: i64,
     pub volume_size_in_gb: Option<i64>,
@@ -297,6 +300,8 @@ impl EndpointSpec {
             kms_key_arn: opt_str(&v.kms_key_arn, "kms_key_arn")?,
             model_data_kms_key_arn: opt_str(&v.model_data_kms_key_arn, "model_data_kms_key_arn")?,
             data_capture,
+            log_retention_in_days: opt_int(&v.log_retention_in_days, "log_retention_in_days")?,
+            delete_logs_on_destroy: v.delete_logs_on_destroy.get() == Some(&true),
             startup_health_check_timeout_in_seconds: opt_int(
                 &v.startup_health_check_timeout_in_seconds,
                 "startup_health_check_timeout_in_seconds",

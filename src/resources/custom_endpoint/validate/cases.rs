@@ -605,6 +605,20 @@ pub fn cases() -> Vec<Case> {
             Some("https://capture/ep/".into()),
         ),
         (
+            "log retention CloudWatch does not offer",
+            with(c(), &["log_retention_in_days"], n(10)),
+            "Invalid log retention",
+            "log_retention_in_days",
+            Some("10".into()),
+        ),
+        (
+            "deleting logs the provider does not own",
+            with(c(), &["delete_logs_on_destroy"], Value::Bool(true)),
+            "Log group not managed",
+            "delete_logs_on_destroy",
+            None,
+        ),
+        (
             "async input path that is not S3",
             asy("input_path", s("/requests/")),
             "Invalid S3 URI",

@@ -28,6 +28,12 @@ use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
 use crate::aws::names;
 
+/// The retention periods CloudWatch Logs accepts, in days.
+const LOG_RETENTION_DAYS: [i64; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
 /// Limits SageMaker puts on list and map sizes.
 const MAX_SECURITY_GROUPS: usize = 5;
 const MAX_SUBNETS: usize = 16;
@@ -108,6 +114,7 @@ impl Validator {
         self.async_inference(&c.async_inference);
         self.kms_keys(c);
         self.data_capture(&c.data_capture);
+        self.logs(c);
         self.timeouts(&c.timeouts);
         rollout::autoscaling(self, c);
         rollout::deployment_config(self, c);
@@ -437,6 +444,35 @@ impl Validator {
             &a.input_path,
             false,
         );
+    }
+
+    fn logs(&mut self, c: &State) {
+        if let Known::Value(n) = &c.log_retention_in_days {
+            let ok = n.as_i64().is_some_and(|d| LOG_RETENTION_DAYS.contains(&d));
+            if !ok {
+                let allowed: Vec<String> = LOG_RETENTION_DAYS.iter().map(i64::to_string).collect();
+                self.error(
+                    root(State::log_retention_in_days),
+                    "Invalid log retention",
+                    format!(
+                        "CloudWatch Logs keeps logs for one of {} days",
+                        allowed.join(", ")
+                    ),
+                    &n.to_string(),
+                );
+            }
+        }
+        if c.delete_logs_on_destroy.get() == Some(&true) && c.log_retention_in_days.is_null() {
+            let detail = "delete_logs_on_destroy: the provider deletes only a log group it \
+                          created, and it creates one only with log_retention_in_days. Set \
+                          log_retention_in_days as well."
+                .to_string();
+            self.diags.attr_error(
+                root(State::delete_logs_on_destroy),
+                "Log group not managed",
+                detail,
+            );
+        }
     }
 
     fn kms_keys(&mut self, c: &State) {
