@@ -1,8 +1,10 @@
-//! The provider's resource types, and the configured provider they run
-//! with ([`Session`]). A new resource type lives in its own folder here and
-//! is added to [`register`] with one line.
+//! The provider's resource types, list resources and actions, and the
+//! configured provider they run with ([`Session`]). A new type lives in its
+//! own folder here and is added to [`register`] with one line; parsers they
+//! share are in [`formats`].
 
 pub mod custom_endpoint;
+pub mod formats;
 pub mod invoke_endpoint;
 
 use std::collections::BTreeMap;

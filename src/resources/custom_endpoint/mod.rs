@@ -7,7 +7,8 @@
 //! - [`schema`](schema()) (`schema/`): the Terraform schema, its documented
 //!   defaults, and the one typed [`State`](schema::state::State) every other
 //!   part reads and writes;
-//! - `formats/`: small parsers (S3 URIs, Go durations, name and ARN checks);
+//! - `formats/`: checks of names, ARNs, tags and images (the shared parsers
+//!   of S3 URIs and Go durations are in [`crate::resources::formats`]);
 //! - `features/`: the typed parts of the configuration that are features of
 //!   their own: `secrets` (write-only variables), `scaling_model`
 //!   (autoscaling and the names and specs of its objects), `deploy_model`
@@ -46,8 +47,8 @@ use crate::tfplugin::{AttrPath, Diagnostics, Value};
 use schema::identity::Identity;
 use schema::state::State;
 
-pub use formats::duration::{DurationError, parse_go_duration};
-pub use formats::s3uri::{S3Uri, S3UriError};
+pub use super::formats::duration::{DurationError, parse_go_duration};
+pub use super::formats::s3uri::{S3Uri, S3UriError};
 pub use lifecycle::private::{Kind as PendingKind, Pending, PrivateState};
 pub use list::{CustomEndpointList, config_schema as list_config_schema};
 pub use schema::{

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::aws::names::validate_endpoint_name;
 use crate::framework::typed::{FromValue, Known};
-use crate::resources::custom_endpoint::{S3Uri, parse_go_duration};
+use crate::resources::formats::duration::parse_go_duration;
+use crate::resources::formats::s3uri::S3Uri;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::{AttrPath, Diagnostics, Number, Type, Value};
 use crate::typed_object;

@@ -11,7 +11,7 @@ use crate::aws::wait::Cancel;
 use crate::framework::Op;
 use crate::framework::action::Progress;
 use crate::resources::Session;
-use crate::resources::custom_endpoint::S3Uri;
+use crate::resources::formats::s3uri::S3Uri;
 use crate::tfplugin::Diagnostics;
 
 /// How much of an answer a message quotes.

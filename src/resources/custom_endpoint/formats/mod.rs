@@ -1,7 +1,6 @@
-//! Small parsers and checks of attribute values, free of any resource
-//! logic: S3 URIs, Go durations, and the formats of names, ARNs, tags and
-//! images that validation reports on.
+//! Checks of attribute values, free of any resource logic: the formats of
+//! names, ARNs, tags and images that validation reports on. The parsers
+//! shared with other resources (S3 URIs, Go durations) are in
+//! [`crate::resources::formats`].
 
 pub(super) mod checks;
-pub(super) mod duration;
-pub(super) mod s3uri;

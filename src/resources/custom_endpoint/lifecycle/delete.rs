@@ -14,13 +14,13 @@ use super::super::aws;
 use super::super::aws::endpoint::EndpointStatus;
 use super::super::aws::error::AwsError;
 use super::super::aws::owner::{Deleted, Foreign};
-use super::super::formats::duration::parse_go_duration;
 use super::super::schema::DEFAULT_DELETE_TIMEOUT;
 use super::super::schema::state::State;
 use super::private::{Kind, PrivateState};
 use super::{StepError, at};
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
+use crate::resources::formats::duration::parse_go_duration;
 use crate::tfplugin::{Diagnostics, Value};
 
 pub async fn delete(

@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use super::super::features::deploy_model;
 use super::super::features::scaling_model::Autoscaling;
-use super::super::formats::duration::{DurationError, parse_go_duration};
-use super::super::formats::s3uri::{S3Uri, S3UriError};
 use super::super::schema::state::{ContainerAttr, State, TimeoutsAttr};
 use super::super::schema::{
     DEFAULT_CAPTURE_MODES, DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT,
@@ -18,6 +16,8 @@ use super::super::schema::{
 use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
 use crate::framework::typed::{DecodeError, Known};
+use crate::resources::formats::duration::{DurationError, parse_go_duration};
+use crate::resources::formats::s3uri::{S3Uri, S3UriError};
 use crate::tfplugin::{Number, Value};
 
 /// Why a value could not be read as a complete configuration.

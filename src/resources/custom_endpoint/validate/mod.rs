@@ -19,11 +19,11 @@ mod validator;
 use self::validator::{Validator, root, strings};
 use super::features::secrets;
 use super::formats::checks;
-use super::formats::s3uri::{S3Uri, S3UriError};
 use super::schema::state::{
     AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, TimeoutsAttr, VpcConfigAttr,
 };
 use crate::framework::typed::Known;
+use crate::resources::formats::s3uri::{S3Uri, S3UriError};
 use crate::tfplugin::{AttrPath, Diagnostics, Value};
 
 use crate::aws::names;
@@ -560,7 +560,7 @@ impl Validator {
     }
 
     fn timeouts(&mut self, t: &Known<TimeoutsAttr>) {
-        use super::formats::duration::{DurationError, parse_go_duration};
+        use crate::resources::formats::duration::{DurationError, parse_go_duration};
         let Some(t) = t.get() else { return };
         for (op, given) in [
             ("create", &t.create),

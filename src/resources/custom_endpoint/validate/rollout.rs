@@ -3,7 +3,6 @@
 //! unknown values and point every error at its attribute.
 
 use super::super::features::scaling_model::target_attr;
-use super::super::formats::duration::parse_go_duration;
 use super::super::schema::state::{
     AutoscalingAttr, BlueGreenAttr, CapacityAttr, DeploymentConfigAttr, RollingUpdateAttr, State,
     TimeoutsAttr,
@@ -11,6 +10,7 @@ use super::super::schema::state::{
 use super::super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
 use super::validator::{Validator, root, strings};
 use crate::framework::typed::Known;
+use crate::resources::formats::duration::parse_go_duration;
 use crate::tfplugin::{AttrPath, Number};
 
 /// Longest cooldown Application Auto Scaling accepts, in seconds.
