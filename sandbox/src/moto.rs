@@ -1,7 +1,8 @@
 //! The moto side: starting the moto child process and talking to moto directly.
 //!
-//! The child runs `<venv>/bin/python -m moto.server -p 0`; the port it picked is read from its
-//! start-up line. It lives in its own process group, is killed with that group on stop, and
+//! The child runs moto's server through `moto_boot.py` (`<venv>/bin/python -c <it> -p 0`),
+//! which first widens moto's list of scalable dimensions with the one serverless SageMaker
+//! variants scale on; the port it picked is read from its start-up line. It lives in its own process group, is killed with that group on stop, and
 //! gets `PR_SET_PDEATHSIG` so it also dies if the sandbox is killed hard.
 //! [`MotoClient`] sends requests to moto with a fake SigV4 header naming the service in the
 //! credential scope (moto routes on it and does not verify signatures).
@@ -32,6 +33,9 @@ const KEY_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
+/// The Python that starts moto's server (see the file's comments).
+const BOOT: &str = include_str!("moto_boot.py");
+
 /// A running moto child process.
 #[derive(Debug)]
 pub struct MotoProcess {
@@ -49,7 +53,7 @@ impl MotoProcess {
             });
         }
         let mut cmd = Command::new(&python);
-        cmd.args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
+        cmd.args(["-c", BOOT, "-H", "127.0.0.1", "-p", "0"])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::null())

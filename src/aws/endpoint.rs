@@ -4,10 +4,13 @@
 
 use super::clients::Clients;
 use super::deployment::DeploymentSpec;
+use super::endpoint_config::{ServerlessSpec, serverless_of};
 use super::error::AwsError;
 use super::owner::{self, Foreign};
 use super::wait::{Cancel, Probe, wait_until};
-use aws_sdk_sagemaker::types::{DesiredWeightAndCapacity, Tag};
+use aws_sdk_sagemaker::types::{
+    DesiredWeightAndCapacity, ProductionVariantServerlessUpdateConfig, Tag,
+};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -41,6 +44,39 @@ pub struct Endpoint {
     /// Of the first (only) variant.
     pub current_instance_count: Option<i32>,
     pub desired_instance_count: Option<i32>,
+    /// The serverless config asked for (else the one in effect) of a
+    /// serverless variant.
+    pub serverless: Option<ServerlessSpec>,
+}
+
+/// The capacity of the variant, as UpdateEndpointWeightsAndCapacities sets
+/// it without a new config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capacity {
+    /// The instance count of an instance-backed variant.
+    Instances(i32),
+    /// The concurrency of a serverless variant.
+    Serverless {
+        max_concurrency: i32,
+        provisioned_concurrency: Option<i32>,
+    },
+}
+
+impl Endpoint {
+    /// The capacity the variant is asked to have: its serverless
+    /// concurrency, else its desired (or current) instance count.
+    pub fn capacity(&self) -> Option<Capacity> {
+        match &self.serverless {
+            Some(s) => Some(Capacity::Serverless {
+                max_concurrency: s.max_concurrency,
+                provisioned_concurrency: s.provisioned_concurrency,
+            }),
+            None => self
+                .desired_instance_count
+                .or(self.current_instance_count)
+                .map(Capacity::Instances),
+        }
+    }
 }
 
 /// Our tags as SageMaker `Tag`s; `None` when there are none.
@@ -80,6 +116,12 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<Endpoint>, AwsError>
         failure_reason: out.failure_reason().map(str::to_string),
         current_instance_count: variant.and_then(|v| v.current_instance_count()),
         desired_instance_count: variant.and_then(|v| v.desired_instance_count()),
+        serverless: variant
+            .and_then(|v| {
+                v.desired_serverless_config()
+                    .or(v.current_serverless_config())
+            })
+            .map(serverless_of),
     }))
 }
 
@@ -152,30 +194,38 @@ pub(crate) async fn update_with(
     Ok(())
 }
 
-/// UpdateEndpointWeightsAndCapacities: sets the desired instance count of
-/// one variant without a new config (as autoscaling does). Follow with
-/// [`wait_in_service`].
-pub(crate) async fn set_instance_count(
+/// UpdateEndpointWeightsAndCapacities: sets the desired instance count or
+/// serverless concurrency of one variant without a new config (as
+/// autoscaling does). Follow with [`wait_in_service`].
+pub(crate) async fn set_capacity(
     c: &Clients,
     name: &str,
     variant: &str,
-    count: i32,
+    capacity: Capacity,
 ) -> Result<(), AwsError> {
     tracing::debug!(
         name,
         variant,
-        count,
+        ?capacity,
         "sagemaker:UpdateEndpointWeightsAndCapacities"
     );
+    let desired = DesiredWeightAndCapacity::builder().variant_name(variant);
+    let desired = match capacity {
+        Capacity::Instances(count) => desired.desired_instance_count(count),
+        Capacity::Serverless {
+            max_concurrency,
+            provisioned_concurrency,
+        } => desired.serverless_update_config(
+            ProductionVariantServerlessUpdateConfig::builder()
+                .max_concurrency(max_concurrency)
+                .set_provisioned_concurrency(provisioned_concurrency)
+                .build(),
+        ),
+    };
     c.sagemaker
         .update_endpoint_weights_and_capacities()
         .endpoint_name(name)
-        .desired_weights_and_capacities(
-            DesiredWeightAndCapacity::builder()
-                .variant_name(variant)
-                .desired_instance_count(count)
-                .build(),
-        )
+        .desired_weights_and_capacities(desired.build())
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("UpdateEndpointWeightsAndCapacities", e))?;
@@ -481,6 +531,7 @@ mod tests {
             failure_reason: reason.map(str::to_string),
             current_instance_count: Some(1),
             desired_instance_count: Some(1),
+            serverless: None,
         })
     }
 

@@ -1,5 +1,6 @@
-//! SageMaker endpoint configs: one variant `AllTraffic` with weight 1, the
-//! two container timeouts, the volume size when set, and optionally the
+//! SageMaker endpoint configs: one variant `AllTraffic` with weight 1, on
+//! instances (type, count, the two container timeouts, the volume size when
+//! set) or serverless (memory, concurrency), and optionally the
 //! asynchronous-inference settings (S3 output and failure paths, SNS topics,
 //! concurrency per instance), a KMS key (volume, async results, captured
 //! data) and data capture.
@@ -12,6 +13,7 @@ use aws_sdk_sagemaker::types::{
     AsyncInferenceClientConfig, AsyncInferenceConfig, AsyncInferenceNotificationConfig,
     AsyncInferenceOutputConfig, CaptureContentTypeHeader, CaptureMode, CaptureOption,
     DataCaptureConfig, ProductionVariant, ProductionVariantInstanceType,
+    ProductionVariantServerlessConfig,
 };
 use std::collections::BTreeMap;
 
@@ -39,16 +41,35 @@ pub struct DataCaptureSpec {
     pub csv_content_types: Vec<String>,
 }
 
+/// A variant's `ServerlessConfig`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerlessSpec {
+    pub memory_size_in_mb: i32,
+    pub max_concurrency: i32,
+    pub provisioned_concurrency: Option<i32>,
+}
+
+/// What the variant runs on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VariantCompute {
+    /// Instances, with the settings only they have.
+    Instances {
+        instance_type: String,
+        instance_count: i32,
+        startup_health_check_timeout: i32,
+        model_data_download_timeout: i32,
+        volume_size_in_gb: Option<i32>,
+    },
+    /// A serverless variant.
+    Serverless(ServerlessSpec),
+}
+
 /// Everything CreateEndpointConfig needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EndpointConfigSpec {
     pub name: String,
     pub model_name: String,
-    pub instance_type: String,
-    pub instance_count: i32,
-    pub startup_health_check_timeout: i32,
-    pub model_data_download_timeout: i32,
-    pub volume_size_in_gb: Option<i32>,
+    pub compute: VariantCompute,
     pub async_inference: Option<AsyncSpec>,
     /// Encrypts the volume, the async results and the captured data.
     pub kms_key_id: Option<String>,
@@ -88,6 +109,8 @@ pub struct VariantDescription {
     pub startup_health_check_timeout: Option<i32>,
     pub model_data_download_timeout: Option<i32>,
     pub volume_size_in_gb: Option<i32>,
+    /// Set on a serverless variant (which has no instance settings).
+    pub serverless: Option<ServerlessSpec>,
 }
 
 /// The asynchronous-inference settings of a described config.
@@ -106,14 +129,20 @@ impl EndpointConfigDescription {
     /// round-trip tests compare (tests/life/aws_objects.rs).
     pub fn spec(&self) -> EndpointConfigSpec {
         let v = self.variant.clone().unwrap_or_default();
+        let compute = match v.serverless {
+            Some(s) => VariantCompute::Serverless(s),
+            None => VariantCompute::Instances {
+                instance_type: v.instance_type,
+                instance_count: v.instance_count.unwrap_or_default(),
+                startup_health_check_timeout: v.startup_health_check_timeout.unwrap_or_default(),
+                model_data_download_timeout: v.model_data_download_timeout.unwrap_or_default(),
+                volume_size_in_gb: v.volume_size_in_gb,
+            },
+        };
         EndpointConfigSpec {
             name: self.name.clone(),
             model_name: v.model_name,
-            instance_type: v.instance_type,
-            instance_count: v.instance_count.unwrap_or_default(),
-            startup_health_check_timeout: v.startup_health_check_timeout.unwrap_or_default(),
-            model_data_download_timeout: v.model_data_download_timeout.unwrap_or_default(),
-            volume_size_in_gb: v.volume_size_in_gb,
+            compute,
             async_inference: self.async_inference.as_ref().map(|a| AsyncSpec {
                 output_path: a.output_path.clone(),
                 failure_path: a.failure_path.clone(),
@@ -162,6 +191,7 @@ pub async fn describe(
             startup_health_check_timeout: v.container_startup_health_check_timeout_in_seconds(),
             model_data_download_timeout: v.model_data_download_timeout_in_seconds(),
             volume_size_in_gb: v.volume_size_in_gb(),
+            serverless: v.serverless_config().map(serverless_of),
         });
     let async_inference = out.async_inference_config().map(|a| {
         let o = a.output_config();
@@ -222,19 +252,42 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<EndpointConfig>, Aws
     }))
 }
 
+/// A `ServerlessConfig` as AWS describes it (of a config or an endpoint).
+pub(crate) fn serverless_of(s: &ProductionVariantServerlessConfig) -> ServerlessSpec {
+    ServerlessSpec {
+        memory_size_in_mb: s.memory_size_in_mb().unwrap_or_default(),
+        max_concurrency: s.max_concurrency().unwrap_or_default(),
+        provisioned_concurrency: s.provisioned_concurrency(),
+    }
+}
+
 fn variant(spec: &EndpointConfigSpec) -> ProductionVariant {
-    ProductionVariant::builder()
+    let v = ProductionVariant::builder()
         .variant_name(VARIANT_NAME)
         .model_name(&spec.model_name)
-        .instance_type(ProductionVariantInstanceType::from(
-            spec.instance_type.as_str(),
-        ))
-        .initial_instance_count(spec.instance_count)
-        .initial_variant_weight(1.0)
-        .container_startup_health_check_timeout_in_seconds(spec.startup_health_check_timeout)
-        .model_data_download_timeout_in_seconds(spec.model_data_download_timeout)
-        .set_volume_size_in_gb(spec.volume_size_in_gb)
-        .build()
+        .initial_variant_weight(1.0);
+    match &spec.compute {
+        VariantCompute::Instances {
+            instance_type,
+            instance_count,
+            startup_health_check_timeout,
+            model_data_download_timeout,
+            volume_size_in_gb,
+        } => v
+            .instance_type(ProductionVariantInstanceType::from(instance_type.as_str()))
+            .initial_instance_count(*instance_count)
+            .container_startup_health_check_timeout_in_seconds(*startup_health_check_timeout)
+            .model_data_download_timeout_in_seconds(*model_data_download_timeout)
+            .set_volume_size_in_gb(*volume_size_in_gb),
+        VariantCompute::Serverless(s) => v.serverless_config(
+            ProductionVariantServerlessConfig::builder()
+                .memory_size_in_mb(s.memory_size_in_mb)
+                .max_concurrency(s.max_concurrency)
+                .set_provisioned_concurrency(s.provisioned_concurrency)
+                .build(),
+        ),
+    }
+    .build()
 }
 
 fn async_config(a: &AsyncSpec, kms_key_id: Option<&String>) -> AsyncInferenceConfig {
@@ -453,11 +506,13 @@ mod tests {
         let spec = EndpointConfigSpec {
             name: "ep-cfg".into(),
             model_name: "ep-model".into(),
-            instance_type: "ml.g5.xlarge".into(),
-            instance_count: 2,
-            startup_health_check_timeout: 600,
-            model_data_download_timeout: 900,
-            volume_size_in_gb: None,
+            compute: VariantCompute::Instances {
+                instance_type: "ml.g5.xlarge".into(),
+                instance_count: 2,
+                startup_health_check_timeout: 600,
+                model_data_download_timeout: 900,
+                volume_size_in_gb: None,
+            },
             async_inference: None,
             kms_key_id: None,
             data_capture: None,
@@ -470,6 +525,28 @@ mod tests {
         assert_eq!(v.initial_instance_count(), Some(2));
         assert_eq!(v.model_data_download_timeout_in_seconds(), Some(900));
         assert_eq!(v.volume_size_in_gb(), None);
+        assert!(v.serverless_config().is_none());
+        let serverless = EndpointConfigSpec {
+            compute: VariantCompute::Serverless(ServerlessSpec {
+                memory_size_in_mb: 2048,
+                max_concurrency: 8,
+                provisioned_concurrency: Some(2),
+            }),
+            ..spec.clone()
+        };
+        let v = variant(&serverless);
+        assert_eq!(v.instance_type(), None);
+        assert_eq!(v.initial_instance_count(), None);
+        assert_eq!(v.container_startup_health_check_timeout_in_seconds(), None);
+        let sc = v.serverless_config().unwrap();
+        assert_eq!(
+            serverless_of(sc),
+            ServerlessSpec {
+                memory_size_in_mb: 2048,
+                max_concurrency: 8,
+                provisioned_concurrency: Some(2),
+            }
+        );
         let a = async_config(
             &AsyncSpec {
                 output_path: "s3://b/out/".into(),

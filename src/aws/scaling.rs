@@ -1,6 +1,8 @@
 //! Application Auto Scaling of an endpoint variant: the scalable target
 //! (`endpoint/<name>/variant/AllTraffic` on
-//! `sagemaker:variant:DesiredInstanceCount`) and its scaling policies.
+//! `sagemaker:variant:DesiredInstanceCount`, or on
+//! `sagemaker:variant:DesiredProvisionedConcurrency` for a serverless
+//! variant) and its scaling policies.
 //!
 //! Each object has one find (one Describe call, `Ok(None)` when missing),
 //! an idempotent put (RegisterScalableTarget and PutScalingPolicy create or
@@ -23,8 +25,24 @@ pub(crate) const BACKLOG_METRIC: &str = "ApproximateBacklogSizePerInstance";
 /// The namespace of SageMaker's endpoint metrics.
 pub(crate) const SAGEMAKER_NAMESPACE: &str = "AWS/SageMaker";
 
-fn dimension() -> ScalableDimension {
-    ScalableDimension::SageMakerVariantDesiredInstanceCount
+/// What is scaled on the variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dimension {
+    /// The instance count of an instance-backed variant.
+    InstanceCount,
+    /// The provisioned concurrency of a serverless variant.
+    ProvisionedConcurrency,
+}
+
+impl Dimension {
+    fn sdk(self) -> ScalableDimension {
+        match self {
+            Dimension::InstanceCount => ScalableDimension::SageMakerVariantDesiredInstanceCount,
+            Dimension::ProvisionedConcurrency => {
+                ScalableDimension::SageMakerVariantDesiredProvisionedConcurrency
+            }
+        }
+    }
 }
 
 /// Application Auto Scaling answers ObjectNotFoundException for a missing
@@ -42,6 +60,7 @@ fn is_missing(e: &AwsError) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TargetSpec {
     pub resource_id: String,
+    pub dimension: Dimension,
     pub min_capacity: i32,
     pub max_capacity: i32,
     pub tags: BTreeMap<String, String>,
@@ -59,6 +78,7 @@ pub(crate) struct Target {
 pub(crate) async fn find_target(
     c: &Clients,
     resource_id: &str,
+    dimension: Dimension,
 ) -> Result<Option<Target>, AwsError> {
     tracing::debug!(
         resource_id,
@@ -69,7 +89,7 @@ pub(crate) async fn find_target(
         .describe_scalable_targets()
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_ids(resource_id)
-        .scalable_dimension(dimension())
+        .scalable_dimension(dimension.sdk())
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("DescribeScalableTargets", e))?;
@@ -96,7 +116,7 @@ pub(crate) async fn register_target(c: &Clients, spec: &TargetSpec) -> Result<()
         .register_scalable_target()
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_id(&spec.resource_id)
-        .scalable_dimension(dimension())
+        .scalable_dimension(spec.dimension.sdk())
         .min_capacity(spec.min_capacity)
         .max_capacity(spec.max_capacity);
     for (k, v) in &spec.tags {
@@ -109,7 +129,11 @@ pub(crate) async fn register_target(c: &Clients, spec: &TargetSpec) -> Result<()
 }
 
 /// DeregisterScalableTarget; an unregistered target counts as done.
-pub(crate) async fn deregister_target(c: &Clients, resource_id: &str) -> Result<(), AwsError> {
+pub(crate) async fn deregister_target(
+    c: &Clients,
+    resource_id: &str,
+    dimension: Dimension,
+) -> Result<(), AwsError> {
     tracing::debug!(
         resource_id,
         "application-autoscaling:DeregisterScalableTarget"
@@ -119,7 +143,7 @@ pub(crate) async fn deregister_target(c: &Clients, resource_id: &str) -> Result<
         .deregister_scalable_target()
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_id(resource_id)
-        .scalable_dimension(dimension())
+        .scalable_dimension(dimension.sdk())
         .send()
         .await
     {
@@ -138,6 +162,8 @@ pub(crate) enum TrackedMetric {
     InvocationsPerInstance,
     /// `ApproximateBacklogSizePerInstance` of this endpoint (async only).
     BacklogPerInstance { endpoint: String },
+    /// `SageMakerVariantProvisionedConcurrencyUtilization` (serverless only).
+    ProvisionedConcurrencyUtilization,
 }
 
 /// A target-tracking policy.
@@ -145,6 +171,7 @@ pub(crate) enum TrackedMetric {
 pub(crate) struct TargetTrackingSpec {
     pub name: String,
     pub resource_id: String,
+    pub dimension: Dimension,
     pub metric: TrackedMetric,
     pub target_value: f64,
     pub scale_in_cooldown: i32,
@@ -179,6 +206,7 @@ pub(crate) struct Policy {
 pub(crate) async fn find_policy(
     c: &Clients,
     resource_id: &str,
+    dimension: Dimension,
     name: &str,
 ) -> Result<Option<Policy>, AwsError> {
     tracing::debug!(
@@ -191,7 +219,7 @@ pub(crate) async fn find_policy(
         .describe_scaling_policies()
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_id(resource_id)
-        .scalable_dimension(dimension())
+        .scalable_dimension(dimension.sdk())
         .policy_names(name)
         .send()
         .await
@@ -260,9 +288,17 @@ pub(crate) async fn put_target_tracking(
                 .statistic(MetricStatistic::Average)
                 .build(),
         ),
+        TrackedMetric::ProvisionedConcurrencyUtilization => cfg.predefined_metric_specification(
+            PredefinedMetricSpecification::builder()
+                .predefined_metric_type(
+                    MetricType::SageMakerVariantProvisionedConcurrencyUtilization,
+                )
+                .build()
+                .map_err(build_error(OP))?,
+        ),
     };
     let cfg = cfg.build().map_err(build_error(OP))?;
-    put_policy(c, &spec.name, &spec.resource_id, |r| {
+    put_policy(c, &spec.name, &spec.resource_id, spec.dimension, |r| {
         r.policy_type(PolicyType::TargetTrackingScaling)
             .target_tracking_scaling_policy_configuration(cfg)
     })
@@ -275,6 +311,7 @@ async fn put_policy(
     c: &Clients,
     name: &str,
     resource_id: &str,
+    dimension: Dimension,
     configure: impl FnOnce(PutScalingPolicyFluentBuilder) -> PutScalingPolicyFluentBuilder,
 ) -> Result<String, AwsError> {
     tracing::debug!(name, "application-autoscaling:PutScalingPolicy");
@@ -284,7 +321,7 @@ async fn put_policy(
         .policy_name(name)
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_id(resource_id)
-        .scalable_dimension(dimension());
+        .scalable_dimension(dimension.sdk());
     let out = configure(req)
         .send()
         .await
@@ -308,7 +345,9 @@ pub(crate) async fn put_step(c: &Clients, spec: &StepSpec) -> Result<String, Aws
                 .map_err(build_error(OP))?,
         )
         .build();
-    put_policy(c, &spec.name, &spec.resource_id, |r| {
+    // Only async endpoints scale from zero, and they run on instances.
+    let dimension = Dimension::InstanceCount;
+    put_policy(c, &spec.name, &spec.resource_id, dimension, |r| {
         r.policy_type(PolicyType::StepScaling)
             .step_scaling_policy_configuration(cfg)
     })
@@ -319,6 +358,7 @@ pub(crate) async fn put_step(c: &Clients, spec: &StepSpec) -> Result<String, Aws
 pub(crate) async fn delete_policy(
     c: &Clients,
     resource_id: &str,
+    dimension: Dimension,
     name: &str,
 ) -> Result<(), AwsError> {
     tracing::debug!(
@@ -332,7 +372,7 @@ pub(crate) async fn delete_policy(
         .policy_name(name)
         .service_namespace(ServiceNamespace::Sagemaker)
         .resource_id(resource_id)
-        .scalable_dimension(dimension())
+        .scalable_dimension(dimension.sdk())
         .send()
         .await
     {

@@ -31,30 +31,6 @@ fn tag(k: &str, v: &str) -> Tag {
     Tag::builder().key(k).value(v).build()
 }
 
-/// `plan -refresh-only` must report changes and mention every needle.
-fn refresh_only_shows(acc: &Acc, needles: &[&str]) {
-    let out = acc.terraform(&[
-        "plan",
-        "-refresh-only",
-        "-detailed-exitcode",
-        "-input=false",
-        "-no-color",
-    ]);
-    assert_eq!(
-        out.code,
-        2,
-        "refresh-only must see drift:\n{}",
-        out.combined()
-    );
-    let text = out.flat();
-    for n in needles {
-        assert!(
-            text.contains(n),
-            "refresh-only does not show {n:?}:\n{text}"
-        );
-    }
-}
-
 fn role_name(state: &Json) -> String {
     state["execution_role_arn"]
         .as_str()
@@ -218,20 +194,17 @@ fn instance_count_tags_and_the_generated_role_are_put_back() {
     });
     wait_in_service(&acc, "drifty");
 
-    refresh_only_shows(
-        &acc,
-        &[
-            "instance_count",
-            "\"extra\" = \"x\"",
-            "out_of_band_changes",
-            "tag sneaky added",
-            "tag owner removed",
-            "trust policy changed",
-            "inline policy tfsm-execution changed",
-            &format!("managed policy {extra_policy} attached"),
-            "tag rogue added",
-        ],
-    );
+    acc.refresh_only_shows(&[
+        "instance_count",
+        "\"extra\" = \"x\"",
+        "out_of_band_changes",
+        "tag sneaky added",
+        "tag owner removed",
+        "trust policy changed",
+        "inline policy tfsm-execution changed",
+        &format!("managed policy {extra_policy} attached"),
+        "tag rogue added",
+    ]);
     acc.apply_ok();
 
     let ep = acc
@@ -309,16 +282,13 @@ fn topic_policy_encryption_and_tags_are_put_back() {
             .await
             .unwrap();
     });
-    refresh_only_shows(
-        &acc,
-        &[
-            "success_topic",
-            "access policy changed",
-            "error_topic",
-            "encryption changed",
-            "tag who added",
-        ],
-    );
+    acc.refresh_only_shows(&[
+        "success_topic",
+        "access policy changed",
+        "error_topic",
+        "encryption changed",
+        "tag who added",
+    ]);
     acc.apply_ok();
     assert_eq!(doc(&attrs(&success)["Policy"]), success_policy);
     assert_eq!(attrs(&error)["KmsMasterKeyId"], "alias/aws/sns");
@@ -355,10 +325,7 @@ fn deleted_model_config_and_topic_come_back() {
             .await
             .unwrap();
     });
-    refresh_only_shows(
-        &acc,
-        &["model_arn", "endpoint_config_arn", "success_topic_arn"],
-    );
+    acc.refresh_only_shows(&["model_arn", "endpoint_config_arn", "success_topic_arn"]);
     acc.apply_ok();
     acc.block_on(async {
         sm.describe_model().model_name(&model).send().await.unwrap();
@@ -413,7 +380,7 @@ fn an_endpoint_switched_to_someone_elses_config_comes_back_and_theirs_survives()
             .unwrap();
     });
     assert_eq!(wait_in_service(&acc, "switched"), "theirs-cfg");
-    refresh_only_shows(&acc, &["endpoint_config_name", "theirs-cfg"]);
+    acc.refresh_only_shows(&["endpoint_config_name", "theirs-cfg"]);
     acc.apply_ok();
     assert_eq!(wait_in_service(&acc, "switched"), ours);
     acc.assert_plan_empty();

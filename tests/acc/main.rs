@@ -18,4 +18,5 @@ mod real_aws;
 mod scale;
 mod scaling;
 mod secrets;
+mod serverless;
 mod update;

@@ -224,6 +224,19 @@ fn async_scale_to_zero_has_backlog_tracking_alarm_and_step_policy() {
     assert_eq!(st["scaling_policy_names"].as_array().unwrap().len(), 2);
     acc.assert_plan_empty();
 
+    // Import records the target, both policies and the alarm, and the
+    // settings: the plan afterwards is empty.
+    let imported = acc.reimport("s", "scaled");
+    for k in [
+        "autoscaling",
+        "scalable_target_resource_id",
+        "scaling_policy_names",
+        "scaling_alarm_names",
+    ] {
+        assert_eq!(imported[k], st[k], "{k}");
+    }
+    acc.assert_plan_empty();
+
     // min_capacity 1: the scale-from-zero path goes, the rest stays.
     acc.config(&hcl.replace("min_capacity = 0", "min_capacity = 1"));
     acc.apply_ok();

@@ -272,16 +272,7 @@ fn import_by_endpoint_name_then_plan_is_empty() {
     acc.apply_ok();
     let applied = acc.resource("imp");
     // Forget it, then import with the CLI command.
-    acc.terraform(&["state", "rm", "sagemaker_custom_endpoint.imp"])
-        .assert_ok("state rm");
-    acc.terraform(&[
-        "import",
-        "-no-color",
-        "sagemaker_custom_endpoint.imp",
-        "imported",
-    ])
-    .assert_ok("import");
-    let imported = acc.resource("imp");
+    let imported = acc.reimport("imp", "imported");
     for k in [
         "model_name",
         "endpoint_config_name",

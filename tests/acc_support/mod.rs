@@ -172,6 +172,59 @@ impl Acc {
         assert_eq!(out.code, 0, "expected an empty plan:\n{}", out.combined());
     }
 
+    /// `plan -refresh-only` must report drift, and its text show each of
+    /// `needles`.
+    pub fn refresh_only_shows(&self, needles: &[&str]) {
+        let out = self.terraform(&[
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+        ]);
+        assert_eq!(
+            out.code,
+            2,
+            "refresh-only must see drift:\n{}",
+            out.combined()
+        );
+        let text = out.flat();
+        for n in needles {
+            assert!(
+                text.contains(n),
+                "refresh-only does not show {n:?}:\n{text}"
+            );
+        }
+    }
+
+    /// `plan` must fail showing each of `needles`, before any SageMaker or
+    /// IAM call.
+    pub fn assert_plan_refused(&self, needles: &[&str]) {
+        let out = self.terraform(&["plan", "-input=false", "-no-color"]);
+        assert_ne!(out.code, 0, "{}", out.combined());
+        let flat = out.flat();
+        for needle in needles {
+            assert!(flat.contains(needle), "{needle:?} not in {flat}");
+        }
+        let log = self.block_on(self.control().log()).expect("log");
+        assert!(
+            log.iter()
+                .all(|e| e.service != "sagemaker" && e.service != "iam"),
+            "plan called AWS: {log:?}"
+        );
+    }
+
+    /// Forgets `sagemaker_custom_endpoint.<name>`, imports it again by
+    /// endpoint name with the CLI, and returns the imported attributes.
+    pub fn reimport(&self, name: &str, endpoint_name: &str) -> Json {
+        let addr = format!("sagemaker_custom_endpoint.{name}");
+        self.terraform(&["state", "rm", &addr])
+            .assert_ok("state rm");
+        self.terraform(&["import", "-no-color", &addr, endpoint_name])
+            .assert_ok("import");
+        self.resource(name)
+    }
+
     /// A plan's JSON (after `plan -out`).
     pub fn plan_json(&self) -> Json {
         self.work.plan_json(&[])

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sagemaker_sandbox::{Sandbox, SandboxOptions};
 use tfsm::aws::clients::Clients;
-use tfsm::aws::endpoint_config::EndpointConfigSpec;
+use tfsm::aws::endpoint_config::{EndpointConfigSpec, VariantCompute};
 use tfsm::aws::model::{ModelData, ModelSpec};
 use tfsm::aws::policy::{PolicyInputs, execution_role_policy, trust_policy};
 use tfsm::aws::role::{self, Role, RoleSpec};
@@ -153,11 +153,13 @@ pub fn config_spec(name: &str, model: &str, count: i32, endpoint: &str) -> Endpo
     EndpointConfigSpec {
         name: name.into(),
         model_name: model.into(),
-        instance_type: "ml.g5.xlarge".into(),
-        instance_count: count,
-        startup_health_check_timeout: 600,
-        model_data_download_timeout: 600,
-        volume_size_in_gb: None,
+        compute: VariantCompute::Instances {
+            instance_type: "ml.g5.xlarge".into(),
+            instance_count: count,
+            startup_health_check_timeout: 600,
+            model_data_download_timeout: 600,
+            volume_size_in_gb: None,
+        },
         async_inference: None,
         kms_key_id: None,
         data_capture: None,

@@ -168,7 +168,9 @@ fn the_documented_examples_exist() {
         "migrate-from-cdk",
         "prefix-model-data",
         "quickstart",
+        "production",
         "realtime",
+        "serverless",
         "smoke-test",
         "vpc",
     ] {

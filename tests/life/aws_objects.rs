@@ -7,7 +7,9 @@ use crate::aws_common;
 use aws_common::*;
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use tfsm::aws::endpoint_config::{self, AsyncSpec};
+use tfsm::aws::endpoint_config::{
+    self, AsyncSpec, EndpointConfigSpec, ServerlessSpec, VariantCompute,
+};
 use tfsm::aws::error::AwsError;
 use tfsm::aws::model::{self, ModelData, VpcSpec};
 use tfsm::aws::policy::trust_policy;
@@ -190,7 +192,12 @@ async fn endpoint_configs_plain_and_async() {
     .unwrap();
 
     let mut plain = config_spec(&format!("{ep}-c1"), &m.name, 2, &ep);
-    plain.volume_size_in_gb = Some(64);
+    if let VariantCompute::Instances {
+        volume_size_in_gb, ..
+    } = &mut plain.compute
+    {
+        *volume_size_in_gb = Some(64);
+    }
     let cfg = endpoint_config::create(&c, &plain).await.unwrap();
     assert_eq!(cfg.model_name, m.name);
     assert_eq!(endpoint_config::create(&c, &plain).await.unwrap(), cfg);
@@ -202,6 +209,27 @@ async fn endpoint_configs_plain_and_async() {
     expected.tags.clear();
     assert_eq!(d.spec(), expected);
     assert_eq!(d.arn, cfg.arn);
+
+    // A serverless variant round-trips too, without instance settings.
+    let serverless = EndpointConfigSpec {
+        name: format!("{ep}-sls"),
+        compute: VariantCompute::Serverless(ServerlessSpec {
+            memory_size_in_mb: 3072,
+            max_concurrency: 12,
+            provisioned_concurrency: Some(2),
+        }),
+        ..plain.clone()
+    };
+    endpoint_config::create(&c, &serverless).await.unwrap();
+    let d = endpoint_config::describe(&c, &serverless.name)
+        .await
+        .unwrap()
+        .unwrap();
+    let v = d.variant.clone().unwrap();
+    assert!(v.instance_type.is_empty() && v.instance_count.is_none());
+    let mut expected = serverless.clone();
+    expected.tags.clear();
+    assert_eq!(d.spec(), expected);
 
     let success = topic::ensure(
         &c,

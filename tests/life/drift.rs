@@ -216,7 +216,7 @@ async fn a_failed_cleanup_is_remembered_and_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_follows_the_endpoint_to_another_config() {
-    use tfsm::aws::endpoint_config::{self, EndpointConfigSpec};
+    use tfsm::aws::endpoint_config::{self, EndpointConfigSpec, VariantCompute};
     let (sandbox, clients) = start().await;
     let w = World::new(clients);
     let (_, r) = w.apply(&Value::Null, &config("life-oob"), &[]).await;
@@ -228,11 +228,13 @@ async fn read_follows_the_endpoint_to_another_config() {
     let spec = EndpointConfigSpec {
         name: "life-oob-manual".into(),
         model_name: model.clone(),
-        instance_type: "ml.g5.2xlarge".into(),
-        instance_count: 1,
-        startup_health_check_timeout: 600,
-        model_data_download_timeout: 600,
-        volume_size_in_gb: None,
+        compute: VariantCompute::Instances {
+            instance_type: "ml.g5.2xlarge".into(),
+            instance_count: 1,
+            startup_health_check_timeout: 600,
+            model_data_download_timeout: 600,
+            volume_size_in_gb: None,
+        },
         async_inference: None,
         kms_key_id: None,
         data_capture: None,

@@ -88,6 +88,17 @@ pub fn async_block(output: &str) -> Value {
     ])
 }
 
+pub fn serverless_block(memory: i64, max: i64, provisioned: Option<i64>) -> Value {
+    obj(&[
+        ("memory_size_in_mb", n(memory)),
+        ("max_concurrency", n(max)),
+        (
+            "provisioned_concurrency",
+            provisioned.map_or(Value::Null, n),
+        ),
+    ])
+}
+
 pub fn data_capture_block(destination: &str) -> Value {
     obj(&[
         ("destination_s3_uri", s(destination)),

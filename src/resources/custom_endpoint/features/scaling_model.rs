@@ -6,7 +6,7 @@ use super::super::schema::state::{AutoscalingAttr, State};
 use crate::aws::alarm::BacklogAlarmSpec;
 use crate::aws::endpoint_config::VARIANT_NAME;
 use crate::aws::names::{self, ScalingPolicyKind};
-use crate::aws::scaling::{StepSpec, TargetSpec, TargetTrackingSpec, TrackedMetric};
+use crate::aws::scaling::{Dimension, StepSpec, TargetSpec, TargetTrackingSpec, TrackedMetric};
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};
 use std::collections::BTreeMap;
@@ -17,10 +17,106 @@ pub const DEFAULT_TARGET_INVOCATIONS: f64 = 70.0;
 /// Default `target_backlog_per_instance` (queued requests per instance) of
 /// an async endpoint.
 pub const DEFAULT_TARGET_BACKLOG: f64 = 5.0;
+/// Default `target_provisioned_concurrency_utilization` of a serverless
+/// endpoint.
+pub const DEFAULT_TARGET_UTILIZATION: f64 = 0.5;
 /// Default `scale_in_cooldown`, in seconds.
 pub const DEFAULT_SCALE_IN_COOLDOWN: i64 = 300;
 /// Default `scale_out_cooldown`, in seconds.
 pub const DEFAULT_SCALE_OUT_COOLDOWN: i64 = 60;
+
+/// The three kinds of endpoint, which scale on different things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// Instances answering requests as they come.
+    RealTime,
+    /// Instances working off a queue (`async_inference`).
+    Async,
+    /// A serverless variant (`serverless`).
+    Serverless,
+}
+
+impl EndpointKind {
+    /// Every kind, for checks that look at each.
+    pub const ALL: [EndpointKind; 3] = [
+        EndpointKind::RealTime,
+        EndpointKind::Async,
+        EndpointKind::Serverless,
+    ];
+
+    /// The kind a configuration or state asks for; `None` while
+    /// `async_inference` or `serverless` is unknown.
+    pub fn of(st: &State) -> Option<EndpointKind> {
+        if st.async_inference.is_unknown() || st.serverless.is_unknown() {
+            return None;
+        }
+        Some(if !st.async_inference.is_null() {
+            EndpointKind::Async
+        } else if !st.serverless.is_null() {
+            EndpointKind::Serverless
+        } else {
+            EndpointKind::RealTime
+        })
+    }
+
+    /// The kind of a state that is fully known (apply, read): real-time
+    /// when neither block says otherwise.
+    pub fn of_known(st: &State) -> EndpointKind {
+        EndpointKind::of(st).unwrap_or(EndpointKind::RealTime)
+    }
+
+    /// How the kind is called in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndpointKind::RealTime => "real-time",
+            EndpointKind::Async => "asynchronous",
+            EndpointKind::Serverless => "serverless",
+        }
+    }
+
+    /// The `autoscaling` attribute that holds this kind's target value.
+    pub fn target_attr(self) -> &'static str {
+        match self {
+            EndpointKind::RealTime => AutoscalingAttr::target_invocations_per_instance,
+            EndpointKind::Async => AutoscalingAttr::target_backlog_per_instance,
+            EndpointKind::Serverless => AutoscalingAttr::target_provisioned_concurrency_utilization,
+        }
+    }
+
+    /// That attribute's value in `a`.
+    pub fn target_of(self, a: &AutoscalingAttr) -> &Known<Number> {
+        match self {
+            EndpointKind::RealTime => &a.target_invocations_per_instance,
+            EndpointKind::Async => &a.target_backlog_per_instance,
+            EndpointKind::Serverless => &a.target_provisioned_concurrency_utilization,
+        }
+    }
+
+    /// That attribute in `a`, to write.
+    pub fn target_of_mut(self, a: &mut AutoscalingAttr) -> &mut Known<Number> {
+        match self {
+            EndpointKind::RealTime => &mut a.target_invocations_per_instance,
+            EndpointKind::Async => &mut a.target_backlog_per_instance,
+            EndpointKind::Serverless => &mut a.target_provisioned_concurrency_utilization,
+        }
+    }
+
+    fn default_target(self) -> f64 {
+        match self {
+            EndpointKind::RealTime => DEFAULT_TARGET_INVOCATIONS,
+            EndpointKind::Async => DEFAULT_TARGET_BACKLOG,
+            EndpointKind::Serverless => DEFAULT_TARGET_UTILIZATION,
+        }
+    }
+
+    /// What Application Auto Scaling scales on the variant.
+    pub(crate) fn dimension(self) -> Dimension {
+        match self {
+            EndpointKind::Serverless => Dimension::ProvisionedConcurrency,
+            _ => Dimension::InstanceCount,
+        }
+    }
+}
 
 /// `autoscaling`, defaults applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +127,8 @@ pub struct Autoscaling {
     pub target_value: f64,
     pub scale_in_cooldown: i64,
     pub scale_out_cooldown: i64,
-    /// Async endpoint (backlog metric) rather than real-time (invocations).
-    pub is_async: bool,
+    /// What the endpoint is, which decides the metric and the dimension.
+    pub kind: EndpointKind,
 }
 
 /// Why `autoscaling` could not be read.
@@ -71,11 +167,11 @@ fn float(v: &Known<Number>, field: &'static str, default: f64) -> Result<f64, Sc
 }
 
 impl Autoscaling {
-    /// Reads `autoscaling` of a known configuration or state; `Ok(None)`
-    /// when it is null. `is_async` says whether `async_inference` is set.
+    /// Reads `autoscaling` of a known configuration or state for an
+    /// endpoint of `kind`; `Ok(None)` when it is null.
     pub fn from_attr(
         v: &Known<AutoscalingAttr>,
-        is_async: bool,
+        kind: EndpointKind,
     ) -> Result<Option<Autoscaling>, ScalingError> {
         let a = match v {
             Known::Null => return Ok(None),
@@ -87,19 +183,7 @@ impl Autoscaling {
             }
             Known::Value(a) => a,
         };
-        let target = if is_async {
-            float(
-                &a.target_backlog_per_instance,
-                "target_backlog_per_instance",
-                DEFAULT_TARGET_BACKLOG,
-            )?
-        } else {
-            float(
-                &a.target_invocations_per_instance,
-                "target_invocations_per_instance",
-                DEFAULT_TARGET_INVOCATIONS,
-            )?
-        };
+        let target = float(kind.target_of(a), kind.target_attr(), kind.default_target())?;
         Ok(Some(Autoscaling {
             min_capacity: int(&a.min_capacity, "min_capacity", None)?,
             max_capacity: int(&a.max_capacity, "max_capacity", None)?,
@@ -114,28 +198,19 @@ impl Autoscaling {
                 "scale_out_cooldown",
                 Some(DEFAULT_SCALE_OUT_COOLDOWN),
             )?,
-            is_async,
+            kind,
         }))
     }
 
     /// The attribute that holds the target value for this endpoint kind.
     pub fn target_attr(&self) -> &'static str {
-        target_attr(self.is_async)
+        self.kind.target_attr()
     }
 
     /// Async endpoints with `min_capacity = 0` also get the scale-from-zero
     /// step policy and its alarm.
     pub fn scales_from_zero(&self) -> bool {
-        self.is_async && self.min_capacity == 0
-    }
-}
-
-/// The attribute that holds the target value for an endpoint kind.
-pub fn target_attr(is_async: bool) -> &'static str {
-    if is_async {
-        "target_backlog_per_instance"
-    } else {
-        "target_invocations_per_instance"
+        self.kind == EndpointKind::Async && self.min_capacity == 0
     }
 }
 
@@ -228,16 +303,18 @@ impl ScalingSpecs {
     pub fn new(endpoint: &str, a: &Autoscaling, tags: &BTreeMap<String, String>) -> ScalingSpecs {
         let n = ScalingNames::wanted(endpoint, a);
         let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
-        let metric = if a.is_async {
-            TrackedMetric::BacklogPerInstance {
+        let metric = match a.kind {
+            EndpointKind::Async => TrackedMetric::BacklogPerInstance {
                 endpoint: endpoint.to_string(),
-            }
-        } else {
-            TrackedMetric::InvocationsPerInstance
+            },
+            EndpointKind::RealTime => TrackedMetric::InvocationsPerInstance,
+            EndpointKind::Serverless => TrackedMetric::ProvisionedConcurrencyUtilization,
         };
+        let dimension = a.kind.dimension();
         ScalingSpecs {
             target: TargetSpec {
                 resource_id: n.resource_id.clone(),
+                dimension,
                 min_capacity: clamp(a.min_capacity),
                 max_capacity: clamp(a.max_capacity),
                 tags: tags.clone(),
@@ -245,6 +322,7 @@ impl ScalingSpecs {
             tracking: TargetTrackingSpec {
                 name: n.policies[0].clone(),
                 resource_id: n.resource_id.clone(),
+                dimension,
                 metric,
                 target_value: a.target_value,
                 scale_in_cooldown: clamp(a.scale_in_cooldown),
@@ -272,8 +350,8 @@ mod tests {
     use crate::resources::custom_endpoint::testutil::*;
 
     impl Autoscaling {
-        fn from_value(v: &Value, is_async: bool) -> Result<Option<Autoscaling>, ScalingError> {
-            Autoscaling::from_attr(&typed::decode(v).unwrap(), is_async)
+        fn from_value(v: &Value, kind: EndpointKind) -> Result<Option<Autoscaling>, ScalingError> {
+            Autoscaling::from_attr(&typed::decode(v).unwrap(), kind)
         }
     }
 
@@ -289,6 +367,7 @@ mod tests {
             ("max_capacity", n(max)),
             ("target_invocations_per_instance", Value::Null),
             ("target_backlog_per_instance", Value::Null),
+            ("target_provisioned_concurrency_utilization", Value::Null),
             ("scale_in_cooldown", Value::Null),
             ("scale_out_cooldown", Value::Null),
         ])
@@ -296,30 +375,30 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_endpoint_kind() {
-        let rt = Autoscaling::from_value(&block(1, 3), false)
+        let rt = Autoscaling::from_value(&block(1, 3), EndpointKind::RealTime)
             .unwrap()
             .unwrap();
         assert_eq!(rt.target_value, DEFAULT_TARGET_INVOCATIONS);
         assert_eq!(rt.scale_in_cooldown, 300);
         assert_eq!(rt.scale_out_cooldown, 60);
         assert!(!rt.scales_from_zero());
-        let a = Autoscaling::from_value(&block(0, 2), true)
+        let a = Autoscaling::from_value(&block(0, 2), EndpointKind::Async)
             .unwrap()
             .unwrap();
         assert_eq!(a.target_value, DEFAULT_TARGET_BACKLOG);
         assert!(a.scales_from_zero());
         assert!(
-            Autoscaling::from_value(&Value::Null, true)
+            Autoscaling::from_value(&Value::Null, EndpointKind::Async)
                 .unwrap()
                 .is_none()
         );
         let bad = with(block(1, 2), &["min_capacity"], Value::Null);
-        assert!(Autoscaling::from_value(&bad, false).is_err());
+        assert!(Autoscaling::from_value(&bad, EndpointKind::RealTime).is_err());
     }
 
     #[test]
     fn names_and_specs_per_kind() {
-        let rt = Autoscaling::from_value(&block(1, 3), false)
+        let rt = Autoscaling::from_value(&block(1, 3), EndpointKind::RealTime)
             .unwrap()
             .unwrap();
         let n = ScalingNames::wanted("ep", &rt);
@@ -330,7 +409,7 @@ mod tests {
         assert_eq!(specs.tracking.metric, TrackedMetric::InvocationsPerInstance);
         assert!(specs.step.is_none() && specs.alarm.is_none());
 
-        let a = Autoscaling::from_value(&block(0, 2), true)
+        let a = Autoscaling::from_value(&block(0, 2), EndpointKind::Async)
             .unwrap()
             .unwrap();
         let n = ScalingNames::wanted("ep", &a);
@@ -343,6 +422,26 @@ mod tests {
         ));
         assert_eq!(specs.step.unwrap().name, "sm-ep-scale-from-zero");
         assert_eq!(specs.target.min_capacity, 0);
+
+        let sv = Autoscaling::from_value(&block(1, 4), EndpointKind::Serverless)
+            .unwrap()
+            .unwrap();
+        assert_eq!(sv.target_value, DEFAULT_TARGET_UTILIZATION);
+        assert!(!sv.scales_from_zero());
+        let specs = ScalingSpecs::new("ep", &sv, &BTreeMap::new());
+        assert_eq!(specs.target.dimension, Dimension::ProvisionedConcurrency);
+        assert_eq!(specs.tracking.dimension, Dimension::ProvisionedConcurrency);
+        assert_eq!(
+            specs.tracking.metric,
+            TrackedMetric::ProvisionedConcurrencyUtilization
+        );
+        assert!(specs.step.is_none() && specs.alarm.is_none());
+        assert_eq!(
+            ScalingSpecs::new("ep", &rt, &BTreeMap::new())
+                .target
+                .dimension,
+            Dimension::InstanceCount
+        );
 
         // State round trip of the names.
         let mut st = State::default();

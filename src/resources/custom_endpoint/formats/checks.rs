@@ -72,7 +72,9 @@ pub fn kms_key_arn(arn: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("expected a KMS key ARN such as              \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"              (a key ARN, not an alias)"
+        Err("expected a KMS key ARN such as \
+             \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\" \
+             (a key ARN, not an alias)"
             .into())
     }
 }

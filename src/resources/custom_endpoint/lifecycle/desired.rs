@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::super::aws;
-use super::super::aws::endpoint_config::{AsyncSpec, DataCaptureSpec, EndpointConfigSpec};
+use super::super::aws::endpoint_config::{
+    AsyncSpec, DataCaptureSpec, EndpointConfigSpec, ServerlessSpec, VariantCompute,
+};
 use super::super::aws::logs::LogGroupSpec;
 use super::super::aws::model::{ModelData, ModelSpec, VpcSpec};
 use super::super::aws::names::{self, TopicKind};
@@ -14,7 +16,7 @@ use super::super::aws::role::RoleSpec;
 use super::super::features::secrets::Secrets;
 use super::super::schema::state::State;
 use super::super::spec::derive::{derived_names, tags_all};
-use super::super::spec::model::{EndpointSpec, ImageError, ModelError};
+use super::super::spec::model::{Compute, EndpointSpec, ImageError, ModelError};
 use crate::aws::dlc;
 use crate::tfplugin::Value;
 
@@ -294,23 +296,41 @@ impl Desired {
             }),
             _ => None,
         };
+        let compute = match &s.compute {
+            Compute::Instances {
+                instance_type,
+                instance_count,
+                volume_size_in_gb,
+                startup_health_check_timeout_in_seconds,
+                model_data_download_timeout_in_seconds,
+            } => VariantCompute::Instances {
+                instance_type: instance_type.clone(),
+                instance_count: to_i32("instance_count", (*instance_count).max(1))?,
+                startup_health_check_timeout: to_i32(
+                    "startup_health_check_timeout_in_seconds",
+                    *startup_health_check_timeout_in_seconds,
+                )?,
+                model_data_download_timeout: to_i32(
+                    "model_data_download_timeout_in_seconds",
+                    *model_data_download_timeout_in_seconds,
+                )?,
+                volume_size_in_gb: volume_size_in_gb
+                    .map(|v| to_i32("volume_size_in_gb", v))
+                    .transpose()?,
+            },
+            Compute::Serverless(sv) => VariantCompute::Serverless(ServerlessSpec {
+                memory_size_in_mb: to_i32("serverless.memory_size_in_mb", sv.memory_size_in_mb)?,
+                max_concurrency: to_i32("serverless.max_concurrency", sv.max_concurrency)?,
+                provisioned_concurrency: sv
+                    .provisioned_concurrency
+                    .map(|p| to_i32("serverless.provisioned_concurrency", p))
+                    .transpose()?,
+            }),
+        };
         Ok(EndpointConfigSpec {
             name: self.config_name.clone(),
             model_name: self.model_name.clone(),
-            instance_type: s.instance_type.clone(),
-            instance_count: to_i32("instance_count", s.instance_count.max(1))?,
-            startup_health_check_timeout: to_i32(
-                "startup_health_check_timeout_in_seconds",
-                s.startup_health_check_timeout_in_seconds,
-            )?,
-            model_data_download_timeout: to_i32(
-                "model_data_download_timeout_in_seconds",
-                s.model_data_download_timeout_in_seconds,
-            )?,
-            volume_size_in_gb: s
-                .volume_size_in_gb
-                .map(|v| to_i32("volume_size_in_gb", v))
-                .transpose()?,
+            compute,
             async_inference,
             kms_key_id: s.kms_key_arn.clone(),
             data_capture: s
@@ -406,8 +426,14 @@ mod tests {
         let a = cfg.async_inference.unwrap();
         assert_eq!(a.max_concurrent_invocations_per_instance, 10);
         assert_eq!(a.success_topic_arn, succ);
-        assert_eq!(cfg.instance_count, 1);
-        assert_eq!(cfg.startup_health_check_timeout, 600);
+        assert!(matches!(
+            cfg.compute,
+            VariantCompute::Instances {
+                instance_count: 1,
+                startup_health_check_timeout: 600,
+                ..
+            }
+        ));
         assert_eq!(
             d.role_spec(&p).name,
             names::role_name("llm-endpoint", "us-east-1")

@@ -217,6 +217,8 @@ async fn state_of(env: &Env<'_>, d: &observed::Described) -> Result<State, StepE
             state.log_group_arn = Known::Value(g.arn);
         }
     }
+    // Autoscaling of the variant: the target and this provider's policies.
+    super::scaling::import(env, &mut state).await?;
     if !secret_keys.is_empty() {
         // The model says which variables are secret: their values stay out
         // of the state, and their names are recorded as configured.

@@ -25,6 +25,7 @@ fn described() -> Described {
             failure_reason: None,
             current_instance_count: Some(2),
             desired_instance_count: Some(2),
+            serverless: None,
         },
         config: EndpointConfigDescription {
             name: "llm-cfg".into(),
@@ -36,6 +37,7 @@ fn described() -> Described {
                 startup_health_check_timeout: Some(600),
                 model_data_download_timeout: Some(900),
                 volume_size_in_gb: None,
+                serverless: None,
             }),
             async_inference: None,
             kms_key_id: None,
@@ -136,4 +138,71 @@ fn role_names_come_from_the_end_of_the_arn() {
     assert_eq!(role_name_of("arn:aws:iam::1:role/a"), Some("a"));
     assert_eq!(role_name_of("arn:aws:iam::1:role/path/to/b"), Some("b"));
     assert_eq!(role_name_of("nope"), None);
+}
+
+#[test]
+fn a_serverless_variant_reads_as_serverless_without_instance_settings() {
+    let sv = aws::endpoint_config::ServerlessSpec {
+        memory_size_in_mb: 3072,
+        max_concurrency: 20,
+        provisioned_concurrency: Some(2),
+    };
+    let mut d = described();
+    d.config.variant = Some(VariantDescription {
+        model_name: "llm-model".into(),
+        serverless: Some(sv),
+        ..Default::default()
+    });
+    d.endpoint.current_instance_count = None;
+    d.endpoint.desired_instance_count = None;
+    d.endpoint.serverless = Some(sv);
+    let st = state_from(&d, "us-east-1", &BTreeMap::new());
+    let v = st.encode();
+    for attr in [
+        "instance_type",
+        "instance_count",
+        "startup_health_check_timeout_in_seconds",
+        "model_data_download_timeout_in_seconds",
+        "volume_size_in_gb",
+    ] {
+        assert!(v.get(attr).is_null(), "{attr}");
+    }
+    assert_eq!(
+        v.get("serverless").get("memory_size_in_mb"),
+        &Value::int(3072)
+    );
+    assert_eq!(
+        v.get("serverless").get("provisioned_concurrency"),
+        &Value::int(2)
+    );
+    // The capacity round trip that refresh and update rely on.
+    let live = d.endpoint.capacity().unwrap();
+    assert_eq!(capacity_of(&st), Some(live));
+    let mut drifted = st.clone();
+    set_capacity(
+        &mut drifted,
+        aws::endpoint::Capacity::Serverless {
+            max_concurrency: 20,
+            provisioned_concurrency: Some(5),
+        },
+    );
+    assert_eq!(
+        drifted
+            .encode()
+            .get("serverless")
+            .get("provisioned_concurrency"),
+        &Value::int(5)
+    );
+    // A count never lands on a serverless state, nor the other way round.
+    set_capacity(&mut drifted, aws::endpoint::Capacity::Instances(3));
+    assert!(drifted.instance_count.is_null());
+    let mut instances = state_from(&described(), "us-east-1", &BTreeMap::new());
+    assert_eq!(
+        capacity_of(&instances),
+        Some(aws::endpoint::Capacity::Instances(2))
+    );
+    set_capacity(&mut instances, live);
+    assert!(instances.serverless.is_null());
+    set_capacity(&mut instances, aws::endpoint::Capacity::Instances(4));
+    assert_eq!(instances.instance_count.as_i64(), Some(4));
 }

@@ -5,19 +5,20 @@
 //! [`state_from`] is the one mapping from those descriptions to attributes.
 //! Import uses it for every attribute; refresh, after the endpoint moved to
 //! another config, for the settings of what really serves. Neither depends
-//! on the other.
+//! on the other. The capacity (instance count or serverless concurrency)
+//! is read and written here too, for refresh and update.
 
 use std::collections::BTreeMap;
 
 use super::super::Env;
 use super::super::aws;
 use super::super::aws::dlc;
-use super::super::aws::endpoint::Endpoint;
+use super::super::aws::endpoint::{Capacity, Endpoint};
 use super::super::aws::endpoint_config::EndpointConfigDescription;
 use super::super::aws::model::ModelDescription;
 use super::super::aws::names;
 use super::super::schema::state::{
-    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, VpcConfigAttr,
+    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, ServerlessAttr, State, VpcConfigAttr,
 };
 use super::super::spec::derive::{invoke_policy_json, tags_all};
 use super::desired::{MODEL_ID_TAG, REGION_ENV};
@@ -187,6 +188,43 @@ fn opt_str(v: Option<&str>) -> Known<String> {
     Known::from_option(v.map(str::to_string))
 }
 
+/// The capacity a state records: the serverless concurrency, else the
+/// instance count; `None` when it records none (or an unreadable one).
+pub fn capacity_of(st: &State) -> Option<Capacity> {
+    let int = |v: &Known<Number>| v.as_i64().and_then(|n| i32::try_from(n).ok());
+    match &st.serverless {
+        Known::Value(sv) => Some(Capacity::Serverless {
+            max_concurrency: int(&sv.max_concurrency)?,
+            provisioned_concurrency: match &sv.provisioned_concurrency {
+                Known::Null => None,
+                v => Some(int(v)?),
+            },
+        }),
+        Known::Unknown => None,
+        Known::Null => int(&st.instance_count).map(Capacity::Instances),
+    }
+}
+
+/// Records `c` (what the live variant has) in the state, in the attributes
+/// of its kind; a kind the state does not have is left alone.
+pub fn set_capacity(st: &mut State, c: Capacity) {
+    let int = |n: i32| Known::int(i64::from(n));
+    match (c, st.serverless.get_mut()) {
+        (Capacity::Instances(n), None) => st.instance_count = int(n),
+        (
+            Capacity::Serverless {
+                max_concurrency,
+                provisioned_concurrency,
+            },
+            Some(sv),
+        ) => {
+            sv.max_concurrency = int(max_concurrency);
+            sv.provisioned_concurrency = opt_int(provisioned_concurrency);
+        }
+        _ => {}
+    }
+}
+
 /// The state for what was described.
 pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, String>) -> State {
     let mut st = State::default();
@@ -196,7 +234,16 @@ pub fn state_from(d: &Described, region: &str, default_tags: &BTreeMap<String, S
     st.id = Known::string(&ep.name);
     st.endpoint_name = Known::string(&ep.name);
     st.model_id = opt_str(d.tags.get(MODEL_ID_TAG).map(String::as_str));
-    st.instance_type = Known::string(&variant.instance_type);
+    st.serverless = Known::from_option(variant.serverless.map(|sv| ServerlessAttr {
+        memory_size_in_mb: Known::int(i64::from(sv.memory_size_in_mb)),
+        max_concurrency: Known::int(i64::from(sv.max_concurrency)),
+        provisioned_concurrency: opt_int(sv.provisioned_concurrency),
+    }));
+    st.instance_type = if variant.instance_type.is_empty() {
+        Known::Null
+    } else {
+        Known::string(&variant.instance_type)
+    };
     st.instance_count = opt_int(variant.instance_count);
     st.model_data_url = Known::string(model.model_data.as_ref().map_or("", |m| m.url()));
     st.container = container_of(&model.image, region);

@@ -17,7 +17,7 @@ use super::super::schema::state::State;
 use super::super::spec::derive::invoke_policy_json;
 use super::desired::Desired;
 use super::drift;
-use super::observed::{describe_found, state_from};
+use super::observed::{self, describe_found, state_from};
 use super::private::{Kind, Pending, PrivateState};
 use super::{StepError, at};
 use crate::framework::Outcome;
@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 fn copy_variant(from: &State, to: &mut State) {
     to.instance_type = from.instance_type.clone();
     to.instance_count = from.instance_count.clone();
+    to.serverless = from.serverless.clone();
     to.startup_health_check_timeout_in_seconds =
         from.startup_health_check_timeout_in_seconds.clone();
     to.model_data_download_timeout_in_seconds = from.model_data_download_timeout_in_seconds.clone();
@@ -228,13 +229,14 @@ async fn refresh(
         }
         mirror_tags(state, tags, &mut st);
     }
-    // Without autoscaling, the instance count is ours to keep.
+    // Without autoscaling, the capacity (instance count or serverless
+    // concurrency) is ours to keep.
     if state.autoscaling.is_null()
         && ep.status == EndpointStatus::InService
-        && let Some(n) = ep.desired_instance_count.or(ep.current_instance_count)
-        && state.instance_count.as_i64() != Some(i64::from(n))
+        && let Some(live) = ep.capacity()
+        && observed::capacity_of(state) != Some(live)
     {
-        st.instance_count = Known::int(i64::from(n));
+        observed::set_capacity(&mut st, live);
     }
     let switched =
         !ep.config_name.is_empty() && state.endpoint_config_name.as_str() != Some(&ep.config_name);

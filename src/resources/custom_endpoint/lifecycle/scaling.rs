@@ -2,8 +2,8 @@
 //! after the endpoint is InService (create), brought in line when the
 //! settings change (update), removed before the endpoint is deleted, when
 //! `autoscaling` is removed, and around an instance type change (Application
-//! Auto Scaling refuses that change on a registered variant), and checked
-//! for drift on refresh.
+//! Auto Scaling refuses that change on a registered variant), checked for
+//! drift on refresh, and read by import.
 //!
 //! The state lists every object as soon as it exists
 //! (`scalable_target_resource_id`, `scaling_policy_names`,
@@ -13,11 +13,14 @@
 
 use super::super::Env;
 use super::super::aws;
-use super::super::features::scaling_model::{Autoscaling, ScalingNames, ScalingSpecs};
-use super::super::schema::state::State;
+use super::super::features::scaling_model::{
+    Autoscaling, EndpointKind, ScalingNames, ScalingSpecs,
+};
+use super::super::schema::state::{AutoscalingAttr, State};
 use super::super::spec::model::EndpointSpec;
 use super::desired::Desired;
 use super::{StepError, at};
+use crate::aws::scaling::Dimension;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};
 
@@ -112,17 +115,19 @@ pub async fn ensure(
             .cloned()
             .collect(),
     };
-    remove_listed(env, &unwanted, &wanted.resource_id, &mut rec, st).await?;
+    let dim = a.kind.dimension();
+    remove_listed(env, &unwanted, &wanted.resource_id, dim, &mut rec, st).await?;
     record(st, &wanted);
     Ok(())
 }
 
 /// Deletes `n`'s alarms, then its policies (on `resource_id`), then its
-/// target; each success leaves `rec` and the state.
+/// target (scaled on `dim`); each success leaves `rec` and the state.
 async fn remove_listed(
     env: &Env<'_>,
     n: &ScalingNames,
     resource_id: &str,
+    dim: Dimension,
     rec: &mut ScalingNames,
     st: &mut State,
 ) -> Result<(), StepError> {
@@ -135,14 +140,14 @@ async fn remove_listed(
         record(st, rec);
     }
     for policy in &n.policies {
-        aws::scaling::delete_policy(c, resource_id, policy)
+        aws::scaling::delete_policy(c, resource_id, dim, policy)
             .await
             .map_err(at(format!("delete the scaling policy {policy}")))?;
         rec.policies.retain(|x| x != policy);
         record(st, rec);
     }
     if !n.resource_id.is_empty() {
-        aws::scaling::deregister_target(c, &n.resource_id)
+        aws::scaling::deregister_target(c, &n.resource_id, dim)
             .await
             .map_err(at(format!("deregister {} from autoscaling", n.resource_id)))?;
         rec.resource_id.clear();
@@ -183,7 +188,8 @@ pub async fn remove_all(env: &Env<'_>, state: &State, st: &mut State) -> Result<
         return Ok(());
     }
     let mut rec = ScalingNames::from_state(state);
-    remove_listed(env, &n, &n.resource_id.clone(), &mut rec, st).await?;
+    let dim = EndpointKind::of_known(state).dimension();
+    remove_listed(env, &n, &n.resource_id.clone(), dim, &mut rec, st).await?;
     record(st, &ScalingNames::default());
     Ok(())
 }
@@ -191,7 +197,7 @@ pub async fn remove_all(env: &Env<'_>, state: &State, st: &mut State) -> Result<
 /// True when an update must deregister the variant before UpdateEndpoint:
 /// the instance type changes while a scalable target may be registered.
 pub fn must_clear_before_switch(prior: &State, new: &EndpointSpec) -> bool {
-    !may_exist(prior).is_empty() && prior.instance_type.as_str() != Some(new.instance_type.as_str())
+    !may_exist(prior).is_empty() && prior.instance_type.as_str() != new.compute.instance_type()
 }
 
 /// True when an update has scaling work to do after the endpoint settled.
@@ -224,21 +230,22 @@ pub async fn update(
     }
 }
 
-/// Without autoscaling the endpoint runs `instance_count` instances again:
-/// the count autoscaling left behind is reset when it differs.
+/// Without autoscaling the endpoint runs `instance_count` instances (or
+/// `serverless.provisioned_concurrency`) again: the capacity autoscaling
+/// left behind is reset when it differs.
 async fn restore_count(env: &Env<'_>, new: &Desired) -> Result<(), StepError> {
     let c = env.clients;
     let name = new.endpoint_name();
-    let step = format!("reset the instance count of endpoint {name}");
-    let Ok(count) = i32::try_from(new.spec.instance_count) else {
+    let step = format!("reset the capacity of endpoint {name}");
+    let Ok(wanted) = new.spec.compute.capacity() else {
         return Ok(());
     };
     let ep = aws::endpoint::find(c, name).await.map_err(at(&step))?;
-    if ep.is_none_or(|ep| ep.desired_instance_count == Some(count)) {
+    if ep.is_none_or(|ep| ep.capacity() == Some(wanted)) {
         return Ok(());
     }
     let variant = aws::endpoint_config::VARIANT_NAME;
-    aws::endpoint::set_instance_count(c, name, variant, count)
+    aws::endpoint::set_capacity(c, name, variant, wanted)
         .await
         .map_err(at(&step))?;
     let timeout = new.spec.timeouts.update;
@@ -252,8 +259,12 @@ async fn restore_count(env: &Env<'_>, new: &Desired) -> Result<(), StepError> {
 /// (on before and after the update): UpdateEndpoint must then keep the
 /// live count (RetainAllVariantProperties) instead of resetting it to
 /// `instance_count`.
+/// A serverless variant is never retained: its new config may change the
+/// memory size, which only the new config carries.
 pub fn retain_live_count(prior: &State, new: &EndpointSpec) -> bool {
-    !prior.autoscaling.is_null() && new.autoscaling.is_some()
+    !prior.autoscaling.is_null()
+        && new.autoscaling.is_some()
+        && new.compute.instance_type().is_some()
 }
 
 /// Refresh: drops objects that no longer exist from the lists, and copies
@@ -266,13 +277,14 @@ pub async fn read(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), St
     if n.is_empty() {
         return Ok(());
     }
-    let is_async = !state.async_inference.is_null();
-    let configured = Autoscaling::from_attr(&state.autoscaling, is_async)
+    let kind = EndpointKind::of_known(state);
+    let dim = kind.dimension();
+    let configured = Autoscaling::from_attr(&state.autoscaling, kind)
         .ok()
         .flatten();
     let mut live = Live::default();
     if !n.resource_id.is_empty() {
-        let target = aws::scaling::find_target(c, &n.resource_id)
+        let target = aws::scaling::find_target(c, &n.resource_id, dim)
             .await
             .map_err(at(format!("read the scalable target {}", n.resource_id)))?;
         match (target, &configured) {
@@ -294,7 +306,7 @@ pub async fn read(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), St
     };
     let mut kept = Vec::new();
     for policy in &n.policies {
-        let found = aws::scaling::find_policy(c, &rid, policy)
+        let found = aws::scaling::find_policy(c, &rid, dim, policy)
             .await
             .map_err(at(format!("read the scaling policy {policy}")))?;
         let Some(p) = found else { continue };
@@ -337,14 +349,80 @@ pub async fn read(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), St
         set(&mut a.scale_in_cooldown, live.scale_in_cooldown);
         set(&mut a.scale_out_cooldown, live.scale_out_cooldown);
         if let Some(target) = live.target {
-            let field = if is_async {
-                &mut a.target_backlog_per_instance
-            } else {
-                &mut a.target_invocations_per_instance
-            };
-            *field = Known::Value(target);
+            *kind.target_of_mut(a) = Known::Value(target);
         }
     }
+    Ok(())
+}
+
+/// Import: the endpoint's scalable target (on the dimension of its kind)
+/// and the policies and alarm that exist under this provider's names, into
+/// `st`: `autoscaling` from their settings (values equal to the documented
+/// defaults as null, as a configuration that leaves them out) and the three
+/// name lists. Nothing is recorded when no target is registered.
+pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
+    let c = env.clients;
+    let Some(ep) = st.endpoint_name.as_str().map(str::to_string) else {
+        return Ok(());
+    };
+    let kind = EndpointKind::of_known(st);
+    let dim = kind.dimension();
+    let all = ScalingNames::all(&ep);
+    let rid = all.resource_id.clone();
+    let Some(target) = aws::scaling::find_target(c, &rid, dim)
+        .await
+        .map_err(at(format!("read the scalable target {rid}")))?
+    else {
+        return Ok(());
+    };
+    let mut found = ScalingNames {
+        resource_id: rid.clone(),
+        ..ScalingNames::default()
+    };
+    let mut a = AutoscalingAttr {
+        min_capacity: Known::int(target.min_capacity.into()),
+        max_capacity: Known::int(target.max_capacity.into()),
+        ..AutoscalingAttr::default()
+    };
+    for policy in &all.policies {
+        let Some(p) = aws::scaling::find_policy(c, &rid, dim, policy)
+            .await
+            .map_err(at(format!("read the scaling policy {policy}")))?
+        else {
+            continue;
+        };
+        found.policies.push(policy.clone());
+        if p.policy_type != "TargetTrackingScaling" {
+            continue;
+        }
+        let defaults = Autoscaling::from_attr(&Known::Value(a.clone()), kind)
+            .ok()
+            .flatten();
+        let Some(d) = defaults else { continue };
+        if let Some(v) = p.target_value
+            && v != d.target_value
+            && let Some(n) = Number::from_f64(v)
+        {
+            *kind.target_of_mut(&mut a) = Known::Value(n);
+        }
+        let unless_default = |got: Option<i32>, default: i64| match got.map(i64::from) {
+            Some(v) if v != default => Known::int(v),
+            _ => Known::Null,
+        };
+        a.scale_in_cooldown = unless_default(p.scale_in_cooldown, d.scale_in_cooldown);
+        a.scale_out_cooldown = unless_default(p.scale_out_cooldown, d.scale_out_cooldown);
+    }
+    for alarm in &all.alarms {
+        if aws::alarm::find(c, alarm)
+            .await
+            .map_err(at(format!("read the alarm {alarm}")))?
+            .is_some()
+        {
+            found.alarms.push(alarm.clone());
+        }
+    }
+    st.autoscaling = Known::Value(a);
+    record(st, &found);
     Ok(())
 }
 
@@ -362,8 +440,9 @@ struct Live {
 pub async fn nothing_left(env: &Env<'_>, state: &State) -> Result<bool, StepError> {
     let c = env.clients;
     let n = ScalingNames::from_state(state);
+    let dim = EndpointKind::of_known(state).dimension();
     if !n.resource_id.is_empty()
-        && aws::scaling::find_target(c, &n.resource_id)
+        && aws::scaling::find_target(c, &n.resource_id, dim)
             .await
             .map_err(at("read the scalable target"))?
             .is_some()

@@ -20,9 +20,11 @@ use super::create::{
 use super::delete::run_pending;
 use super::desired::{Desired, MODEL_ID_TAG};
 use super::drift;
+use super::observed;
 use super::private::{Kind, Pending, PrivateState};
 use super::scaling;
 use super::{StepError, at};
+use crate::aws::endpoint::Capacity;
 use crate::framework::Outcome;
 use crate::framework::typed::Known;
 use crate::tfplugin::Diagnostics;
@@ -405,13 +407,18 @@ impl Run<'_> {
             }
         }
         let after = |e| (e, switched);
-        // Without autoscaling the count is ours: put back one changed out of
-        // band (the config still asks for the planned count).
-        if !changes.new_config
-            && new.spec.autoscaling.is_none()
-            && prior.instance_count.as_i64() != Some(new.spec.instance_count)
-        {
-            self.set_instance_count(new).await.map_err(after)?;
+        // Without autoscaling the capacity is ours: put back a count or a
+        // concurrency changed out of band (the config still asks for the
+        // planned one).
+        if !changes.new_config && new.spec.autoscaling.is_none() {
+            let wanted = new
+                .spec
+                .compute
+                .capacity()
+                .map_err(|e| after(StepError::Other(e.to_string())))?;
+            if observed::capacity_of(prior) != Some(wanted) {
+                self.set_capacity(new, wanted).await.map_err(after)?;
+            }
         }
         if scaling::needs_update(prior, planned, cleared)
             && let Err(e) = scaling::update(env, new, prior, &mut self.target).await
@@ -491,7 +498,6 @@ impl Run<'_> {
         self.target.model_id = prior.model_id.clone();
     }
 
-    /// UpdateEndpointWeightsAndCapacities to the planned count, and the wait.
     /// The log group: made, repaired or given its new retention, key or
     /// tags while `log_retention_in_days` is set; released (our mark off,
     /// the logs kept) when it no longer is.
@@ -533,17 +539,17 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn set_instance_count(&mut self, new: &Desired) -> Result<(), StepError> {
+    /// UpdateEndpointWeightsAndCapacities to the planned capacity, and the
+    /// wait.
+    async fn set_capacity(&mut self, new: &Desired, capacity: Capacity) -> Result<(), StepError> {
         let env = self.env;
         let name = new.endpoint_name();
-        let step = format!("set the instance count of endpoint {name}");
-        let count = i32::try_from(new.spec.instance_count.max(1))
-            .map_err(|_| StepError::Other(format!("{step}: the count is out of range")))?;
-        aws::endpoint::set_instance_count(
+        let step = format!("set the capacity of endpoint {name}");
+        aws::endpoint::set_capacity(
             env.clients,
             name,
             aws::endpoint_config::VARIANT_NAME,
-            count,
+            capacity,
         )
         .await
         .map_err(at(&step))?;

@@ -12,7 +12,7 @@ mod tests;
 #[cfg(test)]
 mod update_tests;
 
-use super::features::scaling_model::{Autoscaling, ScalingNames};
+use super::features::scaling_model::{Autoscaling, EndpointKind, ScalingNames};
 use super::features::secrets;
 use super::schema::state::{ContainerAttr, State};
 use super::spec::derive::{
@@ -22,7 +22,7 @@ use super::{PlanRequest, PlanResponse};
 use crate::aws::dlc;
 use crate::aws::endpoint::EndpointStatus;
 use crate::framework::typed::{DecodeError, Known};
-use crate::tfplugin::{AttrPath, Diagnostics, Value};
+use crate::tfplugin::{AttrPath, Diagnostics, Number, Value};
 
 pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     let mut diagnostics = Diagnostics::new();
@@ -62,6 +62,23 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
     // them). Secret values never enter the plan (the framework nulls them);
     // their key names do.
     p.environment_secret_keys = secrets::keys_value(&config);
+    // A serverless variant has no instance settings: their schema defaults
+    // do not apply (a configured one is refused by validation).
+    if !p.serverless.is_null() {
+        let unset = |v: &Known<Number>, configured: &Known<Number>| match configured {
+            Known::Null => Known::Null,
+            _ => v.clone(),
+        };
+        p.instance_count = unset(&p.instance_count, &config.instance_count);
+        p.startup_health_check_timeout_in_seconds = unset(
+            &p.startup_health_check_timeout_in_seconds,
+            &config.startup_health_check_timeout_in_seconds,
+        );
+        p.model_data_download_timeout_in_seconds = unset(
+            &p.model_data_download_timeout_in_seconds,
+            &config.model_data_download_timeout_in_seconds,
+        );
+    }
 
     p.image_uri = if region.is_empty() {
         diagnostics.error(
@@ -221,10 +238,24 @@ pub fn plan(req: PlanRequest<'_>) -> PlanResponse {
         if !known_eq(&p.endpoint_name, &prior.endpoint_name) {
             requires_replace.insert(0, AttrPath::root(State::endpoint_name));
         }
-        let switched = p.async_inference.is_unknown()
-            || p.async_inference.is_null() != prior.async_inference.is_null();
-        if switched {
-            requires_replace.push(AttrPath::root(State::async_inference));
+        // A change of kind (async or not, serverless or not) is a new
+        // endpoint.
+        let kinds = [
+            (
+                State::async_inference,
+                p.async_inference.is_unknown(),
+                p.async_inference.is_null() != prior.async_inference.is_null(),
+            ),
+            (
+                State::serverless,
+                p.serverless.is_unknown(),
+                p.serverless.is_null() != prior.serverless.is_null(),
+            ),
+        ];
+        for (path, unknown, switched) in kinds {
+            if unknown || switched {
+                requires_replace.push(AttrPath::root(path));
+            }
         }
     }
 
@@ -243,9 +274,9 @@ fn plan_scaling_names(p: &mut State) {
         ScalingNames::clear(p, Value::Null);
         return;
     }
-    let known = p.autoscaling.is_wholly_known() && !p.async_inference.is_unknown();
-    let wanted = match p.endpoint_name.as_str() {
-        Some(ep) if known => Autoscaling::from_attr(&p.autoscaling, !p.async_inference.is_null())
+    let kind = EndpointKind::of(p).filter(|_| p.autoscaling.is_wholly_known());
+    let wanted = match (p.endpoint_name.as_str(), kind) {
+        (Some(ep), Some(kind)) => Autoscaling::from_attr(&p.autoscaling, kind)
             .ok()
             .flatten()
             .map(|a| ScalingNames::wanted(ep, &a)),

@@ -392,3 +392,49 @@ fn imported_state_with_foreign_names_stays_unchanged() {
     assert_ne!(p.get("endpoint_config_name"), &s("hand-made-config"));
     assert!(p.get("endpoint_config_name").as_str().is_some());
 }
+
+pub(super) fn serverless_config() -> Value {
+    let c = with(valid_config(), &["instance_type"], Value::Null);
+    with(c, &["serverless"], serverless_block(2048, 10, Some(1)))
+}
+
+#[test]
+fn a_serverless_plan_drops_the_instance_defaults() {
+    let config = serverless_config();
+    let mut prop = proposed(&Value::Null, &config);
+    crate::framework::rules::fill_defaults(&schema().block, &config, &mut prop);
+    assert_eq!(
+        prop.get("instance_count"),
+        &Value::int(1),
+        "as Terraform sends it"
+    );
+    let r = plan(PlanRequest {
+        prior_state: &Value::Null,
+        proposed_new_state: &prop,
+        config: &config,
+        ctx: &ctx(),
+    });
+    assert!(!r.diagnostics.has_errors(), "{:#?}", r.diagnostics);
+    let p = &r.planned_state;
+    for attr in [
+        "instance_type",
+        "instance_count",
+        "startup_health_check_timeout_in_seconds",
+        "model_data_download_timeout_in_seconds",
+    ] {
+        assert_eq!(p.get(attr), &Value::Null, "{attr}");
+    }
+    assert_eq!(p.get("enable_network_isolation"), &Value::Bool(false));
+    assert!(p.get("endpoint_config_name").as_str().is_some());
+    // An instance endpoint keeps them.
+    let config = valid_config();
+    let mut prop = proposed(&Value::Null, &config);
+    crate::framework::rules::fill_defaults(&schema().block, &config, &mut prop);
+    let r = plan(PlanRequest {
+        prior_state: &Value::Null,
+        proposed_new_state: &prop,
+        config: &config,
+        ctx: &ctx(),
+    });
+    assert_eq!(r.planned_state.get("instance_count"), &Value::int(1));
+}

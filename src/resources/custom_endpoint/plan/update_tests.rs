@@ -7,6 +7,7 @@ use super::super::testutil::*;
 use super::super::{PlanResponse, ProviderContext};
 use super::tests::{
     REGION, ROLE, async_config, create_and_apply, ctx, replace_paths, rich_config, run,
+    serverless_config,
 };
 use crate::tfplugin::Value;
 
@@ -328,4 +329,55 @@ fn a_role_or_topic_deleted_out_of_band_plans_an_update_that_recreates_it() {
     let state = create_and_apply(&mine);
     let r = run(&state, &mine, &ctx());
     assert_eq!(r.planned_state.get("execution_role_arn"), &s(ROLE));
+}
+
+#[test]
+fn serverless_changes_update_in_place_and_a_change_of_kind_replaces() {
+    let base = serverless_config();
+    let (state, r) = update(&base, |c| {
+        with(c, &["serverless", "memory_size_in_mb"], n(4096))
+    });
+    assert!(r.requires_replace.is_empty());
+    let p = &r.planned_state;
+    same(p, &state, &ENDPOINT_KEPT);
+    same(p, &state, &["model_name", "model_arn"]);
+    assert_ne!(
+        p.get("endpoint_config_name"),
+        state.get("endpoint_config_name")
+    );
+    unknown(p, &["endpoint_config_arn", "endpoint_status"]);
+    let (_, r) = update(&base, |_| valid_config());
+    assert_eq!(replace_paths(&r), ["serverless"]);
+    let (_, r) = update(&valid_config(), |_| serverless_config());
+    assert_eq!(replace_paths(&r), ["serverless"]);
+    let (_, r) = update(&base, |c| with(c, &["serverless"], Value::Unknown));
+    assert_eq!(replace_paths(&r), ["serverless"]);
+}
+
+#[test]
+fn serverless_autoscaling_names_the_variant_target() {
+    let c = with(
+        serverless_config(),
+        &["autoscaling"],
+        obj(&[
+            ("min_capacity", n(1)),
+            ("max_capacity", n(4)),
+            ("target_invocations_per_instance", Value::Null),
+            ("target_backlog_per_instance", Value::Null),
+            ("target_provisioned_concurrency_utilization", Value::Null),
+            ("scale_in_cooldown", Value::Null),
+            ("scale_out_cooldown", Value::Null),
+        ]),
+    );
+    let r = run(&Value::Null, &c, &ctx());
+    assert!(!r.diagnostics.has_errors(), "{:#?}", r.diagnostics);
+    let p = &r.planned_state;
+    assert_eq!(
+        p.get("scalable_target_resource_id"),
+        &s("endpoint/llm-endpoint/variant/AllTraffic")
+    );
+    assert_eq!(
+        p.get("scaling_policy_names"),
+        &Value::List(vec![s("sm-llm-endpoint-target-tracking")])
+    );
 }

@@ -7,7 +7,8 @@ pub(super) mod rollout;
 pub(super) mod state;
 
 use self::state::{
-    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, State, TimeoutsAttr, VpcConfigAttr,
+    AsyncInferenceAttr, ContainerAttr, DataCaptureAttr, ServerlessAttr, State, TimeoutsAttr,
+    VpcConfigAttr,
 };
 use crate::tfplugin::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::tfplugin::{Type, Value};
@@ -134,7 +135,10 @@ fn async_inference() -> Attribute {
             .default(Value::int(DEFAULT_MAX_CONCURRENT_INVOCATIONS)),
             string(
                 AsyncInferenceAttr::input_path,
-                "`s3://bucket/prefix/` where callers put their requests (it must end with                  `/`). The generated role may read objects below it, as SageMaker needs to                  fetch each request. SageMaker itself does not record it; changing it only                  changes the role's policy.",
+                "`s3://bucket/prefix/` where callers put their requests (it must end with \
+                 `/`). The generated role may read objects below it, as SageMaker needs to \
+                 fetch each request. SageMaker itself does not record it; changing it only \
+                 changes the role's policy.",
             )
             .optional(),
         ],
@@ -146,6 +150,41 @@ fn async_inference() -> Attribute {
     .optional()
 }
 
+fn serverless() -> Attribute {
+    Attribute::nested(
+        State::serverless,
+        Nesting::Single,
+        vec![
+            number(
+                ServerlessAttr::memory_size_in_mb,
+                "Memory of each serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144 MB. \
+                 SageMaker sizes the worker's compute with it.",
+            )
+            .required(),
+            number(
+                ServerlessAttr::max_concurrency,
+                "Most requests served at once, 1 to 200; requests beyond it are throttled.",
+            )
+            .required(),
+            number(
+                ServerlessAttr::provisioned_concurrency,
+                "Workers SageMaker keeps warm (no cold start), 1 to `max_concurrency`. Required \
+                 with `autoscaling`, which then scales it; without `autoscaling` a change made \
+                 outside Terraform is reported as drift and put back.",
+            )
+            .optional(),
+        ],
+        "Runs the model on a serverless variant (SageMaker's `ServerlessConfig`) instead of \
+         instances: you pay per request and SageMaker scales the workers. `instance_type`, \
+         `instance_count`, `volume_size_in_gb`, the two container timeouts, `kms_key_arn`, \
+         `data_capture`, `vpc_config`, `enable_network_isolation`, `async_inference` and \
+         `deployment_config` are then not allowed, as SageMaker does not offer them on \
+         serverless endpoints. A change of its values deploys a new endpoint configuration in \
+         place; adding or removing the block replaces the endpoint.",
+    )
+    .optional()
+}
+
 fn data_capture() -> Attribute {
     Attribute::nested(
         State::data_capture,
@@ -153,7 +192,8 @@ fn data_capture() -> Attribute {
         vec![
             string(
                 DataCaptureAttr::destination_s3_uri,
-                "`s3://bucket/prefix/` where SageMaker writes the captured requests and                  answers. The generated role may write below it, and nowhere else.",
+                "`s3://bucket/prefix/` where SageMaker writes the captured requests and \
+                 answers. The generated role may write below it, and nowhere else.",
             )
             .required(),
             number(
@@ -165,25 +205,33 @@ fn data_capture() -> Attribute {
             .default(Value::int(DEFAULT_SAMPLING_PERCENTAGE)),
             string_set(
                 DataCaptureAttr::capture_modes,
-                "What is captured: `Input` (requests), `Output` (answers), or both. Defaults                  to both.",
+                "What is captured: `Input` (requests), `Output` (answers), or both. Defaults \
+                 to both.",
             )
             .optional()
             .computed()
             .default(Value::Set(
-                DEFAULT_CAPTURE_MODES.iter().map(|m| Value::string(*m)).collect(),
+                DEFAULT_CAPTURE_MODES
+                    .iter()
+                    .map(|m| Value::string(*m))
+                    .collect(),
             )),
             string_set(
                 DataCaptureAttr::json_content_types,
-                "Content types SageMaker records as JSON text (1 to 10), for example                  `application/json`.",
+                "Content types SageMaker records as JSON text (1 to 10), for example \
+                 `application/json`.",
             )
             .optional(),
             string_set(
                 DataCaptureAttr::csv_content_types,
-                "Content types SageMaker records as CSV text (1 to 10), for example                  `text/csv`.",
+                "Content types SageMaker records as CSV text (1 to 10), for example \
+                 `text/csv`.",
             )
             .optional(),
         ],
-        "Captures requests and answers of the endpoint to S3 (SageMaker's          `DataCaptureConfig`), encrypted with `kms_key_arn` when given. Adding, changing or          removing it deploys a new endpoint configuration in place.",
+        "Captures requests and answers of the endpoint to S3 (SageMaker's \
+         `DataCaptureConfig`), encrypted with `kms_key_arn` when given. Adding, changing or \
+         removing it deploys a new endpoint configuration in place.",
     )
     .optional()
 }
@@ -238,19 +286,21 @@ fn build() -> Schema {
         string(
             State::instance_type,
             "SageMaker instance type, for example `ml.g5.2xlarge` or `ml.inf2.xlarge`. Must \
-             have the form `ml.<family>.<size>`.",
+             have the form `ml.<family>.<size>`. Required unless `serverless` is set, and then \
+             not allowed.",
         )
-        .required(),
+        .optional(),
         number(
             State::instance_count,
-            "Number of instances behind the endpoint, at least 1. Defaults to `1`. With \
-             `autoscaling`, this is only the initial count and must lie between \
-             `min_capacity` and `max_capacity`; changing it then does not resize the \
-             running endpoint.",
+            "Number of instances behind the endpoint, at least 1. Defaults to `1` (null on a \
+             serverless endpoint, where it is not allowed). With `autoscaling`, this is only \
+             the initial count and must lie between `min_capacity` and `max_capacity`; \
+             changing it then does not resize the running endpoint.",
         )
         .optional()
         .computed()
         .default(Value::int(DEFAULT_INSTANCE_COUNT)),
+        serverless(),
         string(
             State::model_data_url,
             "S3 location of the model artifacts. A key ending in `.tar.gz` is used as a \
@@ -315,19 +365,30 @@ fn build() -> Schema {
         Attribute::typed(
             State::enable_network_isolation,
             Type::Bool,
-            "Runs the model's container without network access (SageMaker's              `EnableNetworkIsolation`): it can make no outbound call, while SageMaker still              fetches the image and the model data for it. Changing it deploys a new model in              place. Defaults to `false`.",
+            "Runs the model's container without network access (SageMaker's \
+             `EnableNetworkIsolation`): it can make no outbound call, while SageMaker still \
+             fetches the image and the model data for it. Changing it deploys a new model in \
+             place. Defaults to `false`.",
         )
         .optional()
         .computed()
         .default(Value::Bool(false)),
         string(
             State::kms_key_arn,
-            "ARN of a customer-managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`) that              encrypts the ML storage volume of each instance, the asynchronous results and the              captured data. SageMaker refuses a volume key on instance types with local NVMe              storage (for example `ml.g5.*`, `ml.p4d.*`, `ml.m5d.*`), which encrypt their              storage themselves; the provider refuses that combination at plan time. The              generated role may use the key for S3 (`kms:Encrypt`, `kms:Decrypt`,              `kms:GenerateDataKey*`, only through S3 in this region). Changing it deploys a              new endpoint configuration in place.",
+            "ARN of a customer-managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`) that \
+             encrypts the ML storage volume of each instance, the asynchronous results and the \
+             captured data. SageMaker refuses a volume key on instance types with local NVMe \
+             storage (for example `ml.g5.*`, `ml.p4d.*`, `ml.m5d.*`), which encrypt their \
+             storage themselves; the provider refuses that combination at plan time. The \
+             generated role may use the key for S3 (`kms:Encrypt`, `kms:Decrypt`, \
+             `kms:GenerateDataKey*`, only through S3 in this region). Changing it deploys a \
+             new endpoint configuration in place.",
         )
         .optional(),
         string(
             State::model_data_kms_key_arn,
-            "ARN of the customer-managed KMS key of the bucket holding `model_data_url`. The              generated role may decrypt with this key, only through S3 in this region.",
+            "ARN of the customer-managed KMS key of the bucket holding `model_data_url`. The \
+             generated role may decrypt with this key, only through S3 in this region.",
         )
         .optional(),
         data_capture(),
@@ -362,7 +423,7 @@ fn build() -> Schema {
         number(
             State::startup_health_check_timeout_in_seconds,
             "Seconds the container may take to pass its first health check, 60 to 3600. \
-             Defaults to `600`.",
+             Defaults to `600` (null on a serverless endpoint, where it is not allowed).",
         )
         .optional()
         .computed()
@@ -370,7 +431,7 @@ fn build() -> Schema {
         number(
             State::model_data_download_timeout_in_seconds,
             "Seconds allowed for downloading the model data to each instance, 60 to 3600. \
-             Defaults to `600`.",
+             Defaults to `600` (null on a serverless endpoint, where it is not allowed).",
         )
         .optional()
         .computed()
@@ -559,13 +620,7 @@ mod tests {
         };
         assert_eq!(
             names(|a| a.required),
-            [
-                "endpoint_name",
-                "model_id",
-                "instance_type",
-                "model_data_url",
-                "container"
-            ]
+            ["endpoint_name", "model_id", "model_data_url", "container"]
         );
         assert_eq!(
             names(|a| a.optional && a.computed),

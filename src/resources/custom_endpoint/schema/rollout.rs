@@ -19,14 +19,16 @@ pub fn autoscaling() -> Attribute {
         vec![
             number(
                 AutoscalingAttr::min_capacity,
-                "Fewest instances autoscaling may leave running. `0` (scale to zero) is only \
-                 allowed for asynchronous endpoints; real-time endpoints need at least `1`.",
+                "Fewest instances autoscaling may leave running (on a serverless endpoint: the \
+                 least provisioned concurrency). `0` (scale to zero) is only allowed for \
+                 asynchronous endpoints; real-time and serverless endpoints need at least `1`.",
             )
             .required(),
             number(
                 AutoscalingAttr::max_capacity,
                 "Most instances autoscaling may start; at least `min_capacity` and at least \
-                 `instance_count`.",
+                 `instance_count`. On a serverless endpoint, the most provisioned concurrency, \
+                 at most `serverless.max_concurrency`.",
             )
             .required(),
             number(
@@ -41,6 +43,14 @@ pub fn autoscaling() -> Attribute {
                 "Asynchronous endpoints only: the target of the \
                  `ApproximateBacklogSizePerInstance` metric (queued requests per instance) that \
                  target tracking holds. Defaults to `5`.",
+            )
+            .optional(),
+            number(
+                AutoscalingAttr::target_provisioned_concurrency_utilization,
+                "Serverless endpoints only: the target of the \
+                 `SageMakerVariantProvisionedConcurrencyUtilization` metric (the share of the \
+                 provisioned concurrency in use, above 0 and at most 1) that target tracking \
+                 holds. Defaults to `0.5`.",
             )
             .optional(),
             number(
@@ -59,7 +69,9 @@ pub fn autoscaling() -> Attribute {
          `instance_count`. The provider registers the variant as a scalable target between \
          `min_capacity` and `max_capacity` and adds a target-tracking policy: on \
          invocations per instance for real-time endpoints, on backlog per instance for \
-         asynchronous ones. An asynchronous endpoint with `min_capacity = 0` also gets a \
+         asynchronous ones. On a serverless endpoint it scales the provisioned concurrency \
+         instead (`sagemaker:variant:DesiredProvisionedConcurrency`), on its utilization, \
+         starting from `serverless.provisioned_concurrency`. An asynchronous endpoint with `min_capacity = 0` also gets a \
          CloudWatch alarm on `HasBacklogWithoutCapacity` and a step policy that starts the \
          first instance when requests wait. While autoscaling is on, `instance_count` is only \
          the initial count: the provider never resets the count autoscaling chose, and \

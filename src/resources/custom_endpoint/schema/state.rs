@@ -48,12 +48,22 @@ typed_object! {
 }
 
 typed_object! {
+    /// `serverless`.
+    pub struct ServerlessAttr {
+        memory_size_in_mb: Known<Number>,
+        max_concurrency: Known<Number>,
+        provisioned_concurrency: Known<Number>,
+    }
+}
+
+typed_object! {
     /// `autoscaling`.
     pub struct AutoscalingAttr {
         min_capacity: Known<Number>,
         max_capacity: Known<Number>,
         target_invocations_per_instance: Known<Number>,
         target_backlog_per_instance: Known<Number>,
+        target_provisioned_concurrency_utilization: Known<Number>,
         scale_in_cooldown: Known<Number>,
         scale_out_cooldown: Known<Number>,
     }
@@ -117,6 +127,7 @@ typed_object! {
         model_data_url: Known<String>,
         container: Known<ContainerAttr>,
         instance_count: Known<Number>,
+        serverless: Known<ServerlessAttr>,
         role_arn: Known<String>,
         role_managed_policy_arns: Value,
         environment: Value,
@@ -241,6 +252,10 @@ mod tests {
         assert_eq!(
             sorted(DataCaptureAttr::NAMES),
             names(&nested(b, "data_capture"))
+        );
+        assert_eq!(
+            sorted(ServerlessAttr::NAMES),
+            names(&nested(b, "serverless"))
         );
         assert_eq!(
             sorted(AutoscalingAttr::NAMES),

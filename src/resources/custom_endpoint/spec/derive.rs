@@ -13,7 +13,9 @@
 //!   the secret values);
 //! - **endpoint config**: model name, `instance_type`, `instance_count`, both
 //!   container timeouts, `volume_size_in_gb`, and the `async_inference`
-//!   settings, plus, only when set, `kms_key_arn` and `data_capture`;
+//!   settings, plus, only when set, `kms_key_arn`, `data_capture` and
+//!   `serverless` (whose endpoints have no instance settings: those inputs
+//!   are then empty);
 //! - the model also takes `enable_network_isolation`, only when true.
 //!
 //! `model_id`, `tags`, `role_managed_policy_arns` and `timeouts` feed neither
@@ -112,6 +114,8 @@ pub struct ConfigInputs {
     pub kms_key_arn: Option<String>,
     /// `data_capture` with defaults applied and lists sorted, as JSON.
     pub data_capture: Option<String>,
+    /// `serverless` (memory, max and provisioned concurrency), as JSON.
+    pub serverless: Option<String>,
 }
 
 /// The two derived object names.
@@ -283,17 +287,43 @@ impl ConfigInputs {
             )),
             Known::Unknown => return None,
         };
+        let serverless = match &state.serverless {
+            Known::Null => None,
+            Known::Unknown => return None,
+            Known::Value(sv) => Some(
+                serde_json::json!([
+                    int_or(&sv.memory_size_in_mb, None)??,
+                    int_or(&sv.max_concurrency, None)??,
+                    int_or(&sv.provisioned_concurrency, None)?,
+                ])
+                .to_string(),
+            ),
+        };
+        // A serverless variant has none of the instance settings.
+        let (instance_type, instance_count, startup_timeout, download_timeout, volume_size_in_gb) =
+            if serverless.is_some() {
+                (String::new(), 0, 0, 0, None)
+            } else {
+                (
+                    req_str(&state.instance_type)?,
+                    int_or(&state.instance_count, Some(DEFAULT_INSTANCE_COUNT))??,
+                    int_or(&state.startup_health_check_timeout_in_seconds, timeout)??,
+                    int_or(&state.model_data_download_timeout_in_seconds, timeout)??,
+                    int_or(&state.volume_size_in_gb, None)?,
+                )
+            };
         Some(ConfigInputs {
             endpoint_name: req_str(&state.endpoint_name)?,
             model_name: model_name.to_string(),
-            instance_type: req_str(&state.instance_type)?,
-            instance_count: int_or(&state.instance_count, Some(DEFAULT_INSTANCE_COUNT))??,
-            startup_timeout: int_or(&state.startup_health_check_timeout_in_seconds, timeout)??,
-            download_timeout: int_or(&state.model_data_download_timeout_in_seconds, timeout)??,
-            volume_size_in_gb: int_or(&state.volume_size_in_gb, None)?,
+            instance_type,
+            instance_count,
+            startup_timeout,
+            download_timeout,
+            volume_size_in_gb,
             async_inference,
             kms_key_arn: known_str(&state.kms_key_arn)?,
             data_capture: data_capture_part(&state.data_capture)?,
+            serverless,
         })
     }
 
@@ -326,6 +356,9 @@ impl ConfigInputs {
         }
         if let Some(c) = &self.data_capture {
             parts.extend(["data-capture", c.as_str()]);
+        }
+        if let Some(sv) = &self.serverless {
+            parts.extend(["serverless", sv.as_str()]);
         }
         names::content_hash(&parts)
     }
@@ -462,5 +495,34 @@ mod tests {
         ] {
             assert_ne!(h(&with(base.clone(), &[attr], v)), h0, "{attr}");
         }
+    }
+
+    #[test]
+    fn serverless_configs_hash_their_own_settings_only() {
+        let inputs = |v: &Value| ConfigInputs::from_state(&State::decode(v).unwrap(), "m");
+        let h = |v: &Value| inputs(v).unwrap().hash();
+        let base = with(valid_config(), &["instance_type"], Value::Null);
+        assert!(
+            inputs(&base).is_none(),
+            "no instance type and no serverless"
+        );
+        let sv = with(base, &["serverless"], serverless_block(2048, 10, None));
+        let h0 = h(&sv);
+        assert_ne!(h0, h(&valid_config()));
+        // The schema defaults of the instance settings do not matter.
+        assert_eq!(h(&with(sv.clone(), &["instance_count"], n(1))), h0);
+        for (field, v) in [
+            ("memory_size_in_mb", n(3072)),
+            ("max_concurrency", n(11)),
+            ("provisioned_concurrency", n(1)),
+        ] {
+            assert_ne!(
+                h(&with(sv.clone(), &["serverless", field], v)),
+                h0,
+                "{field}"
+            );
+        }
+        let unknown = with(sv, &["serverless", "max_concurrency"], Value::Unknown);
+        assert!(inputs(&unknown).is_none());
     }
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::super::features::deploy_model;
-use super::super::features::scaling_model::Autoscaling;
-use super::super::schema::state::{ContainerAttr, State, TimeoutsAttr};
+use super::super::features::scaling_model::{Autoscaling, EndpointKind};
+use super::super::schema::state::{ContainerAttr, ServerlessAttr, State, TimeoutsAttr};
 use super::super::schema::{
     DEFAULT_CAPTURE_MODES, DEFAULT_CONTAINER_TIMEOUT_SECONDS, DEFAULT_CREATE_TIMEOUT,
     DEFAULT_DELETE_TIMEOUT, DEFAULT_INSTANCE_COUNT, DEFAULT_MAX_CONCURRENT_INVOCATIONS,
@@ -15,6 +15,7 @@ use super::super::schema::{
 };
 use crate::aws::deployment::DeploymentSpec;
 use crate::aws::dlc;
+use crate::aws::endpoint::Capacity;
 use crate::framework::typed::{DecodeError, Known};
 use crate::resources::formats::duration::{DurationError, parse_go_duration};
 use crate::resources::formats::s3uri::{S3Uri, S3UriError};
@@ -166,6 +167,99 @@ pub struct DataCapture {
     pub csv_content_types: Vec<String>,
 }
 
+/// `serverless`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Serverless {
+    pub memory_size_in_mb: i64,
+    pub max_concurrency: i64,
+    pub provisioned_concurrency: Option<i64>,
+}
+
+/// What the endpoint runs on, with the settings only that kind has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compute {
+    /// Instances (`instance_type` and the rest), defaults applied.
+    Instances {
+        instance_type: String,
+        instance_count: i64,
+        volume_size_in_gb: Option<i64>,
+        startup_health_check_timeout_in_seconds: i64,
+        model_data_download_timeout_in_seconds: i64,
+    },
+    /// A serverless variant.
+    Serverless(Serverless),
+}
+
+impl Compute {
+    /// The instance type; `None` on a serverless endpoint.
+    pub fn instance_type(&self) -> Option<&str> {
+        match self {
+            Compute::Instances { instance_type, .. } => Some(instance_type),
+            Compute::Serverless(_) => None,
+        }
+    }
+
+    /// The capacity the configuration asks the live variant to have.
+    pub fn capacity(&self) -> Result<Capacity, ModelError> {
+        let int = |path: &str, v: i64| {
+            i32::try_from(v).map_err(|_| ModelError::Invalid {
+                path: path.to_string(),
+                reason: "is out of range".into(),
+            })
+        };
+        Ok(match self {
+            Compute::Instances { instance_count, .. } => {
+                Capacity::Instances(int("instance_count", (*instance_count).max(1))?)
+            }
+            Compute::Serverless(s) => Capacity::Serverless {
+                max_concurrency: int("serverless.max_concurrency", s.max_concurrency)?,
+                provisioned_concurrency: s
+                    .provisioned_concurrency
+                    .map(|p| int("serverless.provisioned_concurrency", p))
+                    .transpose()?,
+            },
+        })
+    }
+
+    fn from_state(v: &State) -> Result<Compute, ModelError> {
+        match &v.serverless {
+            Known::Unknown => Err(ModelError::Unknown("serverless".into())),
+            Known::Value(sv) => Ok(Compute::Serverless(Serverless::from_attr(sv)?)),
+            Known::Null => Ok(Compute::Instances {
+                instance_type: req_str(&v.instance_type, "instance_type")?,
+                instance_count: opt_int(&v.instance_count, "instance_count")?
+                    .unwrap_or(DEFAULT_INSTANCE_COUNT),
+                volume_size_in_gb: opt_int(&v.volume_size_in_gb, "volume_size_in_gb")?,
+                startup_health_check_timeout_in_seconds: opt_int(
+                    &v.startup_health_check_timeout_in_seconds,
+                    "startup_health_check_timeout_in_seconds",
+                )?
+                .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+                model_data_download_timeout_in_seconds: opt_int(
+                    &v.model_data_download_timeout_in_seconds,
+                    "model_data_download_timeout_in_seconds",
+                )?
+                .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
+            }),
+        }
+    }
+}
+
+impl Serverless {
+    fn from_attr(v: &ServerlessAttr) -> Result<Serverless, ModelError> {
+        Ok(Serverless {
+            memory_size_in_mb: opt_int(&v.memory_size_in_mb, "serverless.memory_size_in_mb")?
+                .ok_or_else(|| ModelError::Missing("serverless.memory_size_in_mb".into()))?,
+            max_concurrency: opt_int(&v.max_concurrency, "serverless.max_concurrency")?
+                .ok_or_else(|| ModelError::Missing("serverless.max_concurrency".into()))?,
+            provisioned_concurrency: opt_int(
+                &v.provisioned_concurrency,
+                "serverless.provisioned_concurrency",
+            )?,
+        })
+    }
+}
+
 /// The `timeouts` block, with the documented defaults applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
@@ -180,8 +274,7 @@ pub struct Timeouts {
 pub struct EndpointSpec {
     pub endpoint_name: String,
     pub model_id: String,
-    pub instance_type: String,
-    pub instance_count: i64,
+    pub compute: Compute,
     pub model_data_url: String,
     pub container: Container,
     pub role_arn: Option<String>,
@@ -197,9 +290,6 @@ pub struct EndpointSpec {
     /// The log group is the provider's while this is set.
     pub log_retention_in_days: Option<i64>,
     pub delete_logs_on_destroy: bool,
-    pub startup_health_check_timeout_in_seconds: i64,
-    pub model_data_download_timeout_in_seconds: i64,
-    pub volume_size_in_gb: Option<i64>,
     pub async_inference: Option<AsyncInference>,
     pub autoscaling: Option<Autoscaling>,
     pub deployment: Option<DeploymentSpec>,
@@ -270,7 +360,7 @@ impl EndpointSpec {
                 })
             }
         };
-        let autoscaling = Autoscaling::from_attr(&v.autoscaling, async_inference.is_some())
+        let autoscaling = Autoscaling::from_attr(&v.autoscaling, EndpointKind::of_known(v))
             .map_err(|e| ModelError::Invalid {
                 path: format!("autoscaling.{}", e.field),
                 reason: e.reason.to_string(),
@@ -278,9 +368,7 @@ impl EndpointSpec {
         Ok(EndpointSpec {
             endpoint_name: req_str(&v.endpoint_name, "endpoint_name")?,
             model_id: req_str(&v.model_id, "model_id")?,
-            instance_type: req_str(&v.instance_type, "instance_type")?,
-            instance_count: opt_int(&v.instance_count, "instance_count")?
-                .unwrap_or(DEFAULT_INSTANCE_COUNT),
+            compute: Compute::from_state(v)?,
             model_data_url: req_str(&v.model_data_url, "model_data_url")?,
             container,
             role_arn: opt_str(&v.role_arn, "role_arn")?,
@@ -302,17 +390,6 @@ impl EndpointSpec {
             data_capture,
             log_retention_in_days: opt_int(&v.log_retention_in_days, "log_retention_in_days")?,
             delete_logs_on_destroy: v.delete_logs_on_destroy.get() == Some(&true),
-            startup_health_check_timeout_in_seconds: opt_int(
-                &v.startup_health_check_timeout_in_seconds,
-                "startup_health_check_timeout_in_seconds",
-            )?
-            .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
-            model_data_download_timeout_in_seconds: opt_int(
-                &v.model_data_download_timeout_in_seconds,
-                "model_data_download_timeout_in_seconds",
-            )?
-            .unwrap_or(DEFAULT_CONTAINER_TIMEOUT_SECONDS),
-            volume_size_in_gb: opt_int(&v.volume_size_in_gb, "volume_size_in_gb")?,
             async_inference,
             autoscaling,
             deployment: deploy_model::from_attr(&v.deployment_config).map_err(|e| {
@@ -452,10 +529,21 @@ mod tests {
     fn reads_a_minimal_configuration_with_defaults() {
         let spec = EndpointSpec::from_value(&valid_config()).unwrap();
         assert_eq!(spec.endpoint_name, "llm-endpoint");
-        assert_eq!(spec.instance_count, 1);
-        assert_eq!(spec.startup_health_check_timeout_in_seconds, 600);
-        assert_eq!(spec.model_data_download_timeout_in_seconds, 600);
-        assert_eq!(spec.volume_size_in_gb, None);
+        let Compute::Instances {
+            instance_count,
+            startup_health_check_timeout_in_seconds,
+            model_data_download_timeout_in_seconds,
+            volume_size_in_gb,
+            ..
+        } = &spec.compute
+        else {
+            panic!("not on instances: {:?}", spec.compute)
+        };
+        assert_eq!(*instance_count, 1);
+        assert_eq!(*startup_health_check_timeout_in_seconds, 600);
+        assert_eq!(*model_data_download_timeout_in_seconds, 600);
+        assert_eq!(*volume_size_in_gb, None);
+        assert_eq!(spec.compute.capacity().unwrap(), Capacity::Instances(1));
         assert_eq!(spec.role_arn, None);
         assert!(spec.environment.is_empty() && spec.tags.is_empty());
         assert!(spec.vpc_config.is_none() && spec.async_inference.is_none());
@@ -482,13 +570,19 @@ mod tests {
         let c = with(c, &["timeouts"], timeouts(s("90s"), Value::Null, s("1h")));
         let c = with(c, &["container"], container(&[("image_uri", s("img:1"))]));
         let spec = EndpointSpec::from_value(&c).unwrap();
-        assert_eq!(spec.instance_count, 3);
+        assert_eq!(spec.compute.capacity().unwrap(), Capacity::Instances(3));
+        assert!(matches!(
+            spec.compute,
+            Compute::Instances {
+                volume_size_in_gb: Some(30),
+                ..
+            }
+        ));
         assert_eq!(
             spec.vpc_config.unwrap().security_group_ids,
             ["sg-a", "sg-b"]
         );
         assert_eq!(spec.environment["A"], "1");
-        assert_eq!(spec.volume_size_in_gb, Some(30));
         let a = spec.async_inference.unwrap();
         assert_eq!(a.max_concurrent_invocations_per_instance, 10);
         assert_eq!(a.failure_path, None);
@@ -496,6 +590,35 @@ mod tests {
         assert_eq!(spec.timeouts.update, Duration::from_secs(3600));
         assert_eq!(spec.timeouts.delete, Duration::from_secs(3600));
         assert_eq!(spec.container, Container::Image("img:1".into()));
+    }
+
+    #[test]
+    fn a_serverless_endpoint_has_no_instance_settings() {
+        let c = with(valid_config(), &["instance_type"], Value::Null);
+        let c = with(c, &["instance_count"], Value::Null);
+        let c = with(c, &["serverless"], serverless_block(2048, 10, Some(2)));
+        let spec = EndpointSpec::from_value(&c).unwrap();
+        assert_eq!(
+            spec.compute,
+            Compute::Serverless(Serverless {
+                memory_size_in_mb: 2048,
+                max_concurrency: 10,
+                provisioned_concurrency: Some(2),
+            })
+        );
+        assert_eq!(spec.compute.instance_type(), None);
+        assert_eq!(
+            spec.compute.capacity().unwrap(),
+            Capacity::Serverless {
+                max_concurrency: 10,
+                provisioned_concurrency: Some(2),
+            }
+        );
+        let half = with(c, &["serverless", "max_concurrency"], Value::Null);
+        assert!(matches!(
+            EndpointSpec::from_value(&half),
+            Err(ModelError::Missing(p)) if p == "serverless.max_concurrency"
+        ));
     }
 
     #[test]

@@ -625,6 +625,110 @@ pub fn cases() -> Vec<Case> {
             "async_inference.input_path",
             Some("/requests/".into()),
         ),
+        (
+            "neither an instance type nor serverless",
+            with(c(), &["instance_type"], Value::Null),
+            "Missing instance type",
+            "instance_type",
+            None,
+        ),
     ]);
+    let sls = |memory: i64, max: i64, provisioned: Option<i64>| {
+        let cfg = with(c(), &["instance_type"], Value::Null);
+        with(
+            cfg,
+            &["serverless"],
+            serverless_block(memory, max, provisioned),
+        )
+    };
+    all.extend(vec![
+        (
+            "serverless memory off the 1 GB steps",
+            sls(1500, 10, None),
+            "Invalid memory size",
+            "serverless.memory_size_in_mb",
+            Some("1500".into()),
+        ),
+        (
+            "serverless memory above 6 GB",
+            sls(7168, 10, None),
+            "Value out of range",
+            "serverless.memory_size_in_mb",
+            Some("7168".into()),
+        ),
+        (
+            "serverless concurrency above 200",
+            sls(2048, 201, None),
+            "Value out of range",
+            "serverless.max_concurrency",
+            Some("201".into()),
+        ),
+        (
+            "provisioned concurrency above the maximum",
+            sls(2048, 4, Some(5)),
+            "Provisioned concurrency above the maximum",
+            "serverless.provisioned_concurrency",
+            Some("5".into()),
+        ),
+    ]);
+    // Each setting a serverless variant does not have, named by its path.
+    let instance_only: [(&'static str, &'static str, Value); 11] = [
+        (
+            "instance type with serverless",
+            "instance_type",
+            s("ml.m5.large"),
+        ),
+        ("instance count with serverless", "instance_count", n(2)),
+        ("volume size with serverless", "volume_size_in_gb", n(30)),
+        (
+            "startup timeout with serverless",
+            "startup_health_check_timeout_in_seconds",
+            n(600),
+        ),
+        (
+            "download timeout with serverless",
+            "model_data_download_timeout_in_seconds",
+            n(600),
+        ),
+        (
+            "volume key with serverless",
+            "kms_key_arn",
+            s("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        ),
+        (
+            "data capture with serverless",
+            "data_capture",
+            data_capture_block("s3://capture/ep/"),
+        ),
+        (
+            "VPC with serverless",
+            "vpc_config",
+            vpc(&["sg-1"], &["subnet-1"]),
+        ),
+        (
+            "async with serverless",
+            "async_inference",
+            async_block("s3://out-bucket/r/"),
+        ),
+        (
+            "deployment config with serverless",
+            "deployment_config",
+            super::rollout_cases::blue_green(&[("traffic_routing_type", s("ALL_AT_ONCE"))]),
+        ),
+        (
+            "network isolation with serverless",
+            "enable_network_isolation",
+            Value::Bool(true),
+        ),
+    ];
+    for (name, attr, v) in instance_only {
+        all.push((
+            name,
+            with(sls(2048, 10, None), &[attr], v),
+            "Not available on a serverless endpoint",
+            attr,
+            None,
+        ));
+    }
     all
 }

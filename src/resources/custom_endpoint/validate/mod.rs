@@ -5,13 +5,15 @@
 //! (not yet computed by Terraform) are always skipped: only definite
 //! mistakes are reported. Every error points at its attribute and says what
 //! was expected and what was given. The checks of `autoscaling` and
-//! `deployment_config` live in `validate_rollout`.
+//! `deployment_config` live in `rollout`, those of `serverless` in
+//! `serverless`.
 
 #[cfg(test)]
 mod cases;
 mod rollout;
 #[cfg(test)]
 mod rollout_cases;
+mod serverless;
 #[cfg(test)]
 mod tests;
 mod validator;
@@ -45,6 +47,9 @@ const MAX_ENV_VALUE_LEN: usize = 1024;
 /// nothing to check).
 pub fn validate(config: &Value) -> Diagnostics {
     let mut v = Validator::default();
+    if !matches!(config, Value::Object(_)) {
+        return v.diags;
+    }
     match State::decode(config) {
         Ok(state) => v.run(&state),
         // Terraform checks the configuration against the schema's type
@@ -116,6 +121,7 @@ impl Validator {
         self.data_capture(&c.data_capture);
         self.logs(c);
         self.timeouts(&c.timeouts);
+        serverless::serverless(self, c);
         rollout::autoscaling(self, c);
         rollout::deployment_config(self, c);
     }
@@ -492,7 +498,10 @@ impl Validator {
             && checks::has_instance_storage(t)
         {
             let detail = format!(
-                "kms_key_arn: {t} has local NVMe instance storage, which SageMaker encrypts                  with a hardware key; it refuses a volume key (KmsKeyId) for such instance                  types. Remove kms_key_arn or choose an instance type without instance                  storage (for example ml.g4 or ml.m5 instead of ml.g5 or ml.m5d)."
+                "kms_key_arn: {t} has local NVMe instance storage, which SageMaker encrypts \
+                 with a hardware key; it refuses a volume key (KmsKeyId) for such instance \
+                 types. Remove kms_key_arn or choose an instance type without instance \
+                 storage (for example ml.g4 or ml.m5 instead of ml.g5 or ml.m5d)."
             );
             self.diags.attr_error(
                 root(State::kms_key_arn),
@@ -520,7 +529,8 @@ impl Validator {
             let modes: Vec<&str> = strings(&d.capture_modes).collect();
             let p = path.attr(DataCaptureAttr::capture_modes);
             if modes.is_empty() {
-                let detail = "data_capture.capture_modes: capture Input, Output or both;                               leave it out for both."
+                let detail = "data_capture.capture_modes: capture Input, Output or both; \
+                              leave it out for both."
                     .to_string();
                 self.diags
                     .attr_error(p.clone(), "Nothing to capture", detail);

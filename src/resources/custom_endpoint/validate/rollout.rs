@@ -2,10 +2,10 @@
 //! [`State`], run by `validate`. Like the rest of validation they skip
 //! unknown values and point every error at its attribute.
 
-use super::super::features::scaling_model::target_attr;
+use super::super::features::scaling_model::EndpointKind;
 use super::super::schema::state::{
-    AutoscalingAttr, BlueGreenAttr, CapacityAttr, DeploymentConfigAttr, RollingUpdateAttr, State,
-    TimeoutsAttr,
+    AutoscalingAttr, BlueGreenAttr, CapacityAttr, DeploymentConfigAttr, RollingUpdateAttr,
+    ServerlessAttr, State, TimeoutsAttr,
 };
 use super::super::schema::{DEFAULT_INSTANCE_COUNT, DEFAULT_UPDATE_TIMEOUT};
 use super::validator::{Validator, root, strings};
@@ -16,18 +16,8 @@ use crate::tfplugin::{AttrPath, Number};
 /// Longest cooldown Application Auto Scaling accepts, in seconds.
 const MAX_COOLDOWN: i64 = 86_400;
 
-/// The scaling target of an endpoint kind: its attribute name and value.
-fn target(a: &AutoscalingAttr, is_async: bool) -> (&'static str, &Known<Number>) {
-    let value = if is_async {
-        &a.target_backlog_per_instance
-    } else {
-        &a.target_invocations_per_instance
-    };
-    (target_attr(is_async), value)
-}
-
 /// Checks `autoscaling` against itself, the endpoint kind and
-/// `instance_count`.
+/// `instance_count` (or `serverless`).
 pub(super) fn autoscaling(v: &mut Validator, c: &State) {
     let Some(a) = c.autoscaling.get() else { return };
     let path = root(State::autoscaling);
@@ -49,54 +39,39 @@ pub(super) fn autoscaling(v: &mut Validator, c: &State) {
     ] {
         v.int_range(path.attr(cd), secs, 0, Some(MAX_COOLDOWN));
     }
-    for (t, value) in [target(a, false), target(a, true)] {
-        if let Known::Value(n) = value
-            && !n.as_f64().is_some_and(|f| f > 0.0)
-        {
-            v.error(
-                path.attr(t),
-                "Value out of range",
+    for k in EndpointKind::ALL {
+        let Known::Value(n) = k.target_of(a) else {
+            continue;
+        };
+        let f = n.as_f64();
+        let (ok, expected) = match k {
+            EndpointKind::Serverless => (
+                f.is_some_and(|f| f > 0.0 && f <= 1.0),
+                "expected a share above 0 and at most 1",
+            ),
+            _ => (
+                f.is_some_and(|f| f > 0.0),
                 "expected a number greater than 0",
+            ),
+        };
+        if !ok {
+            v.error(
+                path.attr(k.target_attr()),
+                "Value out of range",
+                expected,
                 &n.to_string(),
             );
         }
     }
-    let asyn = &c.async_inference;
     let min = a.min_capacity.as_i64();
     let max = a.max_capacity.as_i64();
-    if !asyn.is_unknown() {
-        let is_async = !asyn.is_null();
-        let (wrong, value) = target(a, !is_async);
-        if let Known::Value(n) = value {
-            let (kind, right) = if is_async {
-                ("asynchronous", target_attr(true))
-            } else {
-                ("real-time", target_attr(false))
-            };
-            v.error(
-                path.attr(wrong),
-                "Scaling target does not match the endpoint kind",
-                format!(
-                    "{wrong} only applies to {} endpoints, and this endpoint is {kind}; use \
-                     {right} instead",
-                    if is_async {
-                        "real-time"
-                    } else {
-                        "asynchronous"
-                    }
-                ),
-                &n.to_string(),
-            );
-        }
-        if !is_async && min == Some(0) {
-            v.error(
-                path.attr(AutoscalingAttr::min_capacity),
-                "Scale to zero needs an asynchronous endpoint",
-                "a real-time endpoint must keep at least 1 instance to answer requests; \
-                 min_capacity = 0 is only allowed together with async_inference",
-                "0",
-            );
-        }
+    let kind = EndpointKind::of(c);
+    if let Some(kind) = kind {
+        kind_checks(v, a, kind, min);
+    }
+    if kind == Some(EndpointKind::Serverless) {
+        serverless_bounds(v, c, min, max);
+        return;
     }
     let (Some(min), Some(max)) = (min, max) else {
         return;
@@ -127,6 +102,104 @@ pub(super) fn autoscaling(v: &mut Validator, c: &State) {
                  autoscaling.max_capacity ({max})"
             ),
             &count.to_string(),
+        );
+    }
+}
+
+/// The checks that depend on the endpoint kind: the target attribute of
+/// another kind, and scale to zero (async only).
+fn kind_checks(v: &mut Validator, a: &AutoscalingAttr, kind: EndpointKind, min: Option<i64>) {
+    let path = root(State::autoscaling);
+    for other in EndpointKind::ALL.into_iter().filter(|k| *k != kind) {
+        if let Known::Value(n) = other.target_of(a) {
+            let wrong = other.target_attr();
+            v.error(
+                path.attr(wrong),
+                "Scaling target does not match the endpoint kind",
+                format!(
+                    "{wrong} only applies to {} endpoints, and this endpoint is {}; use {} \
+                     instead",
+                    other.describe(),
+                    kind.describe(),
+                    kind.target_attr()
+                ),
+                &n.to_string(),
+            );
+        }
+    }
+    if kind != EndpointKind::Async && min == Some(0) {
+        v.error(
+            path.attr(AutoscalingAttr::min_capacity),
+            "Scale to zero needs an asynchronous endpoint",
+            format!(
+                "a {} endpoint must keep at least 1 {} to answer requests; min_capacity = 0 \
+                 is only allowed together with async_inference",
+                kind.describe(),
+                if kind == EndpointKind::Serverless {
+                    "provisioned worker"
+                } else {
+                    "instance"
+                }
+            ),
+            "0",
+        );
+    }
+}
+
+/// A serverless endpoint scales its provisioned concurrency: it needs an
+/// initial one within the range, and the range within `max_concurrency`.
+fn serverless_bounds(v: &mut Validator, c: &State, min: Option<i64>, max: Option<i64>) {
+    let Some(sv) = c.serverless.get() else { return };
+    let provisioned_path = root(State::serverless).attr(ServerlessAttr::provisioned_concurrency);
+    match &sv.provisioned_concurrency {
+        Known::Null => v.diags.attr_error(
+            provisioned_path,
+            "Provisioned concurrency required",
+            "serverless.provisioned_concurrency: autoscaling of a serverless endpoint scales \
+             its provisioned concurrency, so set the initial one (between \
+             autoscaling.min_capacity and autoscaling.max_capacity)."
+                .to_string(),
+        ),
+        Known::Value(_) => {
+            if let (Some(p), Some(min), Some(max)) = (sv.provisioned_concurrency.as_i64(), min, max)
+                && min <= max
+                && (p < min || p > max)
+            {
+                v.error(
+                    provisioned_path,
+                    "Provisioned concurrency outside the autoscaling range",
+                    format!(
+                        "with autoscaling, serverless.provisioned_concurrency is the initial \
+                         value and must lie between autoscaling.min_capacity ({min}) and \
+                         autoscaling.max_capacity ({max})"
+                    ),
+                    &p.to_string(),
+                );
+            }
+        }
+        Known::Unknown => {}
+    }
+    if let (Some(max), Some(most)) = (max, sv.max_concurrency.as_i64())
+        && max > most
+    {
+        v.error(
+            root(State::autoscaling).attr(AutoscalingAttr::max_capacity),
+            "Autoscaling range above the maximum concurrency",
+            format!(
+                "on a serverless endpoint, max_capacity is provisioned concurrency, at most \
+                 serverless.max_concurrency ({most})"
+            ),
+            &max.to_string(),
+        );
+    }
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        v.error(
+            root(State::autoscaling).attr(AutoscalingAttr::max_capacity),
+            "Invalid capacity range",
+            format!("max_capacity must be at least min_capacity ({min})"),
+            &max.to_string(),
         );
     }
 }

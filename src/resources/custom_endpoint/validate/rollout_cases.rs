@@ -19,6 +19,7 @@ pub fn scaling(fields: &[(&str, Value)]) -> Value {
         "max_capacity",
         "target_invocations_per_instance",
         "target_backlog_per_instance",
+        "target_provisioned_concurrency_utilization",
         "scale_in_cooldown",
         "scale_out_cooldown",
     ]
@@ -40,6 +41,10 @@ fn scaling_cases() -> Vec<Case> {
             &["async_inference"],
             async_block("s3://out-bucket/r/"),
         )
+    };
+    let sls = |f: &[(&str, Value)], provisioned: Option<i64>| {
+        let c = with(rt(f), &["instance_type"], Value::Null);
+        with(c, &["serverless"], serverless_block(2048, 10, provisioned))
     };
     let bounds = |min: i64, max: i64| vec![("min_capacity", n(min)), ("max_capacity", n(max))];
     let plus = |mut b: Vec<(&'static str, Value)>, k: &'static str, v: Value| {
@@ -108,6 +113,69 @@ fn scaling_cases() -> Vec<Case> {
             Some("0".into()),
         ),
         (
+            "utilization target on a real-time endpoint",
+            rt(&plus(
+                bounds(1, 2),
+                "target_provisioned_concurrency_utilization",
+                Value::Number(crate::tfplugin::Number::Float(0.5)),
+            )),
+            "Scaling target does not match the endpoint kind",
+            "autoscaling.target_provisioned_concurrency_utilization",
+            Some("0.5".into()),
+        ),
+        (
+            "invocations target on a serverless endpoint",
+            sls(
+                &plus(bounds(1, 2), "target_invocations_per_instance", n(70)),
+                Some(1),
+            ),
+            "Scaling target does not match the endpoint kind",
+            "autoscaling.target_invocations_per_instance",
+            Some("70".into()),
+        ),
+        (
+            "utilization above 1",
+            sls(
+                &plus(
+                    bounds(1, 2),
+                    "target_provisioned_concurrency_utilization",
+                    n(2),
+                ),
+                Some(1),
+            ),
+            "Value out of range",
+            "autoscaling.target_provisioned_concurrency_utilization",
+            Some("2".into()),
+        ),
+        (
+            "scale to zero on a serverless endpoint",
+            sls(&bounds(0, 2), Some(1)),
+            "Scale to zero needs an asynchronous endpoint",
+            "autoscaling.min_capacity",
+            Some("0".into()),
+        ),
+        (
+            "serverless autoscaling without provisioned concurrency",
+            sls(&bounds(1, 2), None),
+            "Provisioned concurrency required",
+            "serverless.provisioned_concurrency",
+            None,
+        ),
+        (
+            "provisioned concurrency outside the range",
+            sls(&bounds(2, 4), Some(1)),
+            "Provisioned concurrency outside the autoscaling range",
+            "serverless.provisioned_concurrency",
+            Some("1".into()),
+        ),
+        (
+            "autoscaling above the maximum concurrency",
+            sls(&bounds(1, 20), Some(1)),
+            "Autoscaling range above the maximum concurrency",
+            "autoscaling.max_capacity",
+            Some("20".into()),
+        ),
+        (
             "negative cooldown",
             rt(&plus(bounds(1, 2), "scale_in_cooldown", n(-5))),
             "Value out of range",
@@ -118,7 +186,7 @@ fn scaling_cases() -> Vec<Case> {
 }
 
 /// `deployment_config` with a blue/green policy of the given fields.
-fn blue_green(fields: &[(&str, Value)]) -> Value {
+pub fn blue_green(fields: &[(&str, Value)]) -> Value {
     let mut bg: std::collections::BTreeMap<String, Value> = [
         "traffic_routing_type",
         "canary_size",

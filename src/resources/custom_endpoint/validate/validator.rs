@@ -1,9 +1,9 @@
-//! The [`Validator`] that the static checks of `validate` and
-//! `validate_rollout` report into, with the helpers both use: attribute
-//! paths, errors that quote the given value, whole-number ranges, the IAM
-//! literal check and the known strings of a collection. Neither check
-//! module is imported here, so `validate` depends on `validate_rollout`
-//! and both on this module, never the other way round.
+//! The [`Validator`] that the static checks of `validate` and its `rollout`
+//! and `serverless` modules report into, with the helpers they share:
+//! attribute paths, errors that quote the given value, whole-number ranges,
+//! the IAM literal check and the known strings of a collection. No check
+//! module is imported here, so they all depend on this module, never the
+//! other way round.
 
 use crate::aws::policy;
 use crate::framework::typed::Known;
