@@ -1,11 +1,14 @@
 //! Acceptance: the settings production endpoints need, with the real CLI on
 //! the sandbox. One asynchronous endpoint with customer KMS keys (moto's
-//! KMS), network isolation and data capture: SageMaker gets every field
-//! (checked with the SDK on the model and the configuration), the generated
-//! role's grants are scoped to the keys and paths, the plan afterwards is
-//! empty, a new sampling percentage is an in-place update, an import reads
-//! every setting back with an empty plan afterwards, and destroy leaves
-//! nothing. A volume key on an instance type with NVMe storage is
+//! KMS), network isolation, data capture and a log group that goes with it:
+//! SageMaker gets every field (checked with the SDK on the model and the
+//! configuration), the generated role's grants are scoped to the keys and
+//! paths, the log group has the retention and the key, the plan afterwards
+//! is empty, a new sampling percentage is an in-place update, an import
+//! reads every setting back (bar `delete_logs_on_destroy`, which AWS does
+//! not record: one apply sets it back, and the plan is then empty), and
+//! destroy leaves nothing, the log group included. (Serverless endpoints, which
+//! cannot have most of these, are in `serverless`.) A volume key on an instance type with NVMe storage is
 //! refused at plan time, naming the attribute.
 
 use crate::acc_support::{Acc, MODEL_ARCHIVE};
@@ -46,6 +49,8 @@ resource "sagemaker_custom_endpoint" "prod" {{
     failure_path = "s3://{BUCKET}/failure/"
     input_path   = "s3://{BUCKET}/requests/"
   }}
+  log_retention_in_days  = 14
+  delete_logs_on_destroy = true
 }}
 "#
     ));
@@ -165,6 +170,17 @@ fn keys_isolation_and_data_capture_reach_sagemaker_and_the_role_is_scoped() {
         2,
         "KMS only on the two keys: {policy:#}"
     );
+    // The log group exists before the endpoint, with the retention and
+    // the endpoint's key.
+    let group = log_group(&acc).expect("the log group exists");
+    assert_eq!(group.retention_in_days(), Some(14));
+    assert_eq!(group.kms_key_id(), Some(key.as_str()));
+    assert_eq!(
+        st["log_group_arn"]
+            .as_str()
+            .map(|a| a.trim_end_matches(":*")),
+        group.arn().map(|a| a.trim_end_matches(":*"))
+    );
     acc.assert_plan_empty();
 
     // A new sampling percentage: a new configuration, rolled out in place.
@@ -194,15 +210,49 @@ fn keys_isolation_and_data_capture_reach_sagemaker_and_the_role_is_scoped() {
         "data_capture",
         "async_inference",
         "endpoint_config_name",
+        "log_retention_in_days",
+        "log_group_arn",
     ] {
         assert_eq!(imported[k], after[k], "{k}");
     }
+    // Nothing in AWS records delete_logs_on_destroy: the import reads it
+    // as false, and the plan sets it back, changing nothing else.
+    let plan = acc.plan_json();
+    let change = &plan["resource_changes"][0]["change"];
+    assert_eq!(change["actions"], json!(["update"]), "{plan:#}");
+    let (before, after_plan) = (&change["before"], &change["after"]);
+    let changed: Vec<&String> = after_plan
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| before[k.as_str()] != after_plan[k.as_str()])
+        .collect();
+    assert_eq!(changed, ["delete_logs_on_destroy"], "{plan:#}");
+    acc.apply_ok();
     acc.assert_plan_empty();
     acc.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])
         .assert_ok("destroy");
+    assert!(log_group(&acc).is_none(), "delete_logs_on_destroy");
     acc.block_on(acc.s3().delete_bucket().bucket(BUCKET).send())
         .expect("DeleteBucket");
     acc.assert_no_orphans();
+}
+
+/// The endpoint's log group, as CloudWatch Logs describes it.
+fn log_group(acc: &Acc) -> Option<aws_sdk_cloudwatchlogs::types::LogGroup> {
+    const GROUP: &str = "/aws/sagemaker/Endpoints/prod-ep";
+    let out = acc
+        .block_on(
+            acc.logs()
+                .describe_log_groups()
+                .log_group_name_prefix(GROUP)
+                .send(),
+        )
+        .expect("DescribeLogGroups");
+    out.log_groups()
+        .iter()
+        .find(|g| g.log_group_name() == Some(GROUP))
+        .cloned()
 }
 
 fn key_for_data(acc: &Acc) -> String {

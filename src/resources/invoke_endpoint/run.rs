@@ -44,14 +44,33 @@ fn excerpt(body: &[u8]) -> String {
     out
 }
 
-/// Runs `fut` unless `timeout` passes or `cancel` fires first.
+/// The one deadline of an invocation: every step of it (the request
+/// object, the call, the wait for the answer) shares `timeout`.
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    timeout: Duration,
+}
+
+impl Deadline {
+    fn after(timeout: Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + timeout,
+            timeout,
+        }
+    }
+}
+
+/// Runs `fut` unless the deadline passes or `cancel` fires first.
 async fn bounded<T>(
     cancel: &Cancel,
-    timeout: Duration,
+    deadline: Deadline,
     fut: impl std::future::Future<Output = Result<T, RunError>>,
 ) -> Result<T, RunError> {
     tokio::select! {
-        r = tokio::time::timeout(timeout, fut) => r.unwrap_or(Err(RunError::Timeout(timeout))),
+        r = tokio::time::timeout_at(deadline.at, fut) => {
+            r.unwrap_or(Err(RunError::Timeout(deadline.timeout)))
+        }
         () = cancel.cancelled() => Err(RunError::Cancelled),
     }
 }
@@ -73,7 +92,7 @@ pub async fn run(op: Op<'_, Session>, req: &Request, progress: &mut dyn Progress
                 content_type: &req.content_type,
                 accept: req.accept.as_deref(),
             };
-            bounded(op.cancel, req.timeout, async {
+            bounded(op.cancel, Deadline::after(req.timeout), async {
                 Ok(runtime::invoke(clients, &call).await?)
             })
             .await
@@ -83,10 +102,10 @@ pub async fn run(op: Op<'_, Session>, req: &Request, progress: &mut dyn Progress
     verdict(req, answer, started.elapsed(), progress)
 }
 
-/// Writes the request object, runs [`call_async`] within the timeout, and
-/// deletes the request object again whatever the outcome: it is the only
-/// thing the action makes (the answer objects belong to the endpoint's
-/// output paths).
+/// Writes the request object and runs [`call_async`], both within the one
+/// timeout, and deletes the request object again whatever the outcome: it
+/// is the only thing the action makes (the answer objects belong to the
+/// endpoint's output paths).
 async fn run_async(
     op: &Op<'_, Session>,
     req: &Request,
@@ -103,13 +122,14 @@ async fn run_async(
     let input = format!("s3://{}/{key}", prefix.bucket);
     progress.progress(format!("Writing the request to {input}"));
     let body = req.body.as_bytes();
-    bounded(op.cancel, req.timeout, async {
+    let deadline = Deadline::after(req.timeout);
+    bounded(op.cancel, deadline, async {
         Ok(object::put(c, &prefix.bucket, &key, body, &req.content_type).await?)
     })
     .await?;
     let answer = bounded(
         op.cancel,
-        req.timeout,
+        deadline,
         call_async(op.provider, req, &input, progress),
     )
     .await;
@@ -271,6 +291,29 @@ mod tests {
             variant: Some("AllTraffic".into()),
             error_code: (status != 200).then(|| "ModelError".to_string()),
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_steps_of_an_invocation_share_one_deadline() {
+        let cancel = Cancel::new();
+        let deadline = Deadline::after(Duration::from_secs(10));
+        let step = |secs| async move {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+            Ok::<_, RunError>(())
+        };
+        assert!(bounded(&cancel, deadline, step(6)).await.is_ok());
+        // 6 s are gone: a second step of 6 s no longer fits.
+        let late = bounded(&cancel, deadline, step(6)).await;
+        assert!(
+            matches!(late, Err(RunError::Timeout(t)) if t == Duration::from_secs(10)),
+            "{late:?}"
+        );
+        let fresh = Deadline::after(Duration::from_secs(10));
+        cancel.cancel();
+        assert!(matches!(
+            bounded(&cancel, fresh, step(1)).await,
+            Err(RunError::Cancelled)
+        ));
     }
 
     #[test]
