@@ -1,5 +1,6 @@
 //! The HTTP front door: accepts connections, routes each request to the control API, the
-//! SageMaker emulator (control plane or runtime) or the moto proxy, applies fault rules and
+//! SageMaker emulator (control plane, runtime, or GetResources of the tagging API for SageMaker
+//! ARNs) or the moto proxy, applies fault rules and
 //! writes the request log.
 
 use std::future::Future;
@@ -20,7 +21,7 @@ use crate::app::App;
 use crate::error::SandboxError;
 use crate::faults::{DEFAULT_ORIGINAL_STATUS, FaultAction};
 use crate::log::LogEntry;
-use crate::protocol::{Protocol, classify, error_code_of, error_response};
+use crate::protocol::{Protocol, classify, error_code_of, error_response, response};
 use crate::sagemaker::{self, Directive, ModelFault, runtime};
 use crate::{CONTROL_PREFIX, control, proxy, time};
 
@@ -136,6 +137,30 @@ pub async fn handle(
             (false, false) => "error",
         };
         log(status, error, outcome, false);
+        return Ok(resp);
+    }
+    if info.service == "tagging"
+        && info.operation == "GetResources"
+        && sagemaker::tagging::is_for_sagemaker(&body)
+    {
+        let resp = match sagemaker::tagging::get_resources(&app, &body) {
+            Ok(v) => response(
+                200,
+                "application/x-amz-json-1.1",
+                v.to_string().into_bytes(),
+            ),
+            Err(e) => error_response(info.protocol, e.status, &e.code, &e.message),
+        };
+        let status = resp.status().as_u16();
+        let error = (status >= 300)
+            .then(|| error_code_of(resp.headers(), b""))
+            .flatten();
+        log(
+            status,
+            error,
+            if status < 300 { "ok" } else { "error" },
+            false,
+        );
         return Ok(resp);
     }
     let fwd = proxy::forward(&app, &info, &parts, body).await;

@@ -362,3 +362,63 @@ async fn tags_add_list_delete() {
         .unwrap_err();
     assert!(code_message(&err).1.contains("does not exist"));
 }
+
+#[tokio::test]
+async fn tagging_get_resources_answers_for_sagemaker_arns() {
+    let sb = shared().await;
+    let sm = sagemaker(sb.url()).await;
+    let tagging = aws_sdk_resourcegroupstagging::Client::new(&config(sb.url()).await);
+    let name = unique("bulk-tagged");
+    let untagged = unique("bulk-plain");
+    create_model(&sm, &name, "arn:aws:iam::123456789012:role/r", "s3://b/k").await;
+    create_model(
+        &sm,
+        &untagged,
+        "arn:aws:iam::123456789012:role/r",
+        "s3://b/k",
+    )
+    .await;
+    let arn = |n: &str| format!("arn:aws:sagemaker:us-east-1:123456789012:model/{n}");
+    sm.add_tags()
+        .resource_arn(arn(&name))
+        .tags(Tag::builder().key("team").value("ml").build())
+        .send()
+        .await
+        .unwrap();
+    let gone = arn("bulk-never-made");
+    let out = tagging
+        .get_resources()
+        .resource_arn_list(arn(&name))
+        .resource_arn_list(arn(&untagged))
+        .resource_arn_list(&gone)
+        .send()
+        .await
+        .unwrap();
+    // Only the tagged object that exists is listed, with its tags.
+    let listed: Vec<(String, Vec<(String, String)>)> = out
+        .resource_tag_mapping_list()
+        .iter()
+        .map(|m| {
+            (
+                m.resource_arn().unwrap_or_default().to_string(),
+                m.tags()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [(arn(&name), vec![("team".to_string(), "ml".to_string())])]
+    );
+    // Pagination parameters do not go with an ARN list.
+    let err = tagging
+        .get_resources()
+        .resource_arn_list(arn(&name))
+        .resources_per_page(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code_message(&err).0, "InvalidParameterException");
+}

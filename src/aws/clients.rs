@@ -2,11 +2,15 @@
 //! [`AwsContext`], with the per-service endpoint overrides of the provider's
 //! `endpoints` block applied (a sandbox, or a VPC endpoint).
 
+use std::sync::Arc;
+
 use super::error::AwsError;
+use super::shared_reads::SharedReads;
 use crate::provider::config::AwsContext;
 
-/// One client per AWS service we call. Cheap to clone (the SDK clients share
-/// their connection pools).
+/// One client per AWS service we call, and the reads refreshes share. Cheap
+/// to clone (the SDK clients share their connection pools, the clones one
+/// [`SharedReads`]).
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub sagemaker: aws_sdk_sagemaker::Client,
@@ -21,6 +25,10 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     /// CloudWatch Logs, for the endpoint's log group.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// The Resource Groups Tagging API, for the tags refresh reads.
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
+    /// Reads the refreshes of this process share.
+    pub shared: Arc<SharedReads>,
 }
 
 impl Clients {
@@ -44,6 +52,14 @@ impl Clients {
             // cannot serve bucket names as host names.
             s3 = s3.force_path_style(true);
         }
+        // The tags it reads are SageMaker's: without a URL of its own, it
+        // goes where SageMaker does.
+        let mut tagging = client!(aws_sdk_resourcegroupstagging, "tagging");
+        if ctx.endpoint("tagging").is_none()
+            && let Some(url) = ctx.endpoint("sagemaker")
+        {
+            tagging = tagging.endpoint_url(url);
+        }
         Clients {
             sagemaker: aws_sdk_sagemaker::Client::from_conf(
                 client!(aws_sdk_sagemaker, "sagemaker").build(),
@@ -64,6 +80,8 @@ impl Clients {
             logs: aws_sdk_cloudwatchlogs::Client::from_conf(
                 client!(aws_sdk_cloudwatchlogs, "logs").build(),
             ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(tagging.build()),
+            shared: Arc::default(),
         }
     }
 
@@ -84,6 +102,8 @@ impl Clients {
             runtime: aws_sdk_sagemakerruntime::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(s3),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(sdk),
+            shared: Arc::default(),
         }
     }
 

@@ -51,6 +51,7 @@ pub mod policy;
 pub mod role;
 pub mod runtime;
 pub(crate) mod scaling;
+pub mod shared_reads;
 pub mod topic;
 pub mod wait;
 

@@ -32,7 +32,7 @@ pub struct Role {
 /// What GetRole says about a role: enough to check ownership and the trust
 /// policy.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct RoleDescription {
+pub struct RoleDescription {
     pub name: String,
     pub arn: String,
     /// The trust policy, parsed (IAM returns it URL-encoded).
@@ -51,6 +51,13 @@ pub(crate) fn parse_document(text: &str) -> Option<serde_json::Value> {
     })
 }
 
+/// IAM tags as a map.
+pub(crate) fn tag_map(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
 /// GetRole; `Ok(None)` when it does not exist.
 pub(crate) async fn describe(c: &Clients, name: &str) -> Result<Option<RoleDescription>, AwsError> {
     tracing::debug!(name, "iam:GetRole");
@@ -59,11 +66,7 @@ pub(crate) async fn describe(c: &Clients, name: &str) -> Result<Option<RoleDescr
             name: r.role_name().to_string(),
             arn: r.arn().to_string(),
             trust_policy: r.assume_role_policy_document().and_then(parse_document),
-            tags: r
-                .tags()
-                .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
-                .collect(),
+            tags: tag_map(r.tags()),
         })),
         Err(e) => {
             let e = AwsError::from_sdk("GetRole", e);

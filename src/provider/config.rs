@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Services whose endpoint can be overridden in the `endpoints` block.
-pub const ENDPOINT_SERVICES: [&str; 9] = [
+pub const ENDPOINT_SERVICES: [&str; 10] = [
     "sagemaker",
     "sagemakerruntime",
+    "tagging",
     "iam",
     "sns",
     "sts",
@@ -43,7 +44,9 @@ fn build_schema() -> Schema {
     let endpoints = Block::new(
         "Overrides the URL of individual AWS service APIs, for example to use the local sandbox or \
          a VPC endpoint. Each value must be an `http://` or `https://` URL; services left out use \
-         the regular regional endpoint.",
+         the regular regional endpoint, except `tagging` (the Resource Groups Tagging API, which \
+         refresh uses to read the tags of many SageMaker objects at once), which follows \
+         `sagemaker` when that is set.",
         ENDPOINT_SERVICES
             .iter()
             .map(|svc| {

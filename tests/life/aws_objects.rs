@@ -315,3 +315,68 @@ async fn missing_model_data_ends_failed_with_the_reason() {
     model::delete(&c, &m.name).await.unwrap();
     role::delete(&c, &r.name).await.unwrap();
 }
+
+/// The shared reads of refresh give what the one-object calls give, on the
+/// sandbox: the tags of SageMaker objects through GetResources, and a role
+/// through the account's role listing (after the first few roles).
+#[tokio::test]
+async fn shared_reads_answer_as_the_one_object_calls_do() {
+    use tfsm::aws::shared_reads::{ROLE_SCAN_AFTER, role_facts, sagemaker_tags};
+    let sb = shared().await;
+    let c = clients(sb).await;
+    let ep = unique("shared-ep");
+    let data = ModelData::Archive(format!("s3://models-{ep}/model.tar.gz"));
+    let r = ensure_role(&c, &ep, &data).await;
+    c.iam
+        .attach_role_policy()
+        .role_name(&r.name)
+        .policy_arn(FULL_ACCESS)
+        .send()
+        .await
+        .unwrap();
+    let m = model::create(
+        &c,
+        &model_spec(&format!("{ep}-m"), &r.arn, data, &ep),
+        Duration::ZERO,
+        &Cancel::new(),
+    )
+    .await
+    .unwrap();
+
+    // Tags: what ListTags says, for the model; a model that never existed
+    // is gone either way.
+    let direct = endpoint::list_tags(&c, &m.arn).await.unwrap();
+    assert!(!direct.is_empty());
+    assert_eq!(sagemaker_tags(&c, &m.arn).await.unwrap(), Some(direct));
+    let never = m.arn.replace(&m.name, &format!("{}-never", m.name));
+    assert_eq!(sagemaker_tags(&c, &never).await.unwrap(), None);
+
+    // Roles: the first reads are one role at a time, the later ones come
+    // from the listing; both give the same facts.
+    let fresh = clients(sb).await;
+    let first = role_facts(&fresh, &r.name)
+        .await
+        .unwrap()
+        .expect("the role");
+    for _ in 1..ROLE_SCAN_AFTER {
+        role_facts(&fresh, &r.name).await.unwrap();
+    }
+    let listed = role_facts(&fresh, &r.name)
+        .await
+        .unwrap()
+        .expect("the role");
+    assert_eq!(listed, first);
+    assert!(first.inline.is_some() && first.attached.contains(FULL_ACCESS));
+    assert!(first.description.trust_policy.is_some());
+    let log = sb.control().log().await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.operation == "GetAccountAuthorizationDetails"),
+        "the listing was used"
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.operation == "GetResources" && e.status == 200),
+        "GetResources was used"
+    );
+}

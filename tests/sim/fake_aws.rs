@@ -406,6 +406,8 @@ impl FakeAws {
             runtime: client!(aws_sdk_sagemakerruntime, "runtime.sagemaker"),
             s3: client!(aws_sdk_s3, "s3"),
             logs: client!(aws_sdk_cloudwatchlogs, "logs"),
+            tagging: client!(aws_sdk_resourcegroupstagging, "tagging"),
+            shared: Default::default(),
         }
     }
 
@@ -501,9 +503,16 @@ impl FakeAws {
                 ok(json!({}))
             }
 
+            // Lists nothing: each tag read then asks ListTags of its object.
+            "Tagging.GetResources" => ok(json!({"ResourceTagMappingList": []})),
+
             "CloudWatch.DescribeAlarms" => ok(json!({"MetricAlarms": []})),
             "CloudWatch.PutMetricAlarm" | "CloudWatch.DeleteAlarms" => ok(json!({})),
 
+            // Lists no role: each role read then asks for the role itself.
+            "IAM.GetAccountAuthorizationDetails" => {
+                xml("<RoleDetailList></RoleDetailList><IsTruncated>false</IsTruncated>".to_string())
+            }
             "IAM.GetRole" | "IAM.GetRolePolicy" => Some(error(
                 404,
                 "NoSuchEntity",
@@ -604,6 +613,7 @@ impl HttpConnector for Connector {
             let service = match prefix {
                 "SageMaker" => "SageMaker",
                 "AnyScaleFrontendService" => "AutoScaling",
+                "ResourceGroupsTaggingAPI_20170126" => "Tagging",
                 other => panic!("fake: unknown JSON service {other}"),
             };
             let body = serde_json::from_slice(&bytes).unwrap_or(Json::Null);

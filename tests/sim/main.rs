@@ -7,4 +7,5 @@ mod fake_aws;
 mod listing;
 mod orchestration;
 mod paging_sim;
+mod shared_reads;
 mod wait_sim;

@@ -16,6 +16,7 @@ pub mod log_groups;
 pub mod models;
 pub mod runtime;
 pub mod serverless;
+pub mod tagging;
 pub mod tags;
 pub mod validate;
 

@@ -1,11 +1,13 @@
 //! Drift of the owned objects that no other attribute shows: the tags of
 //! the model, the endpoint configuration, the generated role and the topics,
 //! the generated role's trust policy, inline policy and managed attachments,
-//! each topic's policy and encryption, and the log group's retention and key. Refresh compares what AWS reports
-//! with what the state asks for and writes one line per differing object
-//! into `out_of_band_changes`; planning sets that attribute back to null, so
-//! `plan -refresh-only` shows the change and `apply` repairs the objects
-//! named by its keys.
+//! each topic's policy and encryption, and the log group's retention and
+//! key. The tags and the role come through `aws::shared_reads`, so the
+//! refreshes of one plan share their calls. Refresh compares what AWS
+//! reports with what the state asks for and writes one line per differing
+//! object into `out_of_band_changes`; planning sets that attribute back to
+//! null, so `plan -refresh-only` shows the change and `apply` repairs the
+//! objects named by its keys.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,7 +88,7 @@ async fn sagemaker_tags(
     let Some(arn) = arn else {
         return Ok(Some(None));
     };
-    let tags = aws::endpoint::tags_if_exists(env.clients, arn)
+    let tags = aws::shared_reads::sagemaker_tags(env.clients, arn)
         .await
         .map_err(at(format!("read the tags of {arn}")))?;
     Ok(tags.map(|t| tag_changes(&t, &expected)))
@@ -96,20 +98,16 @@ async fn sagemaker_tags(
 async fn role(env: &Env<'_>, name: &str, d: &Desired) -> Result<Option<Vec<String>>, StepError> {
     let c = env.clients;
     let spec = d.role_spec(&env.place());
-    let step = || at(format!("read the execution role {name}"));
-    let (described, inline, attached) = tokio::join!(
-        aws::role::describe(c, name),
-        aws::role::inline_policy(c, name, aws::role::INLINE_POLICY_NAME),
-        aws::role::attached_policies(c, name),
-    );
-    let Some(described) = described.map_err(step())? else {
+    let step = at(format!("read the execution role {name}"));
+    let Some(facts) = aws::shared_reads::role_facts(c, name).await.map_err(step)? else {
         return Ok(None);
     };
+    let described = facts.description;
     let mut parts = Vec::new();
     if described.trust_policy.as_ref() != Some(&spec.trust_policy) {
         parts.push("trust policy changed".to_string());
     }
-    match inline.map_err(step())? {
+    match facts.inline {
         None => parts.push(format!(
             "inline policy {} removed",
             aws::role::INLINE_POLICY_NAME
@@ -120,11 +118,7 @@ async fn role(env: &Env<'_>, name: &str, d: &Desired) -> Result<Option<Vec<Strin
         )),
         Some(_) => {}
     }
-    // A role deleted between the calls shows as "not found" here.
-    let attached = match attached {
-        Err(e) if e.is_not_found() => return Ok(None),
-        other => other.map_err(step())?,
-    };
+    let attached = facts.attached;
     let wanted: BTreeSet<String> = spec.managed_policy_arns.iter().cloned().collect();
     for arn in attached.difference(&wanted) {
         parts.push(format!("managed policy {arn} attached"));
