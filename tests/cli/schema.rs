@@ -41,15 +41,15 @@ fn provider_and_resource_schemas_are_listed_with_types() {
     expect_type("tags", json!(["map", "string"]));
     expect_type("tags_all", json!(["map", "string"]));
     expect_type("role_managed_policy_arns", json!(["set", "string"]));
-    for required in [
-        "endpoint_name",
-        "model_id",
-        "instance_type",
-        "model_data_url",
-        "container",
-    ] {
+    for required in ["endpoint_name", "model_id", "model_data_url", "container"] {
         assert_eq!(attrs[required]["required"], true, "{required}");
     }
+    // Required unless the endpoint is serverless: validation says which.
+    assert_eq!(attrs["instance_type"]["optional"], true);
+    assert_eq!(
+        attrs["serverless"]["nested_type"]["attributes"]["memory_size_in_mb"]["required"],
+        true
+    );
     for computed in [
         "id",
         "endpoint_arn",
