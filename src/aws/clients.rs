@@ -2,15 +2,11 @@
 //! [`AwsContext`], with the per-service endpoint overrides of the provider's
 //! `endpoints` block applied (a sandbox, or a VPC endpoint).
 
-use std::sync::Arc;
-
 use super::error::AwsError;
-use super::shared_reads::SharedReads;
 use crate::provider::config::AwsContext;
 
-/// One client per AWS service we call, and the reads refreshes share. Cheap
-/// to clone (the SDK clients share their connection pools, the clones one
-/// [`SharedReads`]).
+/// One client per AWS service we call. Cheap to clone (the SDK clients share
+/// their connection pools).
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub sagemaker: aws_sdk_sagemaker::Client,
@@ -27,8 +23,6 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// The Resource Groups Tagging API, for the tags refresh reads.
     pub tagging: aws_sdk_resourcegroupstagging::Client,
-    /// Reads the refreshes of this process share.
-    pub shared: Arc<SharedReads>,
 }
 
 impl Clients {
@@ -81,7 +75,6 @@ impl Clients {
                 client!(aws_sdk_cloudwatchlogs, "logs").build(),
             ),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(tagging.build()),
-            shared: Arc::default(),
         }
     }
 
@@ -103,7 +96,6 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             tagging: aws_sdk_resourcegroupstagging::Client::new(sdk),
-            shared: Arc::default(),
         }
     }
 

@@ -4,12 +4,12 @@
 
 use super::clients::Clients;
 use super::deployment::DeploymentSpec;
-use super::endpoint_config::{ServerlessSpec, serverless_of};
 use super::error::AwsError;
 use super::owner::{self, Foreign};
 use super::wait::{Cancel, Probe, wait_until};
 use aws_sdk_sagemaker::types::{
-    DesiredWeightAndCapacity, ProductionVariantServerlessUpdateConfig, Tag,
+    DesiredWeightAndCapacity, ProductionVariantServerlessConfig,
+    ProductionVariantServerlessUpdateConfig, Tag,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -29,6 +29,24 @@ pub(crate) fn is_transitional(status: &EndpointStatus) -> bool {
             | EndpointStatus::SystemUpdating
             | EndpointStatus::RollingBack
     )
+}
+
+/// A variant's `ServerlessConfig`, of a config (CreateEndpointConfig) or of
+/// a live endpoint (DescribeEndpoint).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerlessSpec {
+    pub memory_size_in_mb: i32,
+    pub max_concurrency: i32,
+    pub provisioned_concurrency: Option<i32>,
+}
+
+/// A `ServerlessConfig` as AWS describes it.
+pub(crate) fn serverless_of(s: &ProductionVariantServerlessConfig) -> ServerlessSpec {
+    ServerlessSpec {
+        memory_size_in_mb: s.memory_size_in_mb().unwrap_or_default(),
+        max_concurrency: s.max_concurrency().unwrap_or_default(),
+        provisioned_concurrency: s.provisioned_concurrency(),
+    }
 }
 
 /// What DescribeEndpoint says.

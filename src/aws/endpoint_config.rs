@@ -6,7 +6,7 @@
 //! data) and data capture.
 
 use super::clients::Clients;
-use super::endpoint::sagemaker_tags;
+use super::endpoint::{sagemaker_tags, serverless_of};
 use super::error::AwsError;
 use super::owner::Deleted;
 use aws_sdk_sagemaker::types::{
@@ -41,13 +41,9 @@ pub struct DataCaptureSpec {
     pub csv_content_types: Vec<String>,
 }
 
-/// A variant's `ServerlessConfig`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ServerlessSpec {
-    pub memory_size_in_mb: i32,
-    pub max_concurrency: i32,
-    pub provisioned_concurrency: Option<i32>,
-}
+/// A variant's `ServerlessConfig` (kept with the endpoint, which reports it
+/// too).
+pub use super::endpoint::ServerlessSpec;
 
 /// What the variant runs on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -250,15 +246,6 @@ pub async fn find(c: &Clients, name: &str) -> Result<Option<EndpointConfig>, Aws
         name: d.name,
         arn: d.arn,
     }))
-}
-
-/// A `ServerlessConfig` as AWS describes it (of a config or an endpoint).
-pub(crate) fn serverless_of(s: &ProductionVariantServerlessConfig) -> ServerlessSpec {
-    ServerlessSpec {
-        memory_size_in_mb: s.memory_size_in_mb().unwrap_or_default(),
-        max_concurrency: s.max_concurrency().unwrap_or_default(),
-        provisioned_concurrency: s.provisioned_concurrency(),
-    }
 }
 
 fn variant(spec: &EndpointConfigSpec) -> ProductionVariant {

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
@@ -66,7 +66,8 @@ struct RoleScan {
     roles: HashMap<String, RoleFacts>,
 }
 
-/// The shared state of one provider process (held by [`Clients`]).
+/// The shared state of one provider process (its session holds one; every
+/// refresh of the process is given it).
 #[derive(Default)]
 pub struct SharedReads {
     tags: Mutex<TagQueue>,
@@ -94,9 +95,13 @@ fn queue(m: &Mutex<TagQueue>) -> MutexGuard<'_, TagQueue> {
 
 /// The tags of a SageMaker object (any ARN ListTags takes); `Ok(None)` when
 /// it does not exist.
-pub async fn sagemaker_tags(c: &Clients, arn: &str) -> Result<Option<Tags>, AwsError> {
-    if !c.shared.tags_off.load(Ordering::Relaxed)
-        && let Some(tags) = batched_tags(c, arn).await
+pub async fn sagemaker_tags(
+    c: &Clients,
+    shared: &Arc<SharedReads>,
+    arn: &str,
+) -> Result<Option<Tags>, AwsError> {
+    if !shared.tags_off.load(Ordering::Relaxed)
+        && let Some(tags) = batched_tags(c, shared, arn).await
     {
         return Ok(Some(tags));
     }
@@ -104,27 +109,27 @@ pub async fn sagemaker_tags(c: &Clients, arn: &str) -> Result<Option<Tags>, AwsE
 }
 
 /// Joins the next GetResources call; `None` when it did not list `arn`.
-async fn batched_tags(c: &Clients, arn: &str) -> Option<Tags> {
+async fn batched_tags(c: &Clients, shared: &Arc<SharedReads>, arn: &str) -> Option<Tags> {
     let (tx, rx) = oneshot::channel();
     let start = {
-        let mut q = queue(&c.shared.tags);
+        let mut q = queue(&shared.tags);
         q.waiting.push((arn.to_string(), tx));
         !std::mem::replace(&mut q.running, true)
     };
     if start {
         // Its own task: the calls go on for the others even when the
         // read that started them is dropped.
-        tokio::spawn(send_tag_batches(c.clone()));
+        tokio::spawn(send_tag_batches(c.clone(), shared.clone()));
     }
     rx.await.ok().flatten()
 }
 
 /// After the window, sends GetResources calls until no read waits.
-async fn send_tag_batches(c: Clients) {
+async fn send_tag_batches(c: Clients, shared: Arc<SharedReads>) {
     tokio::time::sleep(TAG_WINDOW).await;
     loop {
         let batch: Vec<(String, oneshot::Sender<Option<Tags>>)> = {
-            let mut q = queue(&c.shared.tags);
+            let mut q = queue(&shared.tags);
             if q.waiting.is_empty() {
                 q.running = false;
                 return;
@@ -141,7 +146,7 @@ async fn send_tag_batches(c: Clients) {
             }
             Err(e) => {
                 tracing::debug!(error = %e, "shared tag reads off: reading tags one object at a time");
-                c.shared.tags_off.store(true, Ordering::Relaxed);
+                shared.tags_off.store(true, Ordering::Relaxed);
                 for (_, tx) in batch {
                     let _ = tx.send(None);
                 }
@@ -177,11 +182,14 @@ async fn get_resources(c: &Clients, arns: Vec<&str>) -> Result<HashMap<String, T
 
 /// The trust policy, tags, inline policy and attached policies of role
 /// `name`; `Ok(None)` when it does not exist.
-pub async fn role_facts(c: &Clients, name: &str) -> Result<Option<RoleFacts>, AwsError> {
-    let shared = &c.shared;
+pub async fn role_facts(
+    c: &Clients,
+    shared: &SharedReads,
+    name: &str,
+) -> Result<Option<RoleFacts>, AwsError> {
     let reads = shared.role_reads.fetch_add(1, Ordering::Relaxed) + 1;
     if reads > ROLE_SCAN_AFTER && !shared.roles_off.load(Ordering::Relaxed) {
-        match scanned_role(c, name).await {
+        match scanned_role(c, shared, name).await {
             Ok(Some(facts)) => return Ok(Some(facts)),
             // Not in the listing: asked for directly below (it may have been
             // made since).
@@ -220,9 +228,13 @@ async fn one_role(c: &Clients, name: &str) -> Result<Option<RoleFacts>, AwsError
 
 /// The role from the current listing of the account's roles (listed again
 /// when older than [`ROLE_SCAN_TTL`]); `Ok(None)` when it is not in it.
-async fn scanned_role(c: &Clients, name: &str) -> Result<Option<RoleFacts>, AwsError> {
+async fn scanned_role(
+    c: &Clients,
+    shared: &SharedReads,
+    name: &str,
+) -> Result<Option<RoleFacts>, AwsError> {
     // One listing at a time: the reads that wait for it share it.
-    let mut scan = c.shared.roles.lock().await;
+    let mut scan = shared.roles.lock().await;
     if scan.as_ref().is_none_or(|s| s.at.elapsed() > ROLE_SCAN_TTL) {
         *scan = Some(RoleScan {
             at: Instant::now(),

@@ -8,9 +8,11 @@ pub mod formats;
 pub mod invoke_endpoint;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::aws::clients::Clients;
+use crate::aws::shared_reads::SharedReads;
 use crate::framework::Registry;
 use crate::tfplugin::Diagnostics;
 
@@ -32,6 +34,8 @@ pub struct Session {
     pub region: String,
     pub default_tags: BTreeMap<String, String>,
     pub clients: Clients,
+    /// Reads the refreshes of this provider process share.
+    pub shared: Arc<SharedReads>,
     pub iam_propagation_bound: Duration,
     account_id: tokio::sync::OnceCell<String>,
 }
@@ -42,6 +46,7 @@ impl Session {
             region,
             default_tags,
             clients,
+            shared: Arc::default(),
             iam_propagation_bound: IAM_PROPAGATION_BOUND,
             account_id: Default::default(),
         }

@@ -321,7 +321,8 @@ async fn missing_model_data_ends_failed_with_the_reason() {
 /// through the account's role listing (after the first few roles).
 #[tokio::test]
 async fn shared_reads_answer_as_the_one_object_calls_do() {
-    use tfsm::aws::shared_reads::{ROLE_SCAN_AFTER, role_facts, sagemaker_tags};
+    use std::sync::Arc;
+    use tfsm::aws::shared_reads::{ROLE_SCAN_AFTER, SharedReads, role_facts, sagemaker_tags};
     let sb = shared().await;
     let c = clients(sb).await;
     let ep = unique("shared-ep");
@@ -345,23 +346,27 @@ async fn shared_reads_answer_as_the_one_object_calls_do() {
 
     // Tags: what ListTags says, for the model; a model that never existed
     // is gone either way.
+    let shared = Arc::new(SharedReads::default());
     let direct = endpoint::list_tags(&c, &m.arn).await.unwrap();
     assert!(!direct.is_empty());
-    assert_eq!(sagemaker_tags(&c, &m.arn).await.unwrap(), Some(direct));
+    assert_eq!(
+        sagemaker_tags(&c, &shared, &m.arn).await.unwrap(),
+        Some(direct)
+    );
     let never = m.arn.replace(&m.name, &format!("{}-never", m.name));
-    assert_eq!(sagemaker_tags(&c, &never).await.unwrap(), None);
+    assert_eq!(sagemaker_tags(&c, &shared, &never).await.unwrap(), None);
 
     // Roles: the first reads are one role at a time, the later ones come
     // from the listing; both give the same facts.
-    let fresh = clients(sb).await;
-    let first = role_facts(&fresh, &r.name)
+    let fresh = Arc::new(SharedReads::default());
+    let first = role_facts(&c, &fresh, &r.name)
         .await
         .unwrap()
         .expect("the role");
     for _ in 1..ROLE_SCAN_AFTER {
-        role_facts(&fresh, &r.name).await.unwrap();
+        role_facts(&c, &fresh, &r.name).await.unwrap();
     }
-    let listed = role_facts(&fresh, &r.name)
+    let listed = role_facts(&c, &fresh, &r.name)
         .await
         .unwrap()
         .expect("the role");

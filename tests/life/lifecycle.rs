@@ -16,6 +16,7 @@ async fn create_read_update_import_delete_leaves_nothing() {
     let (sandbox, clients) = start().await;
     let w = World {
         clients,
+        shared: Default::default(),
         cancel: Cancel::new(),
         defaults: BTreeMap::from([("owner".into(), "life".into())]),
     };
@@ -126,6 +127,7 @@ async fn async_endpoint_gets_topics_and_loses_them_on_delete() {
     let (sandbox, clients) = start().await;
     let w = World {
         clients,
+        shared: Default::default(),
         cancel: Cancel::new(),
         defaults: BTreeMap::new(),
     };
@@ -199,6 +201,7 @@ async fn failures_keep_state_and_destroy_cleans_up() {
     let (sandbox, clients) = start().await;
     let w = World {
         clients,
+        shared: Default::default(),
         cancel: Cancel::new(),
         defaults: BTreeMap::new(),
     };
@@ -260,6 +263,7 @@ async fn failures_keep_state_and_destroy_cleans_up() {
     // Cancelled before the wait: state kept, destroy clean.
     let cancelled = World {
         clients: w.clients.clone(),
+        shared: Default::default(),
         cancel: Cancel::new(),
         defaults: BTreeMap::new(),
     };

@@ -4,12 +4,14 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::Credentials;
 use sagemaker_sandbox::{Sandbox, SandboxOptions};
 use tfsm::aws::clients::Clients;
+use tfsm::aws::shared_reads::SharedReads;
 use tfsm::aws::wait::Cancel;
 use tfsm::resources::custom_endpoint::{
     self as ce, ApplyResult, Env, PlanRequest, ProviderContext,
@@ -47,6 +49,7 @@ pub async fn start() -> (Sandbox, Clients) {
 
 pub struct World {
     pub clients: Clients,
+    pub shared: Arc<SharedReads>,
     pub cancel: Cancel,
     pub defaults: BTreeMap<String, String>,
 }
@@ -55,6 +58,7 @@ impl World {
     pub fn env(&self) -> Env<'_> {
         Env {
             clients: &self.clients,
+            shared: &self.shared,
             region: REGION,
             account_id: ACCOUNT,
             default_tags: &self.defaults,
@@ -184,6 +188,7 @@ impl World {
     pub fn new(clients: Clients) -> World {
         World {
             clients,
+            shared: Arc::default(),
             cancel: Cancel::new(),
             defaults: BTreeMap::new(),
         }

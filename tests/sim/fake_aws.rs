@@ -407,7 +407,6 @@ impl FakeAws {
             s3: client!(aws_sdk_s3, "s3"),
             logs: client!(aws_sdk_cloudwatchlogs, "logs"),
             tagging: client!(aws_sdk_resourcegroupstagging, "tagging"),
-            shared: Default::default(),
         }
     }
 

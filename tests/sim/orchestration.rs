@@ -59,6 +59,7 @@ impl Sim {
     fn env(&self) -> Env<'_> {
         Env {
             clients: &self.w.clients,
+            shared: &self.w.shared,
             region: REGION,
             account_id: ACCOUNT,
             default_tags: &self.w.defaults,

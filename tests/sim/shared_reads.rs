@@ -9,7 +9,8 @@ use crate::fake_aws::{FakeAws, Reply, error, sm_arn, tag_list};
 use aws_smithy_types::retry::RetryConfig;
 use serde_json::json;
 use std::collections::BTreeMap;
-use tfsm::aws::shared_reads::{ROLE_SCAN_AFTER, role_facts, sagemaker_tags};
+use std::sync::Arc;
+use tfsm::aws::shared_reads::{ROLE_SCAN_AFTER, SharedReads, role_facts, sagemaker_tags};
 
 fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -37,10 +38,11 @@ async fn tag_reads_made_together_share_one_get_resources_call() {
     });
     fake.on("SageMaker.ListTags", |_| tag_list(&BTreeMap::new()));
     let c = fake.clients(RetryConfig::disabled());
+    let shared = Arc::new(SharedReads::default());
     let (a, b, d) = tokio::join!(
-        sagemaker_tags(&c, &ep),
-        sagemaker_tags(&c, &model),
-        sagemaker_tags(&c, &config),
+        sagemaker_tags(&c, &shared, &ep),
+        sagemaker_tags(&c, &shared, &model),
+        sagemaker_tags(&c, &shared, &config),
     );
     assert_eq!(a.unwrap(), Some(tags(&[("team", "ml")])));
     assert_eq!(b.unwrap(), Some(tags(&[("owner", "me")])));
@@ -73,13 +75,14 @@ async fn a_failing_get_resources_switches_to_one_object_calls() {
     });
     fake.on("SageMaker.ListTags", |_| tag_list(&tags(&[("k", "v")])));
     let c = fake.clients(RetryConfig::disabled());
+    let shared = Arc::new(SharedReads::default());
     let arn = sm_arn("endpoint", "e");
     assert_eq!(
-        sagemaker_tags(&c, &arn).await.unwrap(),
+        sagemaker_tags(&c, &shared, &arn).await.unwrap(),
         Some(tags(&[("k", "v")]))
     );
     assert_eq!(
-        sagemaker_tags(&c, &arn).await.unwrap(),
+        sagemaker_tags(&c, &shared, &arn).await.unwrap(),
         Some(tags(&[("k", "v")]))
     );
     assert_eq!(fake.count("Tagging.GetResources"), 1, "tried once only");
@@ -92,25 +95,26 @@ async fn a_failing_get_resources_switches_to_one_object_calls() {
             &format!("Resource \"{}\" does not exist.", req.must("ResourceArn")),
         )
     });
-    assert_eq!(sagemaker_tags(&c, &arn).await.unwrap(), None);
+    assert_eq!(sagemaker_tags(&c, &shared, &arn).await.unwrap(), None);
 }
 
 #[tokio::test]
 async fn role_reads_turn_into_one_listing_of_the_roles() {
     let fake = FakeAws::new();
     let c = fake.clients(RetryConfig::disabled());
+    let shared = Arc::new(SharedReads::default());
     // The standard answers: no such role, and a listing without roles.
     let names: Vec<String> = (0..ROLE_SCAN_AFTER).map(|i| format!("r{i}")).collect();
     for n in &names[..ROLE_SCAN_AFTER] {
-        assert!(role_facts(&c, n).await.unwrap().is_none());
+        assert!(role_facts(&c, &shared, n).await.unwrap().is_none());
     }
     assert_eq!(fake.count("IAM.GetAccountAuthorizationDetails"), 0);
     assert_eq!(fake.count("IAM.GetRole"), ROLE_SCAN_AFTER);
     // Three more at once: they share one listing.
     let (a, b, d) = tokio::join!(
-        role_facts(&c, "late-a"),
-        role_facts(&c, "late-b"),
-        role_facts(&c, "late-c"),
+        role_facts(&c, &shared, "late-a"),
+        role_facts(&c, &shared, "late-b"),
+        role_facts(&c, &shared, "late-c"),
     );
     for r in [a, b, d] {
         assert!(r.unwrap().is_none());

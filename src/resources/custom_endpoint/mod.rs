@@ -34,6 +34,7 @@ mod spec;
 mod validate;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::Session;
@@ -131,6 +132,8 @@ use crate::aws;
 /// What the apply side needs from the configured provider.
 pub struct Env<'a> {
     pub clients: &'a aws::clients::Clients,
+    /// Reads shared with the other refreshes of the process.
+    pub shared: &'a Arc<aws::shared_reads::SharedReads>,
     pub region: &'a str,
     pub account_id: &'a str,
     pub default_tags: &'a BTreeMap<String, String>,
@@ -146,6 +149,7 @@ impl<'a> Env<'a> {
     pub fn of(session: &'a Session, account_id: &'a str, cancel: &'a aws::wait::Cancel) -> Self {
         Env {
             clients: &session.clients,
+            shared: &session.shared,
             region: &session.region,
             account_id,
             default_tags: &session.default_tags,

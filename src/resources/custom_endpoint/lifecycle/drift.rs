@@ -88,7 +88,7 @@ async fn sagemaker_tags(
     let Some(arn) = arn else {
         return Ok(Some(None));
     };
-    let tags = aws::shared_reads::sagemaker_tags(env.clients, arn)
+    let tags = aws::shared_reads::sagemaker_tags(env.clients, env.shared, arn)
         .await
         .map_err(at(format!("read the tags of {arn}")))?;
     Ok(tags.map(|t| tag_changes(&t, &expected)))
@@ -99,7 +99,10 @@ async fn role(env: &Env<'_>, name: &str, d: &Desired) -> Result<Option<Vec<Strin
     let c = env.clients;
     let spec = d.role_spec(&env.place());
     let step = at(format!("read the execution role {name}"));
-    let Some(facts) = aws::shared_reads::role_facts(c, name).await.map_err(step)? else {
+    let Some(facts) = aws::shared_reads::role_facts(c, env.shared, name)
+        .await
+        .map_err(step)?
+    else {
         return Ok(None);
     };
     let described = facts.description;

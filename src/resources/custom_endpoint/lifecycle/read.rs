@@ -205,7 +205,7 @@ async fn refresh(
     }
     // The endpoint's tags: our mark, `tags_all` and `model_id` as they are.
     let owner = state.ownership_id.as_str().unwrap_or_default();
-    let tags = aws::shared_reads::sagemaker_tags(c, &ep.arn)
+    let tags = aws::shared_reads::sagemaker_tags(c, env.shared, &ep.arn)
         .await
         .map_err(at(format!("read the tags of endpoint {name}")))?;
     if let Some(tags) = &tags {

@@ -713,7 +713,21 @@ pub fn cases() -> Vec<Case> {
         (
             "deployment config with serverless",
             "deployment_config",
-            super::rollout_cases::blue_green(&[("traffic_routing_type", s("ALL_AT_ONCE"))]),
+            obj(&[
+                (
+                    "blue_green",
+                    obj(&[
+                        ("traffic_routing_type", s("ALL_AT_ONCE")),
+                        ("canary_size", Value::Null),
+                        ("linear_step_size", Value::Null),
+                        ("wait_interval_in_seconds", Value::Null),
+                        ("termination_wait_in_seconds", Value::Null),
+                        ("maximum_execution_timeout_in_seconds", Value::Null),
+                    ]),
+                ),
+                ("rolling_update", Value::Null),
+                ("auto_rollback_alarms", Value::Null),
+            ]),
         ),
         (
             "network isolation with serverless",

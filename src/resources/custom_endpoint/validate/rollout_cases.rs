@@ -186,7 +186,7 @@ fn scaling_cases() -> Vec<Case> {
 }
 
 /// `deployment_config` with a blue/green policy of the given fields.
-pub fn blue_green(fields: &[(&str, Value)]) -> Value {
+fn blue_green(fields: &[(&str, Value)]) -> Value {
     let mut bg: std::collections::BTreeMap<String, Value> = [
         "traffic_routing_type",
         "canary_size",
