@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::error::SandboxError;
 use crate::faults::{DEFAULT_ORIGINAL_STATUS, FaultAction};
 use crate::log::LogEntry;
-use crate::protocol::{Protocol, classify, error_code_of, error_response, response};
+use crate::protocol::{Protocol, classify, error_code_of, error_response};
 use crate::sagemaker::{self, Directive, ModelFault, runtime};
 use crate::{CONTROL_PREFIX, control, proxy, time};
 
@@ -120,7 +120,11 @@ pub async fn handle(
             FaultAction::Fail { reason } => directive = Some(Directive::Fail(reason)),
         }
     }
-    if info.service == "sagemaker" {
+    // GetResources naming SageMaker ARNs only is answered by the emulator too.
+    let sagemaker_tags = info.service == "tagging"
+        && info.operation == "GetResources"
+        && sagemaker::tagging::is_for_sagemaker(&body);
+    if info.service == "sagemaker" || sagemaker_tags {
         let injected = matches!(directive, Some(Directive::ModelError(_)));
         let resp = if info.protocol == Protocol::RestJson {
             runtime::handle(&app, &info, &parts, &body, directive)
@@ -137,30 +141,6 @@ pub async fn handle(
             (false, false) => "error",
         };
         log(status, error, outcome, false);
-        return Ok(resp);
-    }
-    if info.service == "tagging"
-        && info.operation == "GetResources"
-        && sagemaker::tagging::is_for_sagemaker(&body)
-    {
-        let resp = match sagemaker::tagging::get_resources(&app, &body) {
-            Ok(v) => response(
-                200,
-                "application/x-amz-json-1.1",
-                v.to_string().into_bytes(),
-            ),
-            Err(e) => error_response(info.protocol, e.status, &e.code, &e.message),
-        };
-        let status = resp.status().as_u16();
-        let error = (status >= 300)
-            .then(|| error_code_of(resp.headers(), b""))
-            .flatten();
-        log(
-            status,
-            error,
-            if status < 300 { "ok" } else { "error" },
-            false,
-        );
         return Ok(resp);
     }
     let fwd = proxy::forward(&app, &info, &parts, body).await;

@@ -1,5 +1,6 @@
 //! The SageMaker control-plane emulator (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Operation>`):
-//! [`handle`] dispatches each operation to its handler module. The SageMaker Runtime API
+//! [`handle`] dispatches each operation to its handler module, the tagging API's GetResources
+//! for SageMaker ARNs included. The SageMaker Runtime API
 //! (REST-JSON, `POST /endpoints/{name}/invocations`, …) lives in [`runtime`].
 //!
 //! The objects live in [`crate::store::State`] (held by [`App`]). Endpoint status is derived
@@ -73,6 +74,8 @@ pub async fn handle(
         "AddTags" => tags::add(app, &input),
         "DeleteTags" => tags::delete(app, &input),
         "ListTags" => tags::list(app, &input),
+        // The tagging API's, for SageMaker ARNs (see `tagging`).
+        "GetResources" => tagging::get_resources(app, &input),
         other => Err(ApiError {
             status: 400,
             code: "UnknownOperationException".into(),

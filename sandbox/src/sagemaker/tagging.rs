@@ -37,9 +37,7 @@ fn invalid(message: String) -> ApiError {
 }
 
 /// GetResources with `ResourceARNList` (1 to 100 ARNs, no pagination parameters).
-pub fn get_resources(app: &App, body: &[u8]) -> ApiResult {
-    let input: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::serialization("Request body is not a JSON object".into()))?;
+pub fn get_resources(app: &App, input: &Value) -> ApiResult {
     let arns: Vec<&str> = input
         .get("ResourceARNList")
         .and_then(Value::as_array)

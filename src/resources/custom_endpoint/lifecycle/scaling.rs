@@ -20,6 +20,7 @@ use super::super::schema::state::{AutoscalingAttr, State};
 use super::super::spec::model::EndpointSpec;
 use super::desired::Desired;
 use super::{StepError, at};
+use crate::aws::endpoint::Capacity;
 use crate::aws::scaling::Dimension;
 use crate::framework::typed::Known;
 use crate::tfplugin::{Number, Value};
@@ -244,15 +245,28 @@ async fn restore_count(env: &Env<'_>, new: &Desired) -> Result<(), StepError> {
     if ep.is_none_or(|ep| ep.capacity() == Some(wanted)) {
         return Ok(());
     }
+    put_capacity(env, new, wanted, &step).await?;
+    Ok(())
+}
+
+/// UpdateEndpointWeightsAndCapacities of the variant to `capacity`, then
+/// the wait until the endpoint is InService again (within the update
+/// timeout); errors are reported as `step`.
+pub(super) async fn put_capacity(
+    env: &Env<'_>,
+    new: &Desired,
+    capacity: Capacity,
+    step: &str,
+) -> Result<aws::endpoint::Endpoint, StepError> {
+    let (c, name) = (env.clients, new.endpoint_name());
     let variant = aws::endpoint_config::VARIANT_NAME;
-    aws::endpoint::set_capacity(c, name, variant, wanted)
+    aws::endpoint::set_capacity(c, name, variant, capacity)
         .await
-        .map_err(at(&step))?;
+        .map_err(at(step))?;
     let timeout = new.spec.timeouts.update;
     aws::endpoint::wait_in_service(c, name, None, timeout, env.cancel)
         .await
-        .map_err(at(&step))?;
-    Ok(())
+        .map_err(at(step))
 }
 
 /// True when the endpoint's desired instance count belongs to autoscaling

@@ -542,26 +542,8 @@ impl Run<'_> {
     /// UpdateEndpointWeightsAndCapacities to the planned capacity, and the
     /// wait.
     async fn set_capacity(&mut self, new: &Desired, capacity: Capacity) -> Result<(), StepError> {
-        let env = self.env;
-        let name = new.endpoint_name();
-        let step = format!("set the capacity of endpoint {name}");
-        aws::endpoint::set_capacity(
-            env.clients,
-            name,
-            aws::endpoint_config::VARIANT_NAME,
-            capacity,
-        )
-        .await
-        .map_err(at(&step))?;
-        let ep = aws::endpoint::wait_in_service(
-            env.clients,
-            name,
-            None,
-            new.spec.timeouts.update,
-            env.cancel,
-        )
-        .await
-        .map_err(at(&step))?;
+        let step = format!("set the capacity of endpoint {}", new.endpoint_name());
+        let ep = scaling::put_capacity(self.env, new, capacity, &step).await?;
         self.target.endpoint_status = Known::from_option(Some(ep.status.to_string()));
         Ok(())
     }
