@@ -2,10 +2,11 @@
 //! runtime API (its echo model answers with the endpoint and variant names
 //! and the request body). Bad settings fail `validate` at their line. In a
 //! directory of its own: the action runs after
-//! create from `action_trigger` and alone with `-invoke`; an expectation the
-//! answer does not meet, and a model error (a fault rule), fail the apply
-//! with the status and the start of the answer; an asynchronous endpoint is
-//! invoked through S3 and the action leaves no request object behind.
+//! create and after an in-place update from `action_trigger`, and alone with
+//! `-invoke`; an expectation the answer does not meet, and a model error (a
+//! fault rule), fail the apply with the status and the start of the answer;
+//! an asynchronous endpoint is invoked through S3, its failure object fails
+//! the apply, and the action leaves no request object behind.
 
 use crate::acc_support::{Acc, MODEL_ARCHIVE};
 use crate::support::{self, TfOutput, Workdir};
@@ -13,7 +14,9 @@ use sagemaker_sandbox::{FaultAction, FaultRule};
 
 const BUCKET: &str = "act-async-io";
 
-fn config() -> String {
+/// The configuration; `mode` is an environment value of the endpoint with
+/// the trigger, so changing it is an in-place update.
+fn config(mode: &str) -> String {
     format!(
         r#"
 resource "sagemaker_custom_endpoint" "act" {{
@@ -21,6 +24,7 @@ resource "sagemaker_custom_endpoint" "act" {{
   endpoint_name  = "act-ep"
   instance_type  = "ml.m5.large"
   model_data_url = "{MODEL_ARCHIVE}"
+  environment    = {{ MODE = "{mode}" }}
   container = {{
     image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/echo:1"
   }}
@@ -143,12 +147,15 @@ pub fn smoke_tests(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
     validation(acc, workdir);
     acc.block_on(acc.s3().create_bucket().bucket(BUCKET).send())
         .expect("CreateBucket");
-    let w = workdir(&format!(
-        "{}\n{}\n{}",
-        support::header(),
-        acc.provider_block(),
-        config()
-    ));
+    let main = |mode: &str| {
+        format!(
+            "{}\n{}\n{}",
+            support::header(),
+            acc.provider_block(),
+            config(mode)
+        )
+    };
+    let w = workdir(&main("a"));
 
     // After create, from the trigger.
     let out = apply(&w, &[]).assert_ok("apply with an action trigger");
@@ -160,6 +167,18 @@ pub fn smoke_tests(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
             "Endpoint act-ep answered 200 from variant AllTraffic",
             "smoke-test-body",
             "Actions: 1 invoked",
+        ],
+    );
+
+    // After an in-place update, from the same trigger.
+    w.write("main.tf", &main("b"));
+    let out = apply(&w, &[]).assert_ok("apply an update with an action trigger");
+    assert_has(
+        &out,
+        &[
+            "Action started: action.sagemaker_invoke_endpoint.smoke (triggered by sagemaker_custom_endpoint.act)",
+            "Endpoint act-ep answered 200 from variant AllTraffic",
+            "0 added, 1 changed, 0 destroyed. Actions: 1 invoked",
         ],
     );
 
@@ -228,6 +247,33 @@ pub fn smoke_tests(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
     assert!(objects(acc, "requests/").is_empty(), "request object left");
     let outputs = objects(acc, "output/");
     assert_eq!(outputs.len(), 1, "{outputs:?}");
+
+    // An asynchronous model error: the failure object fails the apply with
+    // its text, and the request object is gone as well.
+    let rule = FaultRule {
+        operation: Some("InvokeEndpointAsync".into()),
+        action: FaultAction::ModelError {
+            status: 424,
+            original_status: 503,
+            original_message: Some("queue model fell over".into()),
+        },
+        ..rule
+    };
+    acc.block_on(acc.control().add_fault(&rule)).expect("fault");
+    let out = apply(&w, &["-invoke=action.sagemaker_invoke_endpoint.queued"]);
+    assert_ne!(out.code, 0, "{}", out.combined());
+    assert_has(
+        &out,
+        &[
+            "Endpoint act-async answered 500 (AsyncInferenceFailure)",
+            "Expected status 200, got 500 (AsyncInferenceFailure)",
+            "queue model fell over",
+        ],
+    );
+    acc.block_on(acc.control().clear_faults())
+        .expect("clear faults");
+    assert!(objects(acc, "requests/").is_empty(), "request object left");
+    assert_eq!(objects(acc, "failure/").len(), 1, "no failure object");
 
     w.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])
         .assert_ok("destroy");
