@@ -1,11 +1,14 @@
 //! The SageMaker emulation around safe rollouts: an instance type change on a variant registered
 //! with moto's Application Auto Scaling is refused, as SageMaker refuses it, and allowed after
-//! deregistering; a rollback rule on an update whose DeploymentConfig watches alarms names the
-//! alarm.
+//! deregistering; deregistering a target deletes its scaling policies, as AWS does; a rollback
+//! rule on an update whose DeploymentConfig watches alarms names the alarm.
 
 mod common;
 
-use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
+use aws_sdk_applicationautoscaling::types::{
+    AdjustmentType, PolicyType, ScalableDimension, ServiceNamespace, StepAdjustment,
+    StepScalingPolicyConfiguration,
+};
 use aws_sdk_sagemaker::types::{
     Alarm, AutoRollbackConfig, BlueGreenUpdatePolicy, CapacitySize, CapacitySizeType,
     DeploymentConfig, ProductionVariant, ProductionVariantInstanceType, TrafficRoutingConfig,
@@ -13,6 +16,82 @@ use aws_sdk_sagemaker::types::{
 };
 use common::*;
 use sagemaker_sandbox::{FaultAction, FaultRule};
+
+#[tokio::test]
+async fn deregistering_a_target_deletes_its_policies() {
+    let sb = shared().await;
+    let aas = aws_sdk_applicationautoscaling::Client::new(&config(sb.url()).await);
+    let dim = ScalableDimension::SageMakerVariantDesiredInstanceCount;
+    let mine = format!("endpoint/{}/variant/AllTraffic", unique("dereg"));
+    let other = format!("endpoint/{}/variant/AllTraffic", unique("kept"));
+    for resource in [&mine, &other] {
+        aas.register_scalable_target()
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_id(resource)
+            .scalable_dimension(dim.clone())
+            .min_capacity(1)
+            .max_capacity(2)
+            .send()
+            .await
+            .unwrap();
+        aas.put_scaling_policy()
+            .policy_name("step")
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_id(resource)
+            .scalable_dimension(dim.clone())
+            .policy_type(PolicyType::StepScaling)
+            .step_scaling_policy_configuration(
+                StepScalingPolicyConfiguration::builder()
+                    .adjustment_type(AdjustmentType::ChangeInCapacity)
+                    .step_adjustments(
+                        StepAdjustment::builder()
+                            .metric_interval_lower_bound(0.0)
+                            .scaling_adjustment(1)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    aas.deregister_scalable_target()
+        .service_namespace(ServiceNamespace::Sagemaker)
+        .resource_id(&mine)
+        .scalable_dimension(dim.clone())
+        .send()
+        .await
+        .unwrap();
+    let left = |resource: &str| {
+        let aas = aas.clone();
+        let resource = resource.to_string();
+        async move {
+            aas.describe_scaling_policies()
+                .service_namespace(ServiceNamespace::Sagemaker)
+                .resource_id(resource)
+                .send()
+                .await
+                .unwrap()
+                .scaling_policies()
+                .len()
+        }
+    };
+    assert_eq!(
+        left(&mine).await,
+        0,
+        "the deregistered target kept its policy"
+    );
+    assert_eq!(left(&other).await, 1, "another target lost its policy");
+    aas.deregister_scalable_target()
+        .service_namespace(ServiceNamespace::Sagemaker)
+        .resource_id(&other)
+        .scalable_dimension(dim)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left(&other).await, 0);
+}
 
 #[tokio::test]
 async fn instance_type_change_needs_the_variant_deregistered() {

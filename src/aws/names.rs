@@ -231,12 +231,12 @@ pub(crate) fn scaling_policy_name(endpoint: &str, kind: ScalingPolicyKind) -> St
     }
 }
 
-/// The CloudWatch alarm that scales an async endpoint up from zero.
 /// The log group SageMaker writes an endpoint's container logs to.
 pub fn log_group_name(endpoint: &str) -> String {
     format!("/aws/sagemaker/Endpoints/{endpoint}")
 }
 
+/// The CloudWatch alarm that scales an async endpoint up from zero.
 pub(crate) fn backlog_alarm_name(endpoint: &str) -> String {
     format!("sm-{endpoint}-backlog-without-capacity")
 }

@@ -332,3 +332,87 @@ fn removing_and_adding_autoscaling_and_changing_the_instance_type() {
     acc.assert_plan_empty();
     acc.destroy_and_assert_no_orphans();
 }
+
+/// The target's (min, max) and its policies' (name, type), sorted.
+type ScalingSnapshot = (Option<(i32, i32)>, Vec<(String, String)>);
+
+/// The other tool's scaling objects as Application Auto Scaling describes them.
+fn scaling_snapshot(acc: &Acc) -> ScalingSnapshot {
+    let mut p: Vec<(String, String)> = policies(acc)
+        .iter()
+        .map(|p| {
+            (
+                p.policy_name().to_string(),
+                p.policy_type().as_str().to_string(),
+            )
+        })
+        .collect();
+    p.sort();
+    (target(acc), p)
+}
+
+/// A scalable target another tool registered on the variant is not this
+/// resource's: import leaves it out (and the plan after it is empty),
+/// turning `autoscaling` on is refused before any change, naming the
+/// target, and destroy deletes the endpoint but leaves that target and its
+/// policy exactly as they were.
+#[test]
+fn a_scalable_target_of_another_tool_is_never_adopted_or_changed() {
+    let acc = Acc::new();
+    let plain = endpoint_hcl("s", "scaled", "  instance_count = 2");
+    acc.config(&plain);
+    acc.apply_ok();
+    acc.scale_like_another_tool(RID, 3, "StackScalingPolicy9F8E7D");
+    let theirs = scaling_snapshot(&acc);
+    assert_eq!(theirs.0, Some((1, 3)));
+
+    let st = acc.reimport("s", "scaled");
+    for attr in [
+        "autoscaling",
+        "scalable_target_resource_id",
+        "scaling_policy_names",
+        "scaling_alarm_names",
+    ] {
+        assert!(st[attr].is_null(), "import adopted {attr}: {st:#}");
+    }
+    acc.assert_plan_empty();
+
+    acc.config(&realtime(""));
+    acc.block_on(acc.control().clear_log()).unwrap();
+    let out = acc.apply();
+    assert_ne!(out.code, 0, "{}", out.combined());
+    let flat = out.flat();
+    for needle in [
+        "Endpoint scaled is already scaled by something else",
+        "endpoint/scaled/variant/AllTraffic",
+        "Deregister that target",
+    ] {
+        assert!(flat.contains(needle), "{needle:?} not in {flat}");
+    }
+    let log = acc.block_on(acc.control().log()).unwrap();
+    let writes: Vec<&str> = log
+        .iter()
+        .map(|e| e.operation.as_str())
+        .filter(|o| !o.starts_with("Describe") && !o.starts_with("List") && !o.starts_with("Get"))
+        .collect();
+    assert!(writes.is_empty(), "the refused apply changed {writes:?}");
+    assert_eq!(scaling_snapshot(&acc), theirs);
+    let st = acc.resource("s");
+    assert!(st["autoscaling"].is_null(), "{st:#}");
+
+    acc.config(&plain);
+    acc.assert_plan_empty();
+    acc.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        .assert_ok("destroy");
+    assert_eq!(scaling_snapshot(&acc), theirs, "destroy touched them");
+    acc.block_on(
+        acc.autoscaling()
+            .deregister_scalable_target()
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_id(RID)
+            .scalable_dimension(ScalableDimension::SageMakerVariantDesiredInstanceCount)
+            .send(),
+    )
+    .expect("DeregisterScalableTarget");
+    acc.assert_no_orphans();
+}

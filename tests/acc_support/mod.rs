@@ -139,6 +139,50 @@ impl Acc {
         }
     }
 
+    /// Scales the variant `resource_id` the way another tool would (the
+    /// CDK construct, say): registers it for 1 to `max` instances and
+    /// attaches a step scaling policy named `policy`.
+    pub fn scale_like_another_tool(&self, resource_id: &str, max: i32, policy: &str) {
+        use aws_sdk_applicationautoscaling::types::{
+            AdjustmentType, PolicyType, ScalableDimension, ServiceNamespace, StepAdjustment,
+            StepScalingPolicyConfiguration,
+        };
+        let dim = ScalableDimension::SageMakerVariantDesiredInstanceCount;
+        let aas = self.autoscaling();
+        self.block_on(async {
+            aas.register_scalable_target()
+                .service_namespace(ServiceNamespace::Sagemaker)
+                .resource_id(resource_id)
+                .scalable_dimension(dim.clone())
+                .min_capacity(1)
+                .max_capacity(max)
+                .send()
+                .await
+                .expect("RegisterScalableTarget");
+            let step = StepAdjustment::builder()
+                .metric_interval_lower_bound(0.0)
+                .scaling_adjustment(1)
+                .build()
+                .expect("step");
+            aas.put_scaling_policy()
+                .policy_name(policy)
+                .service_namespace(ServiceNamespace::Sagemaker)
+                .resource_id(resource_id)
+                .scalable_dimension(dim)
+                .policy_type(PolicyType::StepScaling)
+                .step_scaling_policy_configuration(
+                    StepScalingPolicyConfiguration::builder()
+                        .adjustment_type(AdjustmentType::ChangeInCapacity)
+                        .step_adjustments(step)
+                        .cooldown(300)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("PutScalingPolicy");
+        });
+    }
+
     /// The tags of a SageMaker object.
     pub fn sagemaker_tags(&self, arn: &str) -> std::collections::BTreeMap<String, String> {
         self.block_on(self.sagemaker().list_tags().resource_arn(arn).send())

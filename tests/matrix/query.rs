@@ -3,15 +3,18 @@
 //! own endpoint (made by this provider), an endpoint shaped like the
 //! construct's is made with the SDK: a role with `AmazonSageMakerFullAccess`,
 //! `modelId` tags, the `AllTraffic` variant with 600-second timeouts, and
-//! asynchronous inference with fixed topic names, and the stack's tag on
-//! the model, the configuration and the endpoint. The query must find both,
+//! asynchronous inference with fixed topic names, the stack's tag on the
+//! model, the configuration and the endpoint, and the construct's scalable
+//! target with its step scaling policy. The query must find both,
 //! validation must point at the filter attribute, the generated
-//! configuration must import with an empty plan afterwards, and destroy must
-//! delete the endpoint, its configuration and its model and leave the role
-//! and the topics exactly as they were.
+//! configuration must import with an empty plan afterwards (the scaling is
+//! the stack's and stays out of it), and destroy must delete the endpoint,
+//! its configuration and its model and leave the role, the topics and the
+//! scaling objects exactly as they were.
 
 use crate::acc_support::{Acc, MODEL_ARCHIVE};
 use crate::support::{self, Workdir};
+use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_sagemaker::types::{
     AsyncInferenceClientConfig, AsyncInferenceConfig, AsyncInferenceNotificationConfig,
     AsyncInferenceOutputConfig, ContainerDefinition, ProductionVariant,
@@ -24,6 +27,7 @@ use std::time::{Duration, Instant};
 const CDK_ENDPOINT: &str = "cdk-sentiment";
 const CDK_BUCKET: &str = "cdk-async-results";
 const FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess";
+const CDK_SCALED: &str = "endpoint/cdk-sentiment/variant/AllTraffic";
 
 /// What the construct-shaped deployment made besides the endpoint.
 struct Cdk {
@@ -164,8 +168,18 @@ fn deploy_like_cdk(acc: &Acc) -> Cdk {
     })
 }
 
-/// The role and topics of the construct as IAM and SNS describe them.
-fn snapshot(acc: &Acc, cdk: &Cdk) -> (String, Vec<String>, Vec<BTreeMap<String, String>>) {
+/// What the construct made besides the endpoint, as AWS describes it.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    trust: String,
+    attached: Vec<String>,
+    topics: Vec<BTreeMap<String, String>>,
+    /// (min, max) of the scalable target, and its policies' names.
+    scaling: (Option<(i32, i32)>, Vec<String>),
+}
+
+/// The role, topics and scaling of the construct as AWS describes them.
+fn snapshot(acc: &Acc, cdk: &Cdk) -> Snapshot {
     acc.block_on(async {
         let iam = acc.iam();
         let trust = iam
@@ -207,13 +221,49 @@ fn snapshot(acc: &Acc, cdk: &Cdk) -> (String, Vec<String>, Vec<BTreeMap<String, 
             a.retain(|k, _| !k.starts_with("Subscriptions"));
             topics.push(a);
         }
-        (trust, attached, topics)
+        let aas = acc.autoscaling();
+        let target = aas
+            .describe_scalable_targets()
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_ids(CDK_SCALED)
+            .send()
+            .await
+            .expect("DescribeScalableTargets")
+            .scalable_targets()
+            .first()
+            .map(|t| (t.min_capacity(), t.max_capacity()));
+        let policies = aas
+            .describe_scaling_policies()
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_id(CDK_SCALED)
+            .send()
+            .await
+            .expect("DescribeScalingPolicies")
+            .scaling_policies()
+            .iter()
+            .map(|p| p.policy_name().to_string())
+            .collect();
+        Snapshot {
+            trust,
+            attached,
+            topics,
+            scaling: (target, policies),
+        }
     })
 }
 
 /// Removes what the construct-shaped deployment left (its stack would).
 fn retire_cdk_leftovers(acc: &Acc, cdk: &Cdk) {
     acc.block_on(async {
+        // Its policy goes with it.
+        acc.autoscaling()
+            .deregister_scalable_target()
+            .service_namespace(ServiceNamespace::Sagemaker)
+            .resource_id(CDK_SCALED)
+            .scalable_dimension(ScalableDimension::SageMakerVariantDesiredInstanceCount)
+            .send()
+            .await
+            .expect("DeregisterScalableTarget");
         let iam = acc.iam();
         iam.detach_role_policy()
             .role_name(&cdk.role)
@@ -257,7 +307,11 @@ pub fn find_generate_and_import(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
         .endpoint_arn()
         .expect("arn")
         .to_string();
+    // The construct's scaling: 1 to 2 instances, a step policy named by
+    // CloudFormation.
+    acc.scale_like_another_tool(CDK_SCALED, 2, "cdksentimentScalingPolicyA1B2C3");
     let before = snapshot(acc, &cdk);
+    assert_eq!(before.scaling.0, Some((1, 2)), "{before:?}");
     let tags_before = acc.sagemaker_tags(&cdk_arn);
     let w = workdir(&format!("{}\n{}", support::header(), acc.provider_block()));
 
@@ -325,6 +379,13 @@ pub fn find_generate_and_import(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
     }
     assert!(!generated.contains("matrix-ep"), "{generated}");
     assert!(
+        generated
+            .lines()
+            .filter(|l| l.contains("autoscaling"))
+            .all(|l| l.trim_end().ends_with("= null")),
+        "the stack's scaling is not this resource's:\n{generated}"
+    );
+    assert!(
         !generated.contains("SAGEMAKER_REGION"),
         "the variable the construct adds is left out:\n{generated}"
     );
@@ -354,7 +415,7 @@ pub fn find_generate_and_import(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
     assert_eq!(
         snapshot(acc, &cdk),
         before,
-        "the import touched the role or topics"
+        "the import touched the role, topics or scaling"
     );
 
     w.terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"])
@@ -381,7 +442,7 @@ pub fn find_generate_and_import(acc: &Acc, workdir: &dyn Fn(&str) -> Workdir) {
     assert_eq!(
         snapshot(acc, &cdk),
         before,
-        "destroy touched the role or topics"
+        "destroy touched the role, topics or scaling"
     );
     retire_cdk_leftovers(acc, &cdk);
 }

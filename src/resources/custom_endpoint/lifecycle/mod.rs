@@ -46,6 +46,13 @@ pub enum StepError {
         endpoint: String,
         found: Vec<aws::owner::Foreign>,
     },
+    /// Autoscaling was asked for, but the variant is already registered
+    /// with Application Auto Scaling by something else.
+    #[error("the scalable target {resource_id} is not this resource's")]
+    ScaledElsewhere {
+        endpoint: String,
+        resource_id: String,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -68,6 +75,21 @@ impl StepError {
             StepError::Taken { endpoint, found } => diags.error(
                 format!("Endpoint {endpoint} already exists outside this resource"),
                 taken_detail(endpoint, found),
+            ),
+            StepError::ScaledElsewhere {
+                endpoint,
+                resource_id,
+            } => diags.error(
+                format!("Endpoint {endpoint} is already scaled by something else"),
+                format!(
+                    "`autoscaling` would register the scalable target {resource_id}, but it \
+                     is registered already and carries none of this resource's scaling \
+                     policies: another tool owns it (an endpoint made by the CDK construct \
+                     comes with one). This resource does not take over or change objects it \
+                     did not create, so autoscaling was not set up. Deregister that target \
+                     (its policies go with it) and apply again, or leave `autoscaling` out. \
+                     {KEPT}"
+                ),
             ),
             StepError::Aws { step, source } => {
                 let (summary, detail) = describe(step, source);

@@ -373,7 +373,9 @@ pub async fn read(env: &Env<'_>, state: &State, st: &mut State) -> Result<(), St
 /// and the policies and alarm that exist under this provider's names, into
 /// `st`: `autoscaling` from their settings (values equal to the documented
 /// defaults as null, as a configuration that leaves them out) and the three
-/// name lists. Nothing is recorded when no target is registered.
+/// name lists. Nothing is recorded when no target is registered, or when
+/// none of this provider's policies is attached to it: then another tool
+/// (such as the CDK construct) scales the variant, and its target stays its.
 pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
     let c = env.clients;
     let Some(ep) = st.endpoint_name.as_str().map(str::to_string) else {
@@ -389,6 +391,16 @@ pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
     else {
         return Ok(());
     };
+    let own = own_policies(env, &all, dim).await?;
+    if own.is_empty() {
+        // Registered by another tool (the CDK construct registers one with
+        // its own step policy): not this resource's, so not imported.
+        tracing::debug!(
+            resource_id = %rid,
+            "the scalable target carries no policy of this provider; left out of the import"
+        );
+        return Ok(());
+    }
     let mut found = ScalingNames {
         resource_id: rid.clone(),
         ..ScalingNames::default()
@@ -398,14 +410,8 @@ pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
         max_capacity: Known::int(target.max_capacity.into()),
         ..AutoscalingAttr::default()
     };
-    for policy in &all.policies {
-        let Some(p) = aws::scaling::find_policy(c, &rid, dim, policy)
-            .await
-            .map_err(at(format!("read the scaling policy {policy}")))?
-        else {
-            continue;
-        };
-        found.policies.push(policy.clone());
+    for (policy, p) in own {
+        found.policies.push(policy);
         if p.policy_type != "TargetTrackingScaling" {
             continue;
         }
@@ -438,6 +444,45 @@ pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
     st.autoscaling = Known::Value(a);
     record(st, &found);
     Ok(())
+}
+
+/// The policies under this provider's names (`all.policies`) attached to
+/// the target `all.resource_id`, with what AWS says of them.
+async fn own_policies(
+    env: &Env<'_>,
+    all: &ScalingNames,
+    dim: Dimension,
+) -> Result<Vec<(String, aws::scaling::Policy)>, StepError> {
+    let mut own = Vec::new();
+    for policy in &all.policies {
+        if let Some(p) = aws::scaling::find_policy(env.clients, &all.resource_id, dim, policy)
+            .await
+            .map_err(at(format!("read the scaling policy {policy}")))?
+        {
+            own.push((policy.clone(), p));
+        }
+    }
+    Ok(own)
+}
+
+/// Before an update turns autoscaling on: refuses when the variant is
+/// registered already and none of this provider's policies is attached,
+/// that is when another tool scales it. Registering would overwrite that
+/// target's bounds and put a second policy beside its own.
+pub async fn refuse_foreign(env: &Env<'_>, d: &Desired, a: &Autoscaling) -> Result<(), StepError> {
+    let endpoint = d.endpoint_name();
+    let all = ScalingNames::all(endpoint);
+    let dim = a.kind.dimension();
+    let registered = aws::scaling::find_target(env.clients, &all.resource_id, dim)
+        .await
+        .map_err(at(format!("read the scalable target {}", all.resource_id)))?;
+    if registered.is_none() || !own_policies(env, &all, dim).await?.is_empty() {
+        return Ok(());
+    }
+    Err(StepError::ScaledElsewhere {
+        endpoint: endpoint.to_string(),
+        resource_id: all.resource_id,
+    })
 }
 
 /// Live autoscaling settings that differ from the state.

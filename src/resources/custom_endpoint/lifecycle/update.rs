@@ -261,6 +261,15 @@ impl Run<'_> {
             run_pending(env, &self.owner, &mut self.pending, &keep).await;
         }
         let unswitched = |e| (e, false);
+        // Turning autoscaling on: before anything changes, make sure no
+        // other tool scales the variant already.
+        if prior.autoscaling.is_null()
+            && let Some(a) = &new.spec.autoscaling
+        {
+            scaling::refuse_foreign(env, new, a)
+                .await
+                .map_err(unswitched)?;
+        }
         self.log_group(prior, planned, new)
             .await
             .map_err(unswitched)?;
