@@ -1034,3 +1034,81 @@ async fn refresh_follows_an_endpoint_switched_out_of_band() {
     );
     assert!(sim.deletes().is_empty(), "{:?}", sim.deletes());
 }
+
+/// DescribeScalableTargets answers with a registered target on `resource`.
+fn registered_target(resource: &str) -> Reply {
+    Reply::Json(serde_json::json!({
+        "ScalableTargets": [{
+            "ServiceNamespace": "sagemaker",
+            "ResourceId": resource,
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+            "MinCapacity": 1,
+            "MaxCapacity": 2,
+            "RoleARN": format!("arn:aws:iam::{ACCOUNT}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"),
+            "CreationTime": 1_700_000_000.0
+        }]
+    }))
+}
+
+// Another tool (the CDK construct, say) registered the variant: turning
+// `autoscaling` on stops before any write, naming the target.
+#[tokio::test(start_paused = true)]
+async fn update_adding_autoscaling_refuses_a_target_of_another_tool() {
+    let sim = Sim::new();
+    let cfg = base("orch-theirs");
+    let prior = sim.created(&cfg).await;
+    sim.script_own_tags(&prior);
+    let resource = "endpoint/orch-theirs/variant/AllTraffic";
+    sim.fake.answer(
+        "AutoScaling.DescribeScalableTargets",
+        registered_target(resource),
+    );
+    sim.fake.clear_calls();
+    let cfg2 = set(&cfg, "autoscaling", autoscaling(1, 3));
+    let (_, r) = sim.apply(&prior, &cfg2, &[]).await;
+    let (summary, detail) = the_error(&r);
+    assert_eq!(
+        summary,
+        "Endpoint orch-theirs is already scaled by something else"
+    );
+    assert!(detail.contains(resource), "{detail}");
+    let writes: Vec<String> = sim
+        .fake
+        .ops()
+        .into_iter()
+        .filter(|o| {
+            let op = o.split('.').nth(1).unwrap_or_default();
+            !["Describe", "List", "Get"]
+                .iter()
+                .any(|p| op.starts_with(p))
+        })
+        .collect();
+    assert!(writes.is_empty(), "the refused update wrote: {writes:?}");
+    assert!(r.new_state.get("scalable_target_resource_id").is_null());
+}
+
+// A target the state lists is this resource's own, even without its
+// policies (a removal that stopped after deleting them): turning
+// `autoscaling` on again registers and puts the policy, no refusal.
+#[tokio::test(start_paused = true)]
+async fn update_adding_autoscaling_keeps_a_target_the_state_lists() {
+    let sim = Sim::new();
+    let cfg = base("orch-mine");
+    let resource = "endpoint/orch-mine/variant/AllTraffic";
+    let prior = set(
+        &sim.created(&cfg).await,
+        "scalable_target_resource_id",
+        s(resource),
+    );
+    sim.script_own_tags(&prior);
+    sim.fake.answer(
+        "AutoScaling.DescribeScalableTargets",
+        registered_target(resource),
+    );
+    let cfg2 = set(&cfg, "autoscaling", autoscaling(1, 3));
+    let (_, r) = sim.apply(&prior, &cfg2, &[]).await;
+    no_errors(&r.diagnostics);
+    sim.at("AutoScaling.RegisterScalableTarget", "ResourceId", resource);
+    assert_eq!(sim.fake.count("AutoScaling.PutScalingPolicy"), 1);
+    assert_eq!(r.new_state.get("scalable_target_resource_id"), &s(resource));
+}

@@ -262,8 +262,10 @@ impl Run<'_> {
         }
         let unswitched = |e| (e, false);
         // Turning autoscaling on: before anything changes, make sure no
-        // other tool scales the variant already.
+        // other tool scales the variant already. A target the state lists
+        // is this resource's own (left by a removal that stopped part-way).
         if prior.autoscaling.is_null()
+            && prior.scalable_target_resource_id.is_null()
             && let Some(a) = &new.spec.autoscaling
         {
             scaling::refuse_foreign(env, new, a)
