@@ -385,22 +385,17 @@ pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
     let dim = kind.dimension();
     let all = ScalingNames::all(&ep);
     let rid = all.resource_id.clone();
-    let Some(target) = aws::scaling::find_target(c, &rid, dim)
-        .await
-        .map_err(at(format!("read the scalable target {rid}")))?
-    else {
-        return Ok(());
+    let (target, own) = match registration(env, &all, dim).await? {
+        Registration::Ours(target, own) => (target, own),
+        Registration::None => return Ok(()),
+        Registration::Theirs => {
+            tracing::debug!(
+                resource_id = %rid,
+                "the scalable target carries no policy of this provider; left out of the import"
+            );
+            return Ok(());
+        }
     };
-    let own = own_policies(env, &all, dim).await?;
-    if own.is_empty() {
-        // Registered by another tool (the CDK construct registers one with
-        // its own step policy): not this resource's, so not imported.
-        tracing::debug!(
-            resource_id = %rid,
-            "the scalable target carries no policy of this provider; left out of the import"
-        );
-        return Ok(());
-    }
     let mut found = ScalingNames {
         resource_id: rid.clone(),
         ..ScalingNames::default()
@@ -446,43 +441,60 @@ pub async fn import(env: &Env<'_>, st: &mut State) -> Result<(), StepError> {
     Ok(())
 }
 
-/// The policies under this provider's names (`all.policies`) attached to
-/// the target `all.resource_id`, with what AWS says of them.
-async fn own_policies(
+/// Who scales a variant: nobody, this resource (one of its policies, by
+/// this provider's names, is attached to the target) or another tool (the
+/// CDK construct registers a target with its own step policy).
+enum Registration {
+    None,
+    /// The target and this provider's policies on it, as AWS describes them.
+    Ours(aws::scaling::Target, Vec<(String, aws::scaling::Policy)>),
+    Theirs,
+}
+
+/// Reads the target `all.resource_id` (scaled on `dim`) and the policies
+/// under `all.policies` attached to it.
+async fn registration(
     env: &Env<'_>,
     all: &ScalingNames,
     dim: Dimension,
-) -> Result<Vec<(String, aws::scaling::Policy)>, StepError> {
+) -> Result<Registration, StepError> {
+    let c = env.clients;
+    let rid = &all.resource_id;
+    let Some(target) = aws::scaling::find_target(c, rid, dim)
+        .await
+        .map_err(at(format!("read the scalable target {rid}")))?
+    else {
+        return Ok(Registration::None);
+    };
     let mut own = Vec::new();
     for policy in &all.policies {
-        if let Some(p) = aws::scaling::find_policy(env.clients, &all.resource_id, dim, policy)
+        if let Some(p) = aws::scaling::find_policy(c, rid, dim, policy)
             .await
             .map_err(at(format!("read the scaling policy {policy}")))?
         {
             own.push((policy.clone(), p));
         }
     }
-    Ok(own)
+    Ok(if own.is_empty() {
+        Registration::Theirs
+    } else {
+        Registration::Ours(target, own)
+    })
 }
 
-/// Before an update turns autoscaling on: refuses when the variant is
-/// registered already and none of this provider's policies is attached,
-/// that is when another tool scales it. Registering would overwrite that
-/// target's bounds and put a second policy beside its own.
+/// Before an update turns autoscaling on: refuses when another tool scales
+/// the variant. Registering would overwrite that target's bounds and put a
+/// second policy beside its own.
 pub async fn refuse_foreign(env: &Env<'_>, d: &Desired, a: &Autoscaling) -> Result<(), StepError> {
     let endpoint = d.endpoint_name();
     let all = ScalingNames::all(endpoint);
-    let dim = a.kind.dimension();
-    let registered = aws::scaling::find_target(env.clients, &all.resource_id, dim)
-        .await
-        .map_err(at(format!("read the scalable target {}", all.resource_id)))?;
-    if registered.is_none() || !own_policies(env, &all, dim).await?.is_empty() {
-        return Ok(());
+    match registration(env, &all, a.kind.dimension()).await? {
+        Registration::Theirs => Err(StepError::ScaledElsewhere {
+            endpoint: endpoint.to_string(),
+            resource_id: all.resource_id,
+        }),
+        Registration::None | Registration::Ours(..) => Ok(()),
     }
-    Err(StepError::ScaledElsewhere {
-        endpoint: endpoint.to_string(),
-        resource_id: all.resource_id,
-    })
 }
 
 /// Live autoscaling settings that differ from the state.
